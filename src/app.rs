@@ -1,0 +1,134 @@
+//! Start-up and shutdown of a serving instance.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::db::{Database, DbError, OpenMode};
+use crate::services::{ServiceError, instance_actor};
+use crate::state::AppState;
+
+/// Why an instance could not start or stop cleanly.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Storage could not be opened or migrated.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// Start-up data could not be prepared.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    /// The listen address could not be bound, or serving failed.
+    #[error("cannot listen on {addr}: {reason}")]
+    Listen {
+        /// The configured address.
+        addr: SocketAddr,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A running instance: its address, and a handle to stop it gracefully.
+pub struct RunningInstance {
+    /// The bound address (useful when the port was 0).
+    pub addr: SocketAddr,
+    /// Shared state, for tests and tools.
+    pub state: AppState,
+    shutdown: oneshot::Sender<()>,
+    server: JoinHandle<Result<(), std::io::Error>>,
+}
+
+impl RunningInstance {
+    /// Stops accepting connections, lets in-flight requests finish and closes the database.
+    pub async fn stop(self) -> Result<(), AppError> {
+        let _ = self.shutdown.send(());
+        let served = self.server.await;
+        let addr = self.addr;
+        let listen_error = |reason: String| AppError::Listen { addr, reason };
+        served
+            .map_err(|e| listen_error(e.to_string()))?
+            .map_err(|e| listen_error(e.to_string()))?;
+        self.state.db().clone().close().await?;
+        Ok(())
+    }
+}
+
+/// Opens the database (creating an SQLite file on first start), applies migrations and
+/// prepares the instance actor.
+pub async fn prepare(config: Config) -> Result<AppState, AppError> {
+    let db = Database::open(&config.database, OpenMode::CreateIfMissing)?;
+    let applied = db.migrate().await?;
+    if !applied.is_empty() {
+        tracing::info!(migrations = ?applied, "applied database migrations");
+    }
+    let state = AppState::new(config, db);
+    instance_actor::ensure(&state).await?;
+    Ok(state)
+}
+
+/// Prepares the instance and starts serving in the background.
+pub async fn start(config: Config) -> Result<RunningInstance, AppError> {
+    let addr = config.listen;
+    let state = prepare(config).await?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| AppError::Listen {
+            addr,
+            reason: e.to_string(),
+        })?;
+    let addr = listener.local_addr().map_err(|e| AppError::Listen {
+        addr,
+        reason: e.to_string(),
+    })?;
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let router = crate::http::router(state.clone());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, domain = state.urls().domain(), database = ?state.config().database, "serving");
+    Ok(RunningInstance {
+        addr,
+        state,
+        shutdown,
+        server,
+    })
+}
+
+/// Serves until `signal` resolves, then shuts down gracefully.
+pub async fn serve_until(config: Config, signal: impl Future<Output = ()>) -> Result<(), AppError> {
+    let running = start(config).await?;
+    signal.await;
+    tracing::info!("shutting down: finishing in-flight requests");
+    running.stop().await?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn termination_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,168 @@
+//! `trellis user ...`: create, list, set-password, disable, enable.
+
+use std::io::Read;
+
+use clap::Subcommand;
+
+use crate::services::accounts::{self, NewPerson, Role};
+use crate::services::passwords;
+use crate::state::AppState;
+
+use super::CliError;
+
+#[derive(Debug, Subcommand)]
+pub(super) enum UserCommand {
+    /// Create a local person. Without --password-stdin a random password is generated and printed.
+    Create {
+        /// Lowercase letters, digits and underscore.
+        username: String,
+        /// Email address.
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (first line).
+        #[arg(long)]
+        password_stdin: bool,
+        /// admin, editor or member.
+        #[arg(long, default_value = "member", value_parser = clap::builder::PossibleValuesParser::new(["admin", "editor", "member"]))]
+        role: String,
+        /// Department or subsidiary.
+        #[arg(long)]
+        department: Option<String>,
+        /// Display name (defaults to the username).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Job title.
+        #[arg(long)]
+        job_title: Option<String>,
+        /// Expertise tag; repeat for several.
+        #[arg(long = "expertise", value_name = "TAG")]
+        expertise: Vec<String>,
+    },
+    /// List local people.
+    List,
+    /// Set a person's password. Without --password-stdin a random one is generated and printed.
+    SetPassword {
+        /// The person.
+        username: String,
+        /// Read the password from standard input (first line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable a person: they cannot sign in and their profile disappears.
+    Disable {
+        /// The person.
+        username: String,
+    },
+    /// Enable a disabled person again.
+    Enable {
+        /// The person.
+        username: String,
+    },
+}
+
+pub(super) async fn run(state: &AppState, command: UserCommand) -> Result<(), CliError> {
+    match command {
+        UserCommand::Create {
+            username,
+            email,
+            password_stdin,
+            role,
+            department,
+            display_name,
+            job_title,
+            expertise,
+        } => {
+            let (password, generated) = password_from(password_stdin)?;
+            let role: Role = role.parse().map_err(CliError::Usage)?;
+            let created = accounts::create(
+                state,
+                NewPerson {
+                    username,
+                    email,
+                    password: Some(password.clone()),
+                    role: Some(role),
+                    display_name,
+                    department,
+                    job_title,
+                    expertise,
+                },
+            )
+            .await?;
+            println!(
+                "created {} <{}> as {} ({})",
+                created.account.username,
+                created.user.email,
+                created.user.role,
+                created.account.uri
+            );
+            if generated {
+                println!("password: {password}");
+            }
+            Ok(())
+        }
+        UserCommand::List => {
+            let people = accounts::list(state).await?;
+            println!(
+                "{:<24} {:<8} {:<32} {:<20} {:<9} CREATED",
+                "USERNAME", "ROLE", "EMAIL", "DEPARTMENT", "STATUS"
+            );
+            for person in people {
+                println!(
+                    "{:<24} {:<8} {:<32} {:<20} {:<9} {}",
+                    person.account.username,
+                    person.user.role,
+                    person.user.email,
+                    person.account.department.as_deref().unwrap_or("-"),
+                    if person.user.disabled {
+                        "disabled"
+                    } else {
+                        "active"
+                    },
+                    person.user.created_at.format("%Y-%m-%d %H:%M"),
+                );
+            }
+            Ok(())
+        }
+        UserCommand::SetPassword {
+            username,
+            password_stdin,
+        } => {
+            let (password, generated) = password_from(password_stdin)?;
+            accounts::set_password(state, &username, password.clone()).await?;
+            println!("password of {username} changed");
+            if generated {
+                println!("password: {password}");
+            }
+            Ok(())
+        }
+        UserCommand::Disable { username } => {
+            accounts::set_disabled(state, &username, true).await?;
+            println!("{username} is disabled");
+            Ok(())
+        }
+        UserCommand::Enable { username } => {
+            accounts::set_disabled(state, &username, false).await?;
+            println!("{username} is enabled");
+            Ok(())
+        }
+    }
+}
+
+/// The password read from stdin, or a generated one; the flag tells which.
+fn password_from(stdin: bool) -> Result<(String, bool), CliError> {
+    if !stdin {
+        return Ok((passwords::generate(), true));
+    }
+    let mut input = String::new();
+    std::io::stdin()
+        .take(4096)
+        .read_to_string(&mut input)
+        .map_err(|e| CliError::Usage(format!("cannot read the password from stdin: {e}")))?;
+    let password = input.lines().next().unwrap_or("").to_string();
+    if password.is_empty() {
+        return Err(CliError::Usage(
+            "--password-stdin was given but standard input held no password".into(),
+        ));
+    }
+    Ok((password, false))
+}

@@ -1,0 +1,82 @@
+//! Stored account -> actor document.
+
+use activitypub_federation::protocol::public_key::PublicKey;
+use chrono::{DateTime, Utc};
+use url::Url;
+
+use crate::db::models::Account;
+use crate::text::escape_html;
+use crate::urls::Urls;
+
+use super::protocol::actor::{ActorDocument, Endpoints, Image, PropertyValue};
+use super::protocol::context::actor_context;
+
+/// Builds the ActivityPub document of a local account.
+pub fn to_document(account: &Account, urls: &Urls) -> ActorDocument {
+    let parse = |s: &str| Url::parse(s).ok();
+    let id = Url::parse(&account.uri).expect("stored actor ids are URLs");
+    let avatar = account
+        .avatar_url
+        .clone()
+        .unwrap_or_else(|| urls.default_avatar());
+    ActorDocument {
+        context: actor_context(),
+        kind: account.actor_type.clone(),
+        preferred_username: account.username.clone(),
+        name: Some(account.display_name.clone()).filter(|n| !n.is_empty()),
+        summary: Some(account.bio.clone()),
+        inbox: parse(&account.inbox_url).expect("stored inbox is a URL"),
+        outbox: account.outbox_url.as_deref().and_then(parse),
+        followers: account.followers_url.as_deref().and_then(parse),
+        following: account.following_url.as_deref().and_then(parse),
+        endpoints: Some(Endpoints {
+            shared_inbox: account.shared_inbox_url.as_deref().and_then(parse),
+        }),
+        public_key: PublicKey {
+            id: account.public_key_id.clone(),
+            owner: id.clone(),
+            public_key_pem: account.public_key_pem.clone(),
+        },
+        icon: parse(&avatar).map(|url| Image {
+            kind: "Image".into(),
+            url,
+            media_type: Some("image/png".into()).filter(|_| account.avatar_url.is_none()),
+        }),
+        url: account.url.as_deref().and_then(parse),
+        discoverable: account.discoverable,
+        manually_approves_followers: account.locked,
+        attachment: profile_attachments(account)
+            .into_iter()
+            .map(|p| serde_json::to_value(p).expect("serializable"))
+            .collect(),
+        published: Some(DateTime::<Utc>::from_naive_utc_and_offset(
+            account.created_at,
+            Utc,
+        )),
+        id,
+    }
+}
+
+/// Department, job title, expertise and free fields as PropertyValue items (FEP-fb2a style).
+pub fn profile_attachments(account: &Account) -> Vec<PropertyValue> {
+    let field = |name: &str, value: String| PropertyValue {
+        kind: "PropertyValue".into(),
+        name: name.into(),
+        value,
+    };
+    let mut out = Vec::new();
+    if let Some(department) = &account.department {
+        out.push(field("Department", escape_html(department)));
+    }
+    if let Some(title) = &account.job_title {
+        out.push(field("Job title", escape_html(title)));
+    }
+    let expertise = account.expertise_tags();
+    if !expertise.is_empty() {
+        out.push(field("Expertise", escape_html(&expertise.join(", "))));
+    }
+    for f in account.profile_fields() {
+        out.push(field(&f.name, escape_html(&f.value)));
+    }
+    out
+}

@@ -1,0 +1,4 @@
+//! JSON shapes exchanged with other servers.
+
+pub mod actor;
+pub mod context;

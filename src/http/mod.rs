@@ -1,0 +1,65 @@
+//! HTTP: the router, its middleware and thin handlers that parse, call a service and render.
+//!
+//! Invariant: handlers never build SQL and never talk to other servers.
+
+pub mod actors;
+pub mod discovery;
+pub mod error;
+mod error_pages;
+pub mod health;
+pub mod negotiate;
+mod request_id;
+pub mod web;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::state::AppState;
+use error::HttpError;
+
+/// How long a request may take before it is answered with 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The complete router of an instance.
+pub fn router(state: AppState) -> Router {
+    let max_body = state.config().max_body_bytes;
+    Router::new()
+        .route("/", get(web::home::home))
+        .route("/health", get(health::health))
+        .route(
+            "/.well-known/webfinger",
+            get(discovery::webfinger::webfinger),
+        )
+        .route(
+            "/.well-known/host-meta",
+            get(discovery::host_meta::host_meta),
+        )
+        .route(
+            "/.well-known/host-meta.json",
+            get(discovery::host_meta::host_meta_json),
+        )
+        .route("/.well-known/nodeinfo", get(discovery::nodeinfo::discovery))
+        .route("/nodeinfo/2.0", get(discovery::nodeinfo::nodeinfo_2_0))
+        .route("/nodeinfo/2.1", get(discovery::nodeinfo::nodeinfo_2_1))
+        .route("/actor", get(actors::instance))
+        .route("/users/{username}", get(actors::person))
+        .route("/{handle}", get(actors::short_profile))
+        .route("/static/avatar.png", get(web::static_files::default_avatar))
+        .fallback(|| async { HttpError::not_found("not found") })
+        .layer(
+            ServiceBuilder::new()
+                .layer(request_id::layer())
+                .layer(axum::middleware::from_fn(error_pages::render_errors))
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    REQUEST_TIMEOUT,
+                ))
+                .layer(DefaultBodyLimit::max(max_body)),
+        )
+        .with_state(state)
+}

@@ -1,0 +1,5 @@
+//! The `trellis` command.
+
+fn main() -> std::process::ExitCode {
+    trellis::cli::main()
+}
