@@ -69,20 +69,26 @@ pub async fn prepare(config: Config) -> Result<AppState, AppError> {
     Ok(state)
 }
 
-/// Prepares the instance and starts serving in the background.
+/// Prepares the instance and starts serving on the configured address in the background.
 pub async fn start(config: Config) -> Result<RunningInstance, AppError> {
     let addr = config.listen;
-    let state = prepare(config).await?;
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| AppError::Listen {
             addr,
             reason: e.to_string(),
         })?;
+    start_on(listener, config).await
+}
+
+/// Prepares the instance and serves on an already bound listener (tests bind port 0 first
+/// to learn the port their domain must name).
+pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningInstance, AppError> {
     let addr = listener.local_addr().map_err(|e| AppError::Listen {
-        addr,
+        addr: config.listen,
         reason: e.to_string(),
     })?;
+    let state = prepare(config).await?;
     let (shutdown, stopped) = oneshot::channel::<()>();
     let router = crate::http::router(state.clone());
     let server = tokio::spawn(async move {

@@ -3,6 +3,7 @@
 //! Invariant: handlers never build SQL and never talk to other servers.
 
 pub mod actors;
+mod body_limit;
 pub mod discovery;
 pub mod error;
 mod error_pages;
@@ -55,6 +56,10 @@ pub fn router(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(request_id::layer())
                 .layer(axum::middleware::from_fn(error_pages::render_errors))
+                .layer(axum::middleware::from_fn_with_state(
+                    max_body,
+                    body_limit::reject_declared_oversize,
+                ))
                 .layer(TimeoutLayer::with_status_code(
                     axum::http::StatusCode::REQUEST_TIMEOUT,
                     REQUEST_TIMEOUT,
