@@ -303,10 +303,21 @@ fn invalid(key: &'static str, value: &str, reason: String) -> ConfigError {
     }
 }
 
+/// Hides the password of a database URL, even one that does not parse.
 fn redact(url: &str) -> String {
-    DatabaseUrl::parse(url)
-        .map(|u| u.redacted())
-        .unwrap_or_else(|_| url.to_string())
+    if let Ok(parsed) = DatabaseUrl::parse(url) {
+        return parsed.redacted();
+    }
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
 }
 
 fn parse_bool(text: &str) -> Option<bool> {
@@ -400,6 +411,17 @@ mod tests {
     fn unknown_file_keys_are_rejected() {
         let err = Config::from_sources(Some("domian = \"x\""), &env(&[])).unwrap_err();
         assert!(err.to_string().contains("domian"), "{err}");
+    }
+
+    #[test]
+    fn password_of_an_unparseable_url_is_hidden() {
+        let err = Config::from_sources(
+            None,
+            &env(&[("TRELLIS_DATABASE_URL", "postgres://u:secret@h:x/db")]),
+        )
+        .unwrap_err();
+        assert!(!err.to_string().contains("secret"), "{err}");
+        assert!(err.to_string().contains("TRELLIS_DATABASE_URL"));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod schema;
 
 use std::time::Duration;
 
+use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 
@@ -18,6 +19,18 @@ pub use connection::DbConnection;
 pub use error::DbError;
 
 use crate::config::DatabaseUrl;
+
+/// Runs the same diesel statement on the concrete connection of either backend, for statements
+/// that `MultiConnection` cannot express (batch inserts, row locking).
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgres($c) => $body,
+        }
+    };
+}
+pub(crate) use per_backend;
 
 type DbPool = Pool<ConnectionManager<DbConnection>>;
 
@@ -99,6 +112,9 @@ impl Database {
                 })
             }
             DatabaseUrl::Postgres(pg) => {
+                // One direct connection first: the pool would retry silently until its timeout
+                // and report only a generic error.
+                diesel::PgConnection::establish(pg).map_err(|e| connect_error(e.to_string()))?;
                 let pool = Pool::builder()
                     .max_size(10)
                     .connection_timeout(Duration::from_secs(10))
