@@ -4,11 +4,15 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
+
+use activitypub_federation::config::FederationConfig;
 
 use crate::config::Config;
 use crate::db::{Database, DbError, OpenMode};
+use crate::federation::context::federation_config;
+use crate::federation::delivery::worker;
 use crate::services::{ServiceError, instance_actor};
 use crate::state::AppState;
 
@@ -21,6 +25,9 @@ pub enum AppError {
     /// Start-up data could not be prepared.
     #[error(transparent)]
     Service(#[from] ServiceError),
+    /// Federation could not be configured.
+    #[error(transparent)]
+    Federation(#[from] crate::federation::error::FederationError),
     /// The listen address could not be bound, or serving failed.
     #[error("cannot listen on {addr}: {reason}")]
     Listen {
@@ -39,13 +46,17 @@ pub struct RunningInstance {
     pub state: AppState,
     shutdown: oneshot::Sender<()>,
     server: JoinHandle<Result<(), std::io::Error>>,
+    stop_worker: watch::Sender<bool>,
+    worker: JoinHandle<()>,
 }
 
 impl RunningInstance {
     /// Stops accepting connections, lets in-flight requests finish and closes the database.
     pub async fn stop(self) -> Result<(), AppError> {
         let _ = self.shutdown.send(());
+        let _ = self.stop_worker.send(true);
         let served = self.server.await;
+        let _ = self.worker.await;
         let addr = self.addr;
         let listen_error = |reason: String| AppError::Listen { addr, reason };
         served
@@ -69,6 +80,12 @@ pub async fn prepare(config: Config) -> Result<AppState, AppError> {
     Ok(state)
 }
 
+/// The federation configuration of a prepared instance (fetches signed by its instance actor).
+pub async fn federation(state: &AppState) -> Result<FederationConfig<AppState>, AppError> {
+    let actor = instance_actor::ensure(state).await?;
+    Ok(federation_config(state.clone(), actor).await?)
+}
+
 /// Prepares the instance and starts serving on the configured address in the background.
 pub async fn start(config: Config) -> Result<RunningInstance, AppError> {
     let addr = config.listen;
@@ -89,8 +106,11 @@ pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningIn
         reason: e.to_string(),
     })?;
     let state = prepare(config).await?;
+    let federation = federation(&state).await?;
     let (shutdown, stopped) = oneshot::channel::<()>();
-    let router = crate::http::router(state.clone());
+    let router = crate::http::router(state.clone(), federation);
+    let (stop_worker, worker_stopped) = watch::channel(false);
+    let worker = worker::spawn(state.clone(), state.delivery_wake(), worker_stopped);
     let server = tokio::spawn(async move {
         axum::serve(listener, router)
             .with_graceful_shutdown(async {
@@ -104,6 +124,8 @@ pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningIn
         state,
         shutdown,
         server,
+        stop_worker,
+        worker,
     })
 }
 

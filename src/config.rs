@@ -24,6 +24,38 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// What the instance says about itself.
     pub instance: InstanceInfo,
+    /// How outgoing activities are delivered.
+    pub delivery: DeliverySettings,
+    /// Bearer token of the internal operations interface (`/internal/v1`); unset disables it.
+    pub internal_api_token: Option<Secret>,
+}
+
+/// A value that must never reach logs: its `Debug` output is hidden.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret value, for comparison.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Delivery queue settings.
+#[derive(Clone, Debug)]
+pub struct DeliverySettings {
+    /// How long a delivery is retried before it is recorded as failed.
+    pub max_age: std::time::Duration,
+    /// Unit of the retry schedule: attempt n waits (n^4 + 15) units, with jitter.
+    pub backoff_unit: std::time::Duration,
+    /// Concurrent requests to one remote host.
+    pub per_host_concurrency: usize,
 }
 
 /// Descriptive settings shown in nodeinfo, the client API and web pages.
@@ -144,6 +176,17 @@ struct FileConfig {
     max_body_bytes: Option<u64>,
     #[serde(default)]
     instance: FileInstance,
+    #[serde(default)]
+    delivery: FileDelivery,
+    internal_api_token: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDelivery {
+    max_age_hours: Option<u64>,
+    backoff_ms: Option<u64>,
+    per_host_concurrency: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -274,7 +317,63 @@ impl Config {
             }
         };
 
+        let number = |key: &'static str,
+                      from_file: Option<u64>,
+                      default: u64,
+                      range: std::ops::RangeInclusive<u64>| {
+            let value = match env.get(key) {
+                Some(text) => text
+                    .parse::<u64>()
+                    .map_err(|_| invalid(key, text, "expected a whole number".into()))?,
+                None => from_file.unwrap_or(default),
+            };
+            if !range.contains(&value) {
+                return Err(invalid(
+                    key,
+                    &value.to_string(),
+                    format!("must be between {} and {}", range.start(), range.end()),
+                ));
+            }
+            Ok(value)
+        };
+        let delivery = DeliverySettings {
+            max_age: std::time::Duration::from_secs(
+                3600 * number(
+                    "TRELLIS_DELIVERY_MAX_AGE_HOURS",
+                    file.delivery.max_age_hours,
+                    48,
+                    1..=720,
+                )?,
+            ),
+            backoff_unit: std::time::Duration::from_millis(number(
+                "TRELLIS_DELIVERY_BACKOFF_MS",
+                file.delivery.backoff_ms,
+                1000,
+                1..=60_000,
+            )?),
+            per_host_concurrency: number(
+                "TRELLIS_DELIVERY_PER_HOST_CONCURRENCY",
+                file.delivery.per_host_concurrency,
+                4,
+                1..=64,
+            )? as usize,
+        };
+
+        let internal_api_token =
+            pick("TRELLIS_INTERNAL_API_TOKEN", file.internal_api_token).filter(|t| !t.is_empty());
+        if let Some(token) = &internal_api_token
+            && token.len() < 24
+        {
+            return Err(invalid(
+                "TRELLIS_INTERNAL_API_TOKEN",
+                "(hidden)",
+                format!("must be at least 24 characters, got {}", token.len()),
+            ));
+        }
+
         Ok(Config {
+            internal_api_token: internal_api_token.map(Secret),
+            delivery,
             domain,
             listen,
             database,

@@ -18,14 +18,19 @@ struct Inner {
     db: Database,
     urls: Urls,
     ids: IdGenerator,
+    http: reqwest::Client,
+    delivery_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
     /// Bundles a validated configuration with an opened database.
     pub fn new(config: Config, db: Database) -> Self {
         let urls = Urls::new(&config);
+        let http = crate::federation::context::http_client(&config);
         Self {
             inner: Arc::new(Inner {
+                http,
+                delivery_wake: Arc::new(tokio::sync::Notify::new()),
                 config,
                 db,
                 urls,
@@ -47,6 +52,21 @@ impl AppState {
     /// URL builder for this instance.
     pub fn urls(&self) -> &Urls {
         &self.inner.urls
+    }
+
+    /// HTTP client for talking to other servers.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// Wakes the delivery worker after new deliveries were committed.
+    pub fn wake_delivery(&self) {
+        self.inner.delivery_wake.notify_one();
+    }
+
+    /// What the delivery worker waits on.
+    pub fn delivery_wake(&self) -> Arc<tokio::sync::Notify> {
+        self.inner.delivery_wake.clone()
     }
 
     /// Identifier generator.

@@ -77,6 +77,35 @@ impl Urls {
         self.at("/actor")
     }
 
+    /// `host[:port]` of a URL, the key Trellis uses for a remote server.
+    pub fn authority(url: &Url) -> Option<String> {
+        let host = url.host_str()?;
+        Some(match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        })
+    }
+
+    /// True when the URL points at this instance.
+    pub fn is_local(&self, url: &Url) -> bool {
+        Self::authority(url).as_deref() == Some(self.domain.as_str())
+    }
+
+    /// A new activity id.
+    pub fn new_activity(&self) -> String {
+        self.at(&format!("/activities/{}", uuid::Uuid::new_v4()))
+    }
+
+    /// A local post's id (and page).
+    pub fn post(&self, username: &str, id: i64) -> String {
+        self.at(&format!("/users/{username}/statuses/{id}"))
+    }
+
+    /// A hashtag's page.
+    pub fn tag(&self, name: &str) -> String {
+        self.at(&format!("/tags/{name}"))
+    }
+
     /// The default avatar image served for accounts without one.
     pub fn default_avatar(&self) -> String {
         self.at("/static/avatar.png")

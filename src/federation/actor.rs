@@ -8,7 +8,9 @@ use crate::db::models::Account;
 use crate::text::escape_html;
 use crate::urls::Urls;
 
-use super::protocol::actor::{ActorDocument, Endpoints, Image, PropertyValue};
+use serde_json::{Value, json};
+
+use super::protocol::actor::{ActorDocument, Endpoints, PropertyValue};
 use super::protocol::context::actor_context;
 
 /// Builds the ActivityPub document of a local account.
@@ -37,18 +39,19 @@ pub fn to_document(account: &Account, urls: &Urls) -> ActorDocument {
             owner: id.clone(),
             public_key_pem: account.public_key_pem.clone(),
         },
-        icon: parse(&avatar).map(|url| Image {
-            kind: "Image".into(),
-            url,
-            media_type: Some("image/png".into()).filter(|_| account.avatar_url.is_none()),
-        }),
-        url: account.url.as_deref().and_then(parse),
+        icon: if account.avatar_url.is_none() {
+            json!({ "type": "Image", "url": avatar, "mediaType": "image/png" })
+        } else {
+            json!({ "type": "Image", "url": avatar })
+        },
+        image: account
+            .header_url
+            .as_ref()
+            .map_or(Value::Null, |url| json!({ "type": "Image", "url": url })),
+        url: account.url.clone().map_or(Value::Null, Value::String),
         discoverable: account.discoverable,
         manually_approves_followers: account.locked,
-        attachment: profile_attachments(account)
-            .into_iter()
-            .map(|p| serde_json::to_value(p).expect("serializable"))
-            .collect(),
+        attachment: serde_json::to_value(profile_attachments(account)).unwrap_or_default(),
         published: Some(DateTime::<Utc>::from_naive_utc_and_offset(
             account.created_at,
             Utc,

@@ -4,19 +4,24 @@
 
 pub mod actors;
 mod body_limit;
+pub mod collections;
 pub mod discovery;
 pub mod error;
 mod error_pages;
+pub mod federation;
 pub mod health;
+mod internal;
 pub mod negotiate;
+pub mod objects;
 mod request_id;
 pub mod web;
 
 use std::time::Duration;
 
+use activitypub_federation::config::{FederationConfig, FederationMiddleware};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower::ServiceBuilder;
 use tower_http::timeout::TimeoutLayer;
 
@@ -27,8 +32,12 @@ use error::HttpError;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The complete router of an instance.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router {
     let max_body = state.config().max_body_bytes;
+    let internal = match &state.config().internal_api_token {
+        Some(token) => internal::router(token.clone()),
+        None => Router::new(),
+    };
     Router::new()
         .route("/", get(web::home::home))
         .route("/health", get(health::health))
@@ -49,8 +58,19 @@ pub fn router(state: AppState) -> Router {
         .route("/nodeinfo/2.1", get(discovery::nodeinfo::nodeinfo_2_1))
         .route("/actor", get(actors::instance))
         .route("/users/{username}", get(actors::person))
+        .route("/inbox", post(federation::shared_inbox))
+        .route("/users/{username}/inbox", post(federation::user_inbox))
+        .route("/users/{username}/outbox", get(collections::outbox))
+        .route("/users/{username}/followers", get(collections::followers))
+        .route("/users/{username}/following", get(collections::following))
+        .route("/users/{username}/statuses/{id}", get(objects::note))
+        .route(
+            "/users/{username}/statuses/{id}/replies",
+            get(objects::replies),
+        )
         .route("/{handle}", get(actors::short_profile))
         .route("/static/avatar.png", get(web::static_files::default_avatar))
+        .merge(internal)
         .fallback(|| async { HttpError::not_found("not found") })
         .layer(
             ServiceBuilder::new()
@@ -64,7 +84,8 @@ pub fn router(state: AppState) -> Router {
                     axum::http::StatusCode::REQUEST_TIMEOUT,
                     REQUEST_TIMEOUT,
                 ))
-                .layer(DefaultBodyLimit::max(max_body)),
+                .layer(DefaultBodyLimit::max(max_body))
+                .layer(FederationMiddleware::new(federation)),
         )
         .with_state(state)
 }

@@ -2,9 +2,16 @@
 
 pub mod accounts;
 mod error;
+pub mod follows;
 pub mod instance_actor;
+pub mod interactions;
 pub mod keys;
 pub mod passwords;
+pub mod posts;
+pub mod profile;
+pub mod resolve;
+pub mod timelines;
 pub mod validation;
+pub mod visibility;
 
 pub use error::ServiceError;

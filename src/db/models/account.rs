@@ -102,8 +102,14 @@ pub struct NewAccount {
     pub public_key_pem: String,
     /// See [`Account::private_key_pem`].
     pub private_key_pem: Option<String>,
+    /// See [`Account::avatar_url`].
+    pub avatar_url: Option<String>,
+    /// See [`Account::header_url`].
+    pub header_url: Option<String>,
     /// See [`Account::locked`].
     pub locked: bool,
+    /// See [`Account::discoverable`].
+    pub discoverable: bool,
     /// See [`Account::department`].
     pub department: Option<String>,
     /// See [`Account::job_title`].

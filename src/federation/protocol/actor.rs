@@ -21,44 +21,47 @@ pub struct ActorDocument {
     /// Username part of the handle.
     pub preferred_username: String,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Biography as HTML.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Personal inbox.
     pub inbox: Url,
     /// Outbox collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbox: Option<Url>,
     /// Followers collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub followers: Option<Url>,
     /// Following collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub following: Option<Url>,
     /// Shared inbox and other endpoints.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Endpoints>,
     /// Key used to verify the actor's signatures.
     pub public_key: PublicKey,
-    /// Avatar.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<Image>,
-    /// Profile page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<Url>,
+    /// Avatar: an Image object, a URL, or an array of them.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub icon: Value,
+    /// Header image.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub image: Value,
+    /// Profile page: a URL, a Link or an array.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub url: Value,
     /// Listed in directories.
     #[serde(default)]
     pub discoverable: bool,
     /// Follow requests need approval.
     #[serde(default)]
     pub manually_approves_followers: bool,
-    /// Profile fields as PropertyValue items.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub attachment: Vec<Value>,
+    /// Profile fields as PropertyValue items (a single item or an array).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub attachment: Value,
     /// When the actor was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<DateTime<Utc>>,
 }
 
@@ -67,22 +70,8 @@ pub struct ActorDocument {
 #[serde(rename_all = "camelCase")]
 pub struct Endpoints {
     /// The server's shared inbox.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_inbox: Option<Url>,
-}
-
-/// An image reference (avatar or header).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Image {
-    /// Always `Image`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Image URL.
-    pub url: Url,
-    /// MIME type, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub media_type: Option<String>,
 }
 
 /// A `name: value` profile field (schema.org PropertyValue).

@@ -2,3 +2,5 @@
 
 pub mod actor;
 pub mod context;
+pub mod note;
+pub mod values;

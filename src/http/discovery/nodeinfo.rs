@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::config::RegistrationMode;
+use crate::db::models::Post;
 use crate::http::error::HttpError;
 use crate::services::accounts;
 use crate::state::AppState;
@@ -40,6 +41,7 @@ pub async fn nodeinfo_2_1(State(state): State<AppState>) -> Result<Response, Htt
 
 async fn document(state: &AppState, version: &str) -> Result<Response, HttpError> {
     let usage = accounts::usage(state).await?;
+    let local_posts = state.db().read(Post::count_local).await?;
     let instance = &state.config().instance;
     let software = json!({ "name": SOFTWARE_NAME, "version": VERSION });
     let body = json!({
@@ -54,7 +56,7 @@ async fn document(state: &AppState, version: &str) -> Result<Response, HttpError
                 "activeMonth": usage.active_month,
                 "activeHalfyear": usage.active_half_year
             },
-            "localPosts": 0
+            "localPosts": local_posts
         },
         "metadata": {
             "nodeName": instance.name,

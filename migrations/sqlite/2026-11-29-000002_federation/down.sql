@@ -1,0 +1,10 @@
+DROP TABLE delivery_hosts;
+DROP TABLE deliveries;
+DROP TABLE outbound_activities;
+DROP TABLE received_activities;
+DROP TABLE tombstones;
+DROP TABLE favourites;
+DROP TABLE follows;
+DROP TABLE post_tags;
+DROP TABLE post_mentions;
+DROP TABLE posts;

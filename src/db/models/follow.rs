@@ -1,0 +1,172 @@
+//! `follows`: who follows whom, pending or accepted.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{accounts, follows};
+use crate::db::{DbConnection, DbError};
+
+use super::Account;
+
+/// A follow relation (or a pending request).
+#[derive(Clone, Debug, Queryable, Selectable, Identifiable, Insertable)]
+#[diesel(table_name = follows)]
+pub struct Follow {
+    /// Identifier.
+    pub id: i64,
+    /// The follower.
+    pub account_id: i64,
+    /// The followed account.
+    pub target_account_id: i64,
+    /// The Follow activity id.
+    pub uri: String,
+    /// False while the request awaits approval.
+    pub accepted: bool,
+    /// When it was requested.
+    pub created_at: NaiveDateTime,
+}
+
+impl Follow {
+    /// Inserts a follow, or returns the existing one for the same pair.
+    pub fn insert_or_get(conn: &mut DbConnection, new: &Follow) -> Result<Follow, DbError> {
+        if let Some(existing) = Self::find_pair(conn, new.account_id, new.target_account_id)? {
+            return Ok(existing);
+        }
+        diesel::insert_into(follows::table)
+            .values(new)
+            .execute(conn)?;
+        Ok(new.clone())
+    }
+
+    /// The follow of `target` by `follower`, if any.
+    pub fn find_pair(
+        conn: &mut DbConnection,
+        follower: i64,
+        target: i64,
+    ) -> Result<Option<Follow>, DbError> {
+        Ok(follows::table
+            .filter(follows::account_id.eq(follower))
+            .filter(follows::target_account_id.eq(target))
+            .select(Follow::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    /// A follow by its activity id.
+    pub fn find_by_uri(conn: &mut DbConnection, uri: &str) -> Result<Option<Follow>, DbError> {
+        Ok(follows::table
+            .filter(follows::uri.eq(uri))
+            .select(Follow::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    /// Marks a follow accepted.
+    pub fn accept(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
+        diesel::update(follows::table.find(id))
+            .set(follows::accepted.eq(true))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Removes a follow or request.
+    pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
+        diesel::delete(follows::table.find(id)).execute(conn)?;
+        Ok(())
+    }
+
+    /// True when `follower` follows `target` (accepted).
+    pub fn is_following(
+        conn: &mut DbConnection,
+        follower: i64,
+        target: i64,
+    ) -> Result<bool, DbError> {
+        Ok(Self::find_pair(conn, follower, target)?.is_some_and(|f| f.accepted))
+    }
+
+    /// Accepted followers of an account, with their accounts, newest first.
+    pub fn followers(
+        conn: &mut DbConnection,
+        target: i64,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Account>, DbError> {
+        Ok(follows::table
+            .inner_join(accounts::table.on(accounts::id.eq(follows::account_id)))
+            .filter(follows::target_account_id.eq(target))
+            .filter(follows::accepted.eq(true))
+            .order(follows::id.desc())
+            .offset(offset)
+            .limit(limit)
+            .select(Account::as_select())
+            .load(conn)?)
+    }
+
+    /// Accounts an account follows (accepted), newest first.
+    pub fn following(
+        conn: &mut DbConnection,
+        follower: i64,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Account>, DbError> {
+        Ok(follows::table
+            .inner_join(accounts::table.on(accounts::id.eq(follows::target_account_id)))
+            .filter(follows::account_id.eq(follower))
+            .filter(follows::accepted.eq(true))
+            .order(follows::id.desc())
+            .offset(offset)
+            .limit(limit)
+            .select(Account::as_select())
+            .load(conn)?)
+    }
+
+    /// Pending requests to follow `target`, with the requesting accounts.
+    pub fn pending_for(
+        conn: &mut DbConnection,
+        target: i64,
+    ) -> Result<Vec<(Follow, Account)>, DbError> {
+        Ok(follows::table
+            .inner_join(accounts::table.on(accounts::id.eq(follows::account_id)))
+            .filter(follows::target_account_id.eq(target))
+            .filter(follows::accepted.eq(false))
+            .order(follows::id.asc())
+            .select((Follow::as_select(), Account::as_select()))
+            .load(conn)?)
+    }
+
+    /// (followers, following) counts, accepted only.
+    pub fn counts(conn: &mut DbConnection, account: i64) -> Result<(i64, i64), DbError> {
+        let followers = follows::table
+            .filter(follows::target_account_id.eq(account))
+            .filter(follows::accepted.eq(true))
+            .count()
+            .get_result(conn)?;
+        let following = follows::table
+            .filter(follows::account_id.eq(account))
+            .filter(follows::accepted.eq(true))
+            .count()
+            .get_result(conn)?;
+        Ok((followers, following))
+    }
+
+    /// Distinct delivery inboxes (shared inbox when known) of the remote accepted followers.
+    pub fn remote_follower_inboxes(
+        conn: &mut DbConnection,
+        target: i64,
+    ) -> Result<Vec<String>, DbError> {
+        let rows: Vec<(String, Option<String>)> = follows::table
+            .inner_join(accounts::table.on(accounts::id.eq(follows::account_id)))
+            .filter(follows::target_account_id.eq(target))
+            .filter(follows::accepted.eq(true))
+            .filter(accounts::domain.is_not_null())
+            .select((accounts::inbox_url, accounts::shared_inbox_url))
+            .load(conn)?;
+        let mut inboxes: Vec<String> = rows
+            .into_iter()
+            .map(|(inbox, shared)| shared.unwrap_or(inbox))
+            .collect();
+        inboxes.sort();
+        inboxes.dedup();
+        Ok(inboxes)
+    }
+}

@@ -1,0 +1,412 @@
+//! `posts`, `post_mentions`, `post_tags`: notes and boosts, local and remote.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{post_mentions, post_tags, posts};
+use crate::db::{DbConnection, DbError, per_backend};
+
+/// A stored note or boost.
+#[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = posts)]
+pub struct Post {
+    /// Time-sortable identifier.
+    pub id: i64,
+    /// ActivityPub id (for a boost: the Announce id).
+    pub uri: String,
+    /// Web page.
+    pub url: Option<String>,
+    /// Author (or booster).
+    pub account_id: i64,
+    /// Note, Article, ...
+    pub object_type: String,
+    /// Parent post, when known locally.
+    pub in_reply_to_id: Option<i64>,
+    /// Parent's ActivityPub id, even when not fetched.
+    pub in_reply_to_uri: Option<String>,
+    /// Parent's author, when known.
+    pub in_reply_to_account_id: Option<i64>,
+    /// For a boost: the boosted post.
+    pub reblog_of_id: Option<i64>,
+    /// Sanitized HTML.
+    pub content: String,
+    /// What a local author typed.
+    pub source_text: Option<String>,
+    /// Content warning.
+    pub summary: String,
+    /// Media marked sensitive, or behind a content warning.
+    pub sensitive: bool,
+    /// public, unlisted, private (followers only) or direct.
+    pub visibility: String,
+    /// BCP 47 language tag.
+    pub language: Option<String>,
+    /// Attachments as a JSON array of `{url, media_type, name}` links.
+    pub attachments: String,
+    /// Written on this instance.
+    pub local: bool,
+    /// Number of known replies.
+    pub replies_count: i64,
+    /// Number of likes.
+    pub favourites_count: i64,
+    /// Number of boosts.
+    pub reblogs_count: i64,
+    /// Publication time.
+    pub created_at: NaiveDateTime,
+    /// Last edit, if edited.
+    pub edited_at: Option<NaiveDateTime>,
+    /// Last change of the row.
+    pub updated_at: NaiveDateTime,
+}
+
+/// A new post row.
+#[derive(Clone, Debug, Insertable)]
+#[diesel(table_name = posts)]
+pub struct NewPost {
+    /// See [`Post::id`].
+    pub id: i64,
+    /// See [`Post::uri`].
+    pub uri: String,
+    /// See [`Post::url`].
+    pub url: Option<String>,
+    /// See [`Post::account_id`].
+    pub account_id: i64,
+    /// See [`Post::object_type`].
+    pub object_type: String,
+    /// See [`Post::in_reply_to_id`].
+    pub in_reply_to_id: Option<i64>,
+    /// See [`Post::in_reply_to_uri`].
+    pub in_reply_to_uri: Option<String>,
+    /// See [`Post::in_reply_to_account_id`].
+    pub in_reply_to_account_id: Option<i64>,
+    /// See [`Post::reblog_of_id`].
+    pub reblog_of_id: Option<i64>,
+    /// See [`Post::content`].
+    pub content: String,
+    /// See [`Post::source_text`].
+    pub source_text: Option<String>,
+    /// See [`Post::summary`].
+    pub summary: String,
+    /// See [`Post::sensitive`].
+    pub sensitive: bool,
+    /// See [`Post::visibility`].
+    pub visibility: String,
+    /// See [`Post::language`].
+    pub language: Option<String>,
+    /// See [`Post::attachments`].
+    pub attachments: String,
+    /// See [`Post::local`].
+    pub local: bool,
+    /// See [`Post::created_at`].
+    pub created_at: NaiveDateTime,
+    /// See [`Post::edited_at`].
+    pub edited_at: Option<NaiveDateTime>,
+    /// See [`Post::updated_at`].
+    pub updated_at: NaiveDateTime,
+}
+
+/// Which counter to move.
+#[derive(Clone, Copy, Debug)]
+pub enum Counter {
+    /// replies_count
+    Replies,
+    /// favourites_count
+    Favourites,
+    /// reblogs_count
+    Reblogs,
+}
+
+impl Post {
+    /// Inserts a post with its mentions and tags; returns the stored row.
+    pub fn insert(
+        conn: &mut DbConnection,
+        new: &NewPost,
+        mentioned_account_ids: &[i64],
+        tags: &[String],
+    ) -> Result<Post, DbError> {
+        diesel::insert_into(posts::table)
+            .values(new)
+            .execute(conn)?;
+        Self::replace_mentions_and_tags(conn, new.id, mentioned_account_ids, tags)?;
+        Self::find(conn, new.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))
+    }
+
+    /// Replaces the mention and tag rows of a post (after an edit).
+    pub fn replace_mentions_and_tags(
+        conn: &mut DbConnection,
+        post_id: i64,
+        mentioned_account_ids: &[i64],
+        tags: &[String],
+    ) -> Result<(), DbError> {
+        diesel::delete(post_mentions::table.filter(post_mentions::post_id.eq(post_id)))
+            .execute(conn)?;
+        diesel::delete(post_tags::table.filter(post_tags::post_id.eq(post_id))).execute(conn)?;
+        let mut mention_ids = mentioned_account_ids.to_vec();
+        mention_ids.sort_unstable();
+        mention_ids.dedup();
+        let mentions: Vec<_> = mention_ids
+            .iter()
+            .map(|account| {
+                (
+                    post_mentions::post_id.eq(post_id),
+                    post_mentions::account_id.eq(*account),
+                )
+            })
+            .collect();
+        if !mentions.is_empty() {
+            per_backend!(conn, |c| diesel::insert_into(post_mentions::table)
+                .values(&mentions)
+                .execute(c))?;
+        }
+        let mut names = tags.to_vec();
+        names.sort();
+        names.dedup();
+        let rows: Vec<_> = names
+            .iter()
+            .map(|name| (post_tags::post_id.eq(post_id), post_tags::name.eq(name)))
+            .collect();
+        if !rows.is_empty() {
+            per_backend!(conn, |c| diesel::insert_into(post_tags::table)
+                .values(&rows)
+                .execute(c))?;
+        }
+        Ok(())
+    }
+
+    /// A post by id.
+    pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Post>, DbError> {
+        Ok(posts::table
+            .find(id)
+            .select(Post::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    /// A post by ActivityPub id.
+    pub fn find_by_uri(conn: &mut DbConnection, uri: &str) -> Result<Option<Post>, DbError> {
+        Ok(posts::table
+            .filter(posts::uri.eq(uri))
+            .select(Post::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    /// The boost of `post_id` by `account_id`, if any.
+    pub fn find_reblog(
+        conn: &mut DbConnection,
+        account_id: i64,
+        post_id: i64,
+    ) -> Result<Option<Post>, DbError> {
+        Ok(posts::table
+            .filter(posts::account_id.eq(account_id))
+            .filter(posts::reblog_of_id.eq(post_id))
+            .select(Post::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    /// Accounts mentioned by a post.
+    pub fn mentioned_account_ids(
+        conn: &mut DbConnection,
+        post_id: i64,
+    ) -> Result<Vec<i64>, DbError> {
+        Ok(post_mentions::table
+            .filter(post_mentions::post_id.eq(post_id))
+            .select(post_mentions::account_id)
+            .load(conn)?)
+    }
+
+    /// Hashtags of a post.
+    pub fn tags(conn: &mut DbConnection, post_id: i64) -> Result<Vec<String>, DbError> {
+        Ok(post_tags::table
+            .filter(post_tags::post_id.eq(post_id))
+            .select(post_tags::name)
+            .order(post_tags::name.asc())
+            .load(conn)?)
+    }
+
+    /// Direct replies of a post, oldest first.
+    pub fn replies(
+        conn: &mut DbConnection,
+        post_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Post>, DbError> {
+        Ok(posts::table
+            .filter(posts::in_reply_to_id.eq(post_id))
+            .order(posts::id.asc())
+            .limit(limit)
+            .select(Post::as_select())
+            .load(conn)?)
+    }
+
+    /// Links replies that arrived before their parent to it, once the parent is stored.
+    pub fn adopt_orphans(conn: &mut DbConnection, parent: &Post) -> Result<usize, DbError> {
+        let adopted = diesel::update(
+            posts::table
+                .filter(posts::in_reply_to_uri.eq(&parent.uri))
+                .filter(posts::in_reply_to_id.is_null()),
+        )
+        .set((
+            posts::in_reply_to_id.eq(parent.id),
+            posts::in_reply_to_account_id.eq(parent.account_id),
+        ))
+        .execute(conn)?;
+        if adopted > 0 {
+            Self::add_to_counter(conn, parent.id, Counter::Replies, adopted as i64)?;
+        }
+        Ok(adopted)
+    }
+
+    /// Adds `delta` (possibly negative) to a counter, never going below zero.
+    pub fn add_to_counter(
+        conn: &mut DbConnection,
+        post_id: i64,
+        counter: Counter,
+        delta: i64,
+    ) -> Result<(), DbError> {
+        use diesel::dsl::sql;
+        use diesel::sql_types::BigInt;
+        let target = posts::table.find(post_id);
+        let expression = |column: &str| {
+            sql::<BigInt>(&format!(
+                "CASE WHEN {column} + {delta} < 0 THEN 0 ELSE {column} + {delta} END"
+            ))
+        };
+        match counter {
+            Counter::Replies => diesel::update(target)
+                .set(posts::replies_count.eq(expression("replies_count")))
+                .execute(conn)?,
+            Counter::Favourites => diesel::update(target)
+                .set(posts::favourites_count.eq(expression("favourites_count")))
+                .execute(conn)?,
+            Counter::Reblogs => diesel::update(target)
+                .set(posts::reblogs_count.eq(expression("reblogs_count")))
+                .execute(conn)?,
+        };
+        Ok(())
+    }
+
+    /// Replaces the editable fields of a post.
+    pub fn update_content(
+        conn: &mut DbConnection,
+        post_id: i64,
+        content: &str,
+        source_text: Option<&str>,
+        summary: &str,
+        sensitive: bool,
+        edited_at: NaiveDateTime,
+    ) -> Result<(), DbError> {
+        diesel::update(posts::table.find(post_id))
+            .set((
+                posts::content.eq(content),
+                posts::source_text.eq(source_text),
+                posts::summary.eq(summary),
+                posts::sensitive.eq(sensitive),
+                posts::edited_at.eq(Some(edited_at)),
+                posts::updated_at.eq(edited_at),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Deletes a post (its boosts, mentions, tags and likes go with it) and fixes the parent's
+    /// reply count or the boosted post's boost count.
+    pub fn delete(conn: &mut DbConnection, post: &Post) -> Result<(), DbError> {
+        diesel::delete(posts::table.find(post.id)).execute(conn)?;
+        if let Some(parent) = post.in_reply_to_id {
+            Self::add_to_counter(conn, parent, Counter::Replies, -1)?;
+        }
+        if let Some(boosted) = post.reblog_of_id {
+            Self::add_to_counter(conn, boosted, Counter::Reblogs, -1)?;
+        }
+        Ok(())
+    }
+
+    /// Public and unlisted notes of an account, newest first (outbox pages).
+    pub fn public_by_account(
+        conn: &mut DbConnection,
+        account_id: i64,
+        max_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<Post>, DbError> {
+        let mut query = posts::table
+            .filter(posts::account_id.eq(account_id))
+            .filter(posts::visibility.eq_any(["public", "unlisted"]))
+            .order(posts::id.desc())
+            .limit(limit)
+            .select(Post::as_select())
+            .into_boxed();
+        if let Some(max_id) = max_id {
+            query = query.filter(posts::id.lt(max_id));
+        }
+        Ok(query.load(conn)?)
+    }
+
+    /// Number of public and unlisted posts of an account.
+    pub fn count_public_by_account(
+        conn: &mut DbConnection,
+        account_id: i64,
+    ) -> Result<i64, DbError> {
+        Ok(posts::table
+            .filter(posts::account_id.eq(account_id))
+            .filter(posts::visibility.eq_any(["public", "unlisted"]))
+            .count()
+            .get_result(conn)?)
+    }
+
+    /// Number of local posts (nodeinfo).
+    pub fn count_local(conn: &mut DbConnection) -> Result<i64, DbError> {
+        Ok(posts::table
+            .filter(posts::local.eq(true))
+            .filter(posts::reblog_of_id.is_null())
+            .count()
+            .get_result(conn)?)
+    }
+}
+
+/// Who may see a post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    /// Everyone, listed in public timelines.
+    Public,
+    /// Everyone, kept out of public timelines.
+    Unlisted,
+    /// The author's followers (and mentioned people).
+    Private,
+    /// Only the mentioned people.
+    Direct,
+}
+
+impl Visibility {
+    /// The stored and API name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Unlisted => "unlisted",
+            Visibility::Private => "private",
+            Visibility::Direct => "direct",
+        }
+    }
+
+    /// Parses the stored or API name.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "public" => Some(Visibility::Public),
+            "unlisted" => Some(Visibility::Unlisted),
+            "private" => Some(Visibility::Private),
+            "direct" => Some(Visibility::Direct),
+            _ => None,
+        }
+    }
+
+    /// Anyone may read it, signed in or not.
+    pub fn is_world_readable(self) -> bool {
+        matches!(self, Visibility::Public | Visibility::Unlisted)
+    }
+}
+
+impl Post {
+    /// The post's visibility (stored values are constrained by the schema).
+    pub fn visibility(&self) -> Visibility {
+        Visibility::parse(&self.visibility).unwrap_or(Visibility::Direct)
+    }
+}

@@ -1,0 +1,75 @@
+//! Follow: a remote actor asks to follow a local one.
+
+use diesel::Connection;
+use serde_json::{Value, json};
+
+use crate::db::models::{Account, Follow};
+use crate::federation::context::FedData;
+use crate::federation::delivery;
+use crate::federation::error::FederationError;
+use crate::federation::objects::person::ActorObject;
+
+use super::{Handled, accept, object_id, with_context};
+
+/// Builds a Follow of `target` by `actor`.
+pub fn build(id: &str, actor: &str, target: &str) -> Value {
+    with_context(json!({ "id": id, "type": "Follow", "actor": actor, "object": target }))
+}
+
+/// Records the follow; accepts it at once unless the target approves followers manually.
+pub async fn receive(
+    data: &FedData,
+    activity: &Value,
+    actor: &ActorObject,
+) -> Result<Handled, FederationError> {
+    let target_uri = object_id(activity)?;
+    let activity_id = activity
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| FederationError::Invalid("Follow without id".into()))?
+        .to_string();
+    let follower = actor.account.clone();
+    let state = (*data).clone();
+    let follow_json = activity.clone();
+    let handled = data
+        .db()
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let Some(target) =
+                    Account::find_by_uri(conn, &target_uri)?.filter(Account::is_local)
+                else {
+                    return Ok(Handled::Ignored("the followed actor is not local"));
+                };
+                let follow = Follow::insert_or_get(
+                    conn,
+                    &Follow {
+                        id: state.ids().next_id(),
+                        account_id: follower.id,
+                        target_account_id: target.id,
+                        uri: activity_id,
+                        accepted: !target.locked,
+                        created_at: delivery::now(),
+                    },
+                )?;
+                if follow.accepted {
+                    let accept = accept::build(
+                        &state.urls().new_activity(),
+                        &target.uri,
+                        "Accept",
+                        &follow_json,
+                    );
+                    delivery::enqueue(
+                        conn,
+                        &state,
+                        target.id,
+                        &accept,
+                        [follower.inbox_url.clone()],
+                    )?;
+                }
+                Ok(Handled::Applied)
+            })
+        })
+        .await?;
+    data.wake_delivery();
+    Ok(handled)
+}

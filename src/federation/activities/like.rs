@@ -1,0 +1,58 @@
+//! Like of a post.
+
+use diesel::Connection;
+use serde_json::{Value, json};
+
+use crate::db::models::post::Counter;
+use crate::db::models::{Favourite, Post};
+use crate::federation::context::FedData;
+use crate::federation::delivery;
+use crate::federation::error::FederationError;
+use crate::federation::objects::person::ActorObject;
+
+use super::{Handled, object_id, with_context};
+
+/// Builds a Like of `object_uri`.
+pub fn build(id: &str, actor: &str, object_uri: &str) -> Value {
+    with_context(json!({ "id": id, "type": "Like", "actor": actor, "object": object_uri }))
+}
+
+/// Counts the like on a known post.
+pub async fn receive(
+    data: &FedData,
+    activity: &Value,
+    actor: &ActorObject,
+) -> Result<Handled, FederationError> {
+    let target = object_id(activity)?;
+    let uri = activity
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| FederationError::Invalid("Like without id".into()))?
+        .to_string();
+    let account_id = actor.account.id;
+    let id = data.ids().next_id();
+    Ok(data
+        .db()
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let Some(post) = Post::find_by_uri(conn, &target)? else {
+                    return Ok(Handled::Ignored("like of an unknown object"));
+                };
+                let inserted = Favourite::insert(
+                    conn,
+                    &Favourite {
+                        id,
+                        account_id,
+                        post_id: post.id,
+                        uri,
+                        created_at: delivery::now(),
+                    },
+                )?;
+                if inserted {
+                    Post::add_to_counter(conn, post.id, Counter::Favourites, 1)?;
+                }
+                Ok(Handled::Applied)
+            })
+        })
+        .await?)
+}

@@ -1,0 +1,5 @@
+//! activitypub_federation `Object` implementations: how stored rows are fetched, verified,
+//! stored and turned into JSON.
+
+pub mod note;
+pub mod person;

@@ -1,0 +1,62 @@
+//! HTTP Signatures (draft-cavage, the dialect of Mastodon, Fedify, Lemmy, Pleroma, GoToSocial and
+//! Misskey): signing our deliveries and signed fetches, verifying incoming requests.
+//!
+//! Incoming: [`parse_signature_header`], fetch the key named by [`SignatureHeader::key_id`],
+//! [`verify_request`], and for POSTs [`verify_digest`]. Outgoing: [`SigningKey::from_pem`] once,
+//! then [`sign_post`] / [`sign_get`] per request. Only RSA PKCS#1 v1.5 with SHA-256 is supported
+//! (`algorithm` absent, `rsa-sha256` or `hs2019`); Ed25519 and RFC 9421 are not.
+//!
+//! Invariant: signer and verifier share one canonicalization (`signing_string.rs`), and nothing
+//! here panics on untrusted input.
+
+mod digest;
+mod error;
+mod header;
+mod keys;
+mod sign;
+mod signing_string;
+mod verify;
+
+#[cfg(test)]
+mod interop_tests;
+#[cfg(test)]
+mod test_support;
+
+pub use digest::{digest_header_value, verify_digest};
+pub use error::SignatureError;
+pub use header::{MAX_SIGNATURE_HEADER_LEN, SignatureHeader, parse_signature_header};
+pub use keys::SigningKey;
+pub use sign::{
+    GET_SIGNED_HEADERS, POST_SIGNED_HEADERS, host_header, path_and_query, sign_get, sign_headers,
+    sign_post,
+};
+pub use verify::{MAX_CLOCK_SKEW, MAX_SIGNATURE_AGE, verify_request};
+
+/// The key id without its `#fragment`: for `https://host/users/alice#main-key` that is
+/// `https://host/users/alice`, the usual actor id.
+///
+/// A hint only: a key id is an opaque URL (GoToSocial uses `.../main-key` without a fragment,
+/// which this returns unchanged). Which actor owns a key must be established from the fetched key
+/// document (`owner`) and the actor's `publicKey`, never from this string.
+pub fn key_owner_hint(key_id: &str) -> &str {
+    key_id.split_once('#').map_or(key_id, |(owner, _)| owner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_owner_hint;
+
+    #[test]
+    fn key_owner_hint_strips_the_fragment_only() {
+        assert_eq!(
+            key_owner_hint("https://host/users/alice#main-key"),
+            "https://host/users/alice"
+        );
+        assert_eq!(
+            key_owner_hint("https://host/users/alice/main-key"),
+            "https://host/users/alice/main-key"
+        );
+        assert_eq!(key_owner_hint("#"), "");
+        assert_eq!(key_owner_hint(""), "");
+    }
+}

@@ -1,0 +1,172 @@
+//! Local objects at their ids: notes (JSON or HTML) and their replies collection, answering
+//! only to those who may see them (authorized fetch through HTTP signatures).
+
+use activitypub_federation::config::Data;
+use askama::Template;
+use axum::extract::{OriginalUri, Path};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::json;
+
+use crate::db::models::{Account, Post, Tombstone};
+use crate::federation::fetch_auth::requester;
+use crate::federation::objects::note::note_json;
+use crate::federation::protocol::context::ACTIVITYSTREAMS;
+use crate::http::actors::activity_json;
+use crate::http::error::HttpError;
+use crate::http::negotiate::Representation;
+use crate::services::{accounts, visibility};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "note.html")]
+struct NotePage<'a> {
+    instance_name: &'a str,
+    author_name: &'a str,
+    handle: String,
+    author_url: &'a str,
+    content: &'a str,
+    summary: &'a str,
+    published: String,
+    object_url: &'a str,
+}
+
+/// The local post at `/users/{username}/statuses/{id}` if `viewer` may see it, or the error
+/// to answer: 410 for a deleted post, 404 for a missing or hidden one.
+async fn visible_post(
+    data: &Data<AppState>,
+    username: &str,
+    id: i64,
+    method: &Method,
+    uri: &OriginalUri,
+    headers: &HeaderMap,
+) -> Result<(Account, Post), Response> {
+    let author = accounts::public_profile(data, username)
+        .await
+        .map_err(|e| HttpError::from(e).into_response())?;
+    let author_id = author.id;
+    let post = data
+        .db()
+        .read(move |conn| Post::find(conn, id))
+        .await
+        .map_err(|e| HttpError::from(e).into_response())?
+        .filter(|p| p.account_id == author_id && p.local && p.reblog_of_id.is_none());
+    let Some(post) = post else {
+        let object_uri = data.urls().post(username, id);
+        let tombstone = data
+            .db()
+            .read(move |conn| Tombstone::find(conn, &object_uri))
+            .await
+            .map_err(|e| HttpError::from(e).into_response())?;
+        return Err(match tombstone {
+            Some(t) => (
+                StatusCode::GONE,
+                activity_json(&json!({
+                    "@context": ACTIVITYSTREAMS,
+                    "id": t.uri,
+                    "type": "Tombstone",
+                    "formerType": t.former_type,
+                    "deleted": t.deleted_at.and_utc().to_rfc3339(),
+                })),
+            )
+                .into_response(),
+            None => HttpError::not_found("no such post").into_response(),
+        });
+    };
+    let path = uri.0.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let viewer = requester(data, method, path, headers)
+        .await
+        .map_err(|e| HttpError::from(e).into_response())?;
+    let probe = post.clone();
+    let allowed = data
+        .db()
+        .read(move |conn| visibility::can_see(conn, &probe, viewer.map(|v| v.id)))
+        .await
+        .map_err(|e| HttpError::from(e).into_response())?;
+    if !allowed {
+        return Err(HttpError::not_found("no such post").into_response());
+    }
+    Ok((author, post))
+}
+
+/// GET /users/{username}/statuses/{id}
+pub async fn note(
+    data: Data<AppState>,
+    Path((username, id)): Path<(String, i64)>,
+    method: Method,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let (author, post) = match visible_post(&data, &username, id, &method, &uri, &headers).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    if Representation::from_headers(&headers) == Representation::Html {
+        let page = NotePage {
+            instance_name: &data.config().instance.name,
+            author_name: &author.display_name,
+            handle: format!("{}@{}", author.username, data.urls().domain()),
+            author_url: &author.uri,
+            content: &post.content,
+            summary: &post.summary,
+            published: post.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            object_url: &post.uri,
+        };
+        return match page.render() {
+            Ok(html) => Html(html).into_response(),
+            Err(e) => HttpError::from(e).into_response(),
+        };
+    }
+    match data.db().read(move |conn| note_json(conn, &post)).await {
+        Ok(note) => activity_json(&note),
+        Err(e) => HttpError::from(e).into_response(),
+    }
+}
+
+/// GET /users/{username}/statuses/{id}/replies
+pub async fn replies(
+    data: Data<AppState>,
+    Path((username, id)): Path<(String, i64)>,
+    method: Method,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let (_, post) = match visible_post(&data, &username, id, &method, &uri, &headers).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let path = uri
+        .0
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/")
+        .to_string();
+    let viewer = requester(&data, &method, &path, &headers)
+        .await
+        .ok()
+        .flatten()
+        .map(|a| a.id);
+    let parent_id = post.id;
+    let items = data
+        .db()
+        .read(move |conn| {
+            let mut items = Vec::new();
+            for reply in Post::replies(conn, parent_id, 200)? {
+                if visibility::can_see(conn, &reply, viewer)? {
+                    items.push(reply.uri);
+                }
+            }
+            Ok(items)
+        })
+        .await;
+    match items {
+        Ok(items) => activity_json(&json!({
+            "@context": ACTIVITYSTREAMS,
+            "id": format!("{}/replies", post.uri),
+            "type": "OrderedCollection",
+            "totalItems": items.len(),
+            "orderedItems": items,
+        })),
+        Err(e) => HttpError::from(e).into_response(),
+    }
+}

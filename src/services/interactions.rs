@@ -1,0 +1,221 @@
+//! Likes and boosts by local people, on local or remote posts.
+
+use diesel::Connection;
+use diesel::prelude::*;
+
+use crate::db::models::post::{Counter, Visibility};
+use crate::db::models::{Account, Favourite, Follow, NewPost, Post};
+use crate::db::schema::accounts;
+use crate::federation::activities::{announce, like, undo};
+use crate::federation::context::FedData;
+use crate::federation::delivery;
+use crate::federation::protocol::context::PUBLIC;
+use crate::state::AppState;
+
+use super::{ServiceError, resolve, visibility};
+
+/// Resolves a post the actor may see.
+async fn visible_post(data: &FedData, actor: &Account, uri: &str) -> Result<Post, ServiceError> {
+    let post = resolve::post(data, uri).await?;
+    let (probe, viewer) = (post.clone(), actor.id);
+    if !data
+        .db()
+        .read(move |conn| visibility::can_see(conn, &probe, Some(viewer)))
+        .await?
+    {
+        return Err(ServiceError::NotFound("no such post".into()));
+    }
+    Ok(post)
+}
+
+fn author_inbox(
+    conn: &mut crate::db::DbConnection,
+    post: &Post,
+) -> Result<Option<String>, crate::db::DbError> {
+    let author: Account = accounts::table
+        .find(post.account_id)
+        .select(Account::as_select())
+        .first(conn)?;
+    Ok((!author.is_local()).then(|| author.shared_inbox_url.unwrap_or(author.inbox_url)))
+}
+
+/// Likes a post; the like is sent to its author.
+pub async fn like(data: &FedData, actor: &Account, uri: &str) -> Result<Post, ServiceError> {
+    let post = visible_post(data, actor, uri).await?;
+    let state: AppState = (**data).clone();
+    let actor = actor.clone();
+    let id = data.ids().next_id();
+    let post = data
+        .db()
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let like_uri = format!("{}#likes/{id}", actor.uri);
+                let inserted = Favourite::insert(
+                    conn,
+                    &Favourite {
+                        id,
+                        account_id: actor.id,
+                        post_id: post.id,
+                        uri: like_uri.clone(),
+                        created_at: delivery::now(),
+                    },
+                )?;
+                if inserted {
+                    Post::add_to_counter(conn, post.id, Counter::Favourites, 1)?;
+                    let activity = like::build(&like_uri, &actor.uri, &post.uri);
+                    let inbox = author_inbox(conn, &post)?;
+                    delivery::enqueue(conn, &state, actor.id, &activity, inbox)?;
+                }
+                Ok(Post::find(conn, post.id)?.unwrap_or(post))
+            })
+        })
+        .await?;
+    data.wake_delivery();
+    Ok(post)
+}
+
+/// Removes a like; an Undo is sent to the author.
+pub async fn unlike(data: &FedData, actor: &Account, uri: &str) -> Result<Post, ServiceError> {
+    let post = visible_post(data, actor, uri).await?;
+    let state: AppState = (**data).clone();
+    let actor = actor.clone();
+    let post = data
+        .db()
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                if let Some(existing) = Favourite::find_pair(conn, actor.id, post.id)? {
+                    Favourite::delete(conn, existing.id)?;
+                    Post::add_to_counter(conn, post.id, Counter::Favourites, -1)?;
+                    let original = like::build(&existing.uri, &actor.uri, &post.uri);
+                    let activity = undo::build(&state.urls().new_activity(), &actor.uri, original);
+                    let inbox = author_inbox(conn, &post)?;
+                    delivery::enqueue(conn, &state, actor.id, &activity, inbox)?;
+                }
+                Ok(Post::find(conn, post.id)?.unwrap_or(post))
+            })
+        })
+        .await?;
+    data.wake_delivery();
+    Ok(post)
+}
+
+/// Boosts a public or unlisted post to one's followers and its author.
+pub async fn boost(data: &FedData, actor: &Account, uri: &str) -> Result<Post, ServiceError> {
+    let post = visible_post(data, actor, uri).await?;
+    if !post.visibility().is_world_readable() {
+        return Err(ServiceError::invalid(
+            "visibility",
+            "only public and unlisted posts can be boosted",
+        ));
+    }
+    let state: AppState = (**data).clone();
+    let actor = actor.clone();
+    let id = data.ids().next_id();
+    let boosted = data
+        .db()
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                if Post::find_reblog(conn, actor.id, post.id)?.is_some() {
+                    return Ok(Post::find(conn, post.id)?.unwrap_or(post));
+                }
+                let now = delivery::now();
+                let boost_uri = format!("{}/activity", state.urls().post(&actor.username, id));
+                Post::insert(
+                    conn,
+                    &NewPost {
+                        id,
+                        uri: boost_uri.clone(),
+                        url: None,
+                        account_id: actor.id,
+                        object_type: "Announce".into(),
+                        in_reply_to_id: None,
+                        in_reply_to_uri: None,
+                        in_reply_to_account_id: None,
+                        reblog_of_id: Some(post.id),
+                        content: String::new(),
+                        source_text: None,
+                        summary: String::new(),
+                        sensitive: false,
+                        visibility: Visibility::Public.as_str().into(),
+                        language: None,
+                        attachments: "[]".into(),
+                        local: true,
+                        created_at: now,
+                        edited_at: None,
+                        updated_at: now,
+                    },
+                    &[],
+                    &[],
+                )?;
+                Post::add_to_counter(conn, post.id, Counter::Reblogs, 1)?;
+                let (to, cc, inboxes) = boost_audience(conn, &actor, &post)?;
+                let published = now
+                    .and_utc()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+                let activity =
+                    announce::build(&boost_uri, &actor.uri, &post.uri, &to, &cc, &published);
+                delivery::enqueue(conn, &state, actor.id, &activity, inboxes)?;
+                Ok(Post::find(conn, post.id)?.unwrap_or(post))
+            })
+        })
+        .await?;
+    data.wake_delivery();
+    Ok(boosted)
+}
+
+/// Withdraws a boost; an Undo goes to the same audience.
+pub async fn unboost(data: &FedData, actor: &Account, uri: &str) -> Result<Post, ServiceError> {
+    let post = visible_post(data, actor, uri).await?;
+    let state: AppState = (**data).clone();
+    let actor = actor.clone();
+    let post = data
+        .db()
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                if let Some(boost) = Post::find_reblog(conn, actor.id, post.id)? {
+                    let (to, cc, inboxes) = boost_audience(conn, &actor, &post)?;
+                    let published = boost
+                        .created_at
+                        .and_utc()
+                        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+                    let original =
+                        announce::build(&boost.uri, &actor.uri, &post.uri, &to, &cc, &published);
+                    let activity = undo::build(&state.urls().new_activity(), &actor.uri, original);
+                    Post::delete(conn, &boost)?;
+                    delivery::enqueue(conn, &state, actor.id, &activity, inboxes)?;
+                }
+                Ok(Post::find(conn, post.id)?.unwrap_or(post))
+            })
+        })
+        .await?;
+    data.wake_delivery();
+    Ok(post)
+}
+
+type Audience = (Vec<String>, Vec<String>, Vec<String>);
+
+fn boost_audience(
+    conn: &mut crate::db::DbConnection,
+    actor: &Account,
+    post: &Post,
+) -> Result<Audience, crate::db::DbError> {
+    let author: Account = accounts::table
+        .find(post.account_id)
+        .select(Account::as_select())
+        .first(conn)?;
+    let followers = actor.followers_url.clone().unwrap_or_default();
+    let mut inboxes = Follow::remote_follower_inboxes(conn, actor.id)?;
+    if !author.is_local() {
+        inboxes.push(
+            author
+                .shared_inbox_url
+                .clone()
+                .unwrap_or(author.inbox_url.clone()),
+        );
+    }
+    Ok((
+        vec![PUBLIC.to_string()],
+        vec![author.uri, followers],
+        inboxes,
+    ))
+}
