@@ -543,7 +543,7 @@ mod tests {
             ("<img src=x onerror=alert(1)>", ""),
             (
                 "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
-                r#"<a rel="nofollow noopener noreferrer" target="_blank">x</a>"#,
+                r#"<a target="_blank" rel="nofollow noopener noreferrer">x</a>"#,
             ),
             (
                 "<iframe src=\"https://evil.example/\">framed</iframe>after",
@@ -559,13 +559,13 @@ mod tests {
             (
                 "<a href=\"/relative\">r</a><a href=\"mailto:a@corp.example\">m</a>",
                 concat!(
-                    r#"<a rel="nofollow noopener noreferrer" target="_blank">r</a>"#,
-                    r#"<a href="mailto:a@corp.example" rel="nofollow noopener noreferrer" target="_blank">m</a>"#
+                    r#"<a target="_blank" rel="nofollow noopener noreferrer">r</a>"#,
+                    r#"<a href="mailto:a@corp.example" target="_blank" rel="nofollow noopener noreferrer">m</a>"#
                 ),
             ),
             (
                 "<a href=\"https://ok.example/\" target=\"_self\" rel=\"opener\" title='a\"b'>ok</a>",
-                r#"<a href="https://ok.example/" rel="nofollow noopener noreferrer" target="_blank">ok</a>"#,
+                r#"<a href="https://ok.example/" target="_blank" rel="nofollow noopener noreferrer">ok</a>"#,
             ),
             (
                 "<span class=\"h-card evil invisible\" id=\"x\">s</span><p class=\"mention\">p</p>",
@@ -583,7 +583,7 @@ mod tests {
             sanitize_remote_html(MASTODON_MENTION),
             MASTODON_MENTION.replace(
                 r#"class="u-url mention">"#,
-                r#"class="u-url mention" rel="nofollow noopener noreferrer" target="_blank">"#
+                r#"class="u-url mention" target="_blank" rel="nofollow noopener noreferrer">"#
             )
         );
     }
@@ -605,7 +605,7 @@ mod tests {
         let out = sanitize_remote_html(MASTODON_HASHTAGS);
         for tag in ["reddit", "fediverse", "activitypub"] {
             assert!(out.contains(&format!(
-                r#"<a href="https://mastodon.social/tags/{tag}" class="mention hashtag" rel="nofollow noopener noreferrer" target="_blank">#<span>{tag}</span></a>"#
+                r#"<a href="https://mastodon.social/tags/{tag}" class="mention hashtag" target="_blank" rel="nofollow noopener noreferrer">#<span>{tag}</span></a>"#
             )));
         }
         assert!(out.contains(r#"<a href="https://github.com/LemmyNet/lemmy/""#));
@@ -615,7 +615,7 @@ mod tests {
     fn pleroma_mention_loses_only_extra_attributes() {
         assert_eq!(
             sanitize_remote_html(PLEROMA_MENTION),
-            r#"<span class="h-card"><a class="u-url mention" href="https://enterprise.lemmy.ml/u/picard" rel="nofollow noopener noreferrer" target="_blank">@<span>lanodan</span></a></span> test"#
+            r#"<span class="h-card"><a class="u-url mention" href="https://enterprise.lemmy.ml/u/picard" target="_blank" rel="nofollow noopener noreferrer">@<span>lanodan</span></a></span> test"#
         );
     }
 

@@ -157,14 +157,25 @@ fn scan_link(rest: &str) -> Option<usize> {
     let mut end = rest
         .find(|c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"'))
         .unwrap_or(rest.len());
+    // Unmatched closing brackets, counted once so that stripping stays linear.
+    let mut unmatched = [('(', ')', 0isize), ('[', ']', 0), ('{', '}', 0)];
+    for c in rest[..end].chars() {
+        for (open, close, count) in &mut unmatched {
+            if c == *close {
+                *count += 1;
+            } else if c == *open {
+                *count -= 1;
+            }
+        }
+    }
     while let Some(last) = rest[..end].chars().next_back() {
-        let candidate = &rest[..end];
-        let strip = match last {
-            '.' | ',' | ':' | ';' | '!' | '?' | '\'' | '*' | '…' => true,
-            ')' => candidate.matches(')').count() > candidate.matches('(').count(),
-            ']' => candidate.matches(']').count() > candidate.matches('[').count(),
-            '}' => candidate.matches('}').count() > candidate.matches('{').count(),
-            _ => false,
+        let strip = match unmatched.iter_mut().find(|(_, close, _)| *close == last) {
+            Some((_, _, count)) if *count > 0 => {
+                *count -= 1;
+                true
+            }
+            Some(_) => false,
+            None => matches!(last, '.' | ',' | ':' | ';' | '!' | '?' | '\'' | '*' | '…'),
         };
         if !strip {
             break;
@@ -339,6 +350,15 @@ mod tests {
             vec!["https://en.wikipedia.org/wiki/Rust_(programming_language)"]
         );
         assert!(links("http:// https://. xhttps://example.com ftp://example.com").is_empty());
+    }
+
+    #[test]
+    fn long_bracket_runs_stay_fast() {
+        let text = format!("https://x.example/{}", ")".repeat(200_000));
+        let started = std::time::Instant::now();
+        let tokens = tokenize(&text);
+        assert_eq!(tokens[0], Token::Link("https://x.example/"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 
     #[test]

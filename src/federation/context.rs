@@ -62,6 +62,7 @@ pub async fn federation_config(
         .allow_http_urls(allow_http)
         .http_fetch_limit(HTTP_FETCH_LIMIT)
         .request_timeout(REQUEST_TIMEOUT)
+        .http_signature_compat(true)
         .signed_fetch_actor(&signer)
         .build()
         .await

@@ -346,6 +346,29 @@ mod tests {
     }
 
     #[test]
+    fn every_prefix_and_single_byte_mutation_is_handled_without_panic() {
+        let valid = r#"Signature keyId="https://a.example/u/a#main-key",algorithm="hs2019",created=1,expires="2",headers="(request-target) host",signature="AQID""#;
+        for end in 0..=valid.len() {
+            let mut headers = HeaderMap::new();
+            let value = HeaderValue::from_str(&valid[..end]).expect("prefix");
+            headers.insert(AUTHORIZATION, value);
+            let _ = parse_signature_header(&headers);
+        }
+        for at in 0..valid.len() {
+            for replacement in [b'"', b',', b'=', b'\\', b' ', b'x'] {
+                let mut bytes = valid.as_bytes().to_vec();
+                bytes[at] = replacement;
+                let mut headers = HeaderMap::new();
+                headers.insert(
+                    AUTHORIZATION,
+                    HeaderValue::from_bytes(&bytes).expect("mutation"),
+                );
+                let _ = parse_signature_header(&headers);
+            }
+        }
+    }
+
+    #[test]
     fn malformed_inputs_are_errors_not_panics() {
         let long = format!(r#"keyId="{}",signature="AQID""#, "a".repeat(9000));
         let cases = [
