@@ -243,7 +243,10 @@ fn unreachable_postgres_is_reported() {
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(message.contains("cannot open database"), "{message}");
-    assert!(message.contains("127.0.0.1") && message.contains("1"), "the cause is named: {message}");
+    assert!(
+        message.contains("127.0.0.1") && message.contains("1"),
+        "the cause is named: {message}"
+    );
     assert!(
         !message.contains("secret-pw"),
         "passwords never reach the terminal: {message}"

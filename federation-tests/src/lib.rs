@@ -1,1 +1,11 @@
-//! Multi-instance federation harness for Trellis.
+//! Test support for Trellis: throw-away databases, and a harness that runs several full
+//! Trellis instances as separate processes on ephemeral localhost ports and acts as their
+//! users through the internal interface, so scenarios exercise the real federation path.
+
+pub mod db;
+pub mod instance;
+pub mod wait;
+
+pub use db::TestDb;
+pub use instance::{Instance, Post};
+pub use wait::wait_until;

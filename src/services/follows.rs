@@ -175,6 +175,8 @@ pub struct Relations {
     pub followers: Vec<Account>,
     /// Accepted follows.
     pub following: Vec<Account>,
+    /// Follows still waiting for an answer.
+    pub requested: Vec<Account>,
 }
 
 /// Up to 200 followers and follows of an account.
@@ -186,6 +188,7 @@ pub async fn relations(state: &AppState, account: &Account) -> Result<Relations,
             Ok(Relations {
                 followers: Follow::followers(conn, id, 0, 200)?,
                 following: Follow::following(conn, id, 0, 200)?,
+                requested: Follow::requested_by(conn, id)?,
             })
         })
         .await?)

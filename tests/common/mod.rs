@@ -3,90 +3,11 @@
 
 #![allow(dead_code)]
 
+pub use federation_tests::TestDb;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
-
-use diesel::{Connection, RunQueryDsl, pg::PgConnection};
 use trellis::app::{RunningInstance, start_on};
 use trellis::config::Config;
 use trellis::services::accounts::{self, NewPerson, Role};
-
-/// A database that exists for one test and is removed afterwards.
-pub struct TestDb {
-    /// The URL to give an instance.
-    pub url: String,
-    _dir: Option<tempfile::TempDir>,
-    postgres: Option<(String, String)>,
-}
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-impl TestDb {
-    /// A fresh, empty database on the backend under test.
-    pub fn new() -> Self {
-        match std::env::var("TRELLIS_TEST_DATABASE_URL") {
-            Ok(admin_url) if !admin_url.is_empty() => Self::postgres(admin_url),
-            _ => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite://{}", dir.path().join("trellis.db").display());
-                Self {
-                    url,
-                    _dir: Some(dir),
-                    postgres: None,
-                }
-            }
-        }
-    }
-
-    fn postgres(admin_url: String) -> Self {
-        let name = format!(
-            "trellis_test_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed),
-            rand_suffix()
-        );
-        let mut admin = PgConnection::establish(&admin_url).expect("connect to PostgreSQL");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .expect("create test database");
-        let mut url = url::Url::parse(&admin_url).expect("TRELLIS_TEST_DATABASE_URL is a URL");
-        url.set_path(&name);
-        Self {
-            url: url.to_string(),
-            _dir: None,
-            postgres: Some((admin_url, name)),
-        }
-    }
-
-    /// True when the database is PostgreSQL.
-    pub fn is_postgres(&self) -> bool {
-        self.postgres.is_some()
-    }
-}
-
-fn rand_suffix() -> u32 {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0)
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((admin_url, name)) = self.postgres.take() {
-            // Runs on a plain thread: Drop may be called inside an async runtime.
-            let _ = std::thread::spawn(move || {
-                if let Ok(mut admin) = PgConnection::establish(&admin_url) {
-                    let _ =
-                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                            .execute(&mut admin);
-                }
-            })
-            .join();
-        }
-    }
-}
 
 /// An instance serving HTTP on 127.0.0.1 with its own database.
 pub struct TestInstance {

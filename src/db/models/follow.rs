@@ -134,6 +134,17 @@ impl Follow {
             .load(conn)?)
     }
 
+    /// Accounts `follower` asked to follow that have not answered yet.
+    pub fn requested_by(conn: &mut DbConnection, follower: i64) -> Result<Vec<Account>, DbError> {
+        Ok(follows::table
+            .inner_join(accounts::table.on(accounts::id.eq(follows::target_account_id)))
+            .filter(follows::account_id.eq(follower))
+            .filter(follows::accepted.eq(false))
+            .order(follows::id.asc())
+            .select(Account::as_select())
+            .load(conn)?)
+    }
+
     /// (followers, following) counts, accepted only.
     pub fn counts(conn: &mut DbConnection, account: i64) -> Result<(i64, i64), DbError> {
         let followers = follows::table

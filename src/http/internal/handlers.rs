@@ -301,6 +301,7 @@ pub async fn relations(State(state): State<AppState>, Path(username): Path<Strin
     Ok(Json(json!({
         "followers": uris(relations.followers),
         "following": uris(relations.following),
+        "requested": uris(relations.requested),
     })))
 }
 

@@ -1,0 +1,396 @@
+//! One Trellis instance run as a child process, and the calls a scenario makes on it.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::db::TestDb;
+use crate::wait::wait_until;
+
+/// Bearer token of the internal interface on test instances.
+pub const TOKEN: &str = "federation-tests-internal-token-0123456789";
+
+/// A running (or stopped) instance with its own database.
+pub struct Instance {
+    /// Short name for messages (alpha, beta, gamma).
+    pub name: String,
+    /// `http://localhost:PORT`
+    pub base: String,
+    port: u16,
+    db: TestDb,
+    child: Option<Child>,
+    log: PathBuf,
+    _log_dir: tempfile::TempDir,
+    http: reqwest::Client,
+}
+
+/// A post as the internal interface shows it.
+pub type Post = Value;
+
+fn binary() -> &'static PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        if let Ok(path) = std::env::var("TRELLIS_BIN") {
+            return PathBuf::from(path);
+        }
+        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "-p", "trellis", "--bin", "trellis"])
+            .current_dir(&workspace)
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the trellis binary failed");
+        let target = std::env::var("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| workspace.join("target"));
+        target.join("debug/trellis")
+    })
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Instance {
+    /// Starts a new instance with a fresh database and waits until it is healthy.
+    pub async fn start(name: &str) -> Self {
+        let port = free_port();
+        let log_dir = tempfile::tempdir().expect("temp dir");
+        let mut instance = Self {
+            name: name.to_string(),
+            base: format!("http://localhost:{port}"),
+            port,
+            db: TestDb::new(),
+            child: None,
+            log: log_dir.path().join(format!("{name}.log")),
+            _log_dir: log_dir,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("client"),
+        };
+        instance.spawn().await;
+        instance
+    }
+
+    /// `host:port` of the instance.
+    pub fn domain(&self) -> String {
+        format!("localhost:{}", self.port)
+    }
+
+    /// The actor id of a local person.
+    pub fn actor(&self, username: &str) -> String {
+        format!("{}/users/{username}", self.base)
+    }
+
+    async fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .expect("log file");
+        let child = Command::new(binary())
+            .arg("serve")
+            .env("TRELLIS_DOMAIN", self.domain())
+            .env("TRELLIS_LISTEN", format!("127.0.0.1:{}", self.port))
+            .env("TRELLIS_DATABASE_URL", &self.db.url)
+            .env("TRELLIS_ALLOW_HTTP", "true")
+            .env("TRELLIS_INTERNAL_API_TOKEN", TOKEN)
+            .env("TRELLIS_DELIVERY_BACKOFF_MS", "50")
+            .env("TRELLIS_INSTANCE_NAME", &self.name)
+            .env("RUST_LOG", "info,tower_http=warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("trellis starts");
+        self.child = Some(child);
+        let url = format!("{}/health", self.base);
+        let http = self.http.clone();
+        let name = self.name.clone();
+        wait_until(
+            &format!("{name} to answer /health"),
+            Duration::from_secs(60),
+            || {
+                let (http, url) = (http.clone(), url.clone());
+                async move {
+                    http.get(&url)
+                        .send()
+                        .await
+                        .ok()
+                        .filter(|r| r.status().is_success())
+                }
+            },
+        )
+        .await;
+    }
+
+    /// Stops the process abruptly (SIGKILL): nothing is flushed or finished.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Stops the process gracefully (SIGTERM) and waits for it.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the process again on the same port and database.
+    pub async fn restart(&mut self) {
+        self.stop();
+        self.spawn().await;
+    }
+
+    /// Starts the process again after [`Instance::kill`] or [`Instance::stop`].
+    pub async fn start_again(&mut self) {
+        assert!(self.child.is_none(), "{} is still running", self.name);
+        self.spawn().await;
+    }
+
+    /// The instance's log so far (for assertion messages).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Calls the internal interface; panics with the log on a server error.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}/internal/v1{path}", self.base))
+            .bearer_auth(TOKEN);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{}: {path}: {e}", self.name));
+        let status = response.status().as_u16();
+        let value = response.json().await.unwrap_or(Value::Null);
+        assert!(
+            status < 500,
+            "{} {path} -> {status} {value}\n{}",
+            self.name,
+            self.log()
+        );
+        (status, value)
+    }
+
+    async fn ok(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let (status, value) = self.call(method, path, body).await;
+        assert!(status < 300, "{} {path} -> {status} {value}", self.name);
+        value
+    }
+
+    /// Creates a local person.
+    pub async fn create_user(&self, username: &str) -> String {
+        self.ok(
+            reqwest::Method::POST,
+            "/users",
+            Some(json!({ "username": username })),
+        )
+        .await;
+        self.actor(username)
+    }
+
+    /// Creates a local person whose follows need approval.
+    pub async fn create_locked_user(&self, username: &str) -> String {
+        self.ok(
+            reqwest::Method::POST,
+            "/users",
+            Some(json!({ "username": username, "locked": true })),
+        )
+        .await;
+        self.actor(username)
+    }
+
+    /// `username` follows `target` (URL or handle).
+    pub async fn follow(&self, username: &str, target: &str) -> Value {
+        self.ok(
+            reqwest::Method::POST,
+            &format!("/users/{username}/follow"),
+            Some(json!({ "target": target })),
+        )
+        .await
+    }
+
+    /// Publishes a post; returns it.
+    pub async fn post(
+        &self,
+        username: &str,
+        text: &str,
+        visibility: &str,
+        in_reply_to: Option<&str>,
+    ) -> Post {
+        self.ok(
+            reqwest::Method::POST,
+            &format!("/users/{username}/posts"),
+            Some(json!({ "text": text, "visibility": visibility, "in_reply_to": in_reply_to })),
+        )
+        .await
+    }
+
+    /// Edits a post.
+    pub async fn edit(&self, username: &str, post: &Post, text: &str) -> Post {
+        let id = post["id"].as_str().expect("post id");
+        self.ok(
+            reqwest::Method::PUT,
+            &format!("/users/{username}/posts/{id}"),
+            Some(json!({ "text": text })),
+        )
+        .await
+    }
+
+    /// Deletes a post.
+    pub async fn delete(&self, username: &str, post: &Post) {
+        let id = post["id"].as_str().expect("post id");
+        self.ok(
+            reqwest::Method::DELETE,
+            &format!("/users/{username}/posts/{id}"),
+            None,
+        )
+        .await;
+    }
+
+    /// like, unlike, boost or unboost of an object URL.
+    pub async fn interact(&self, username: &str, interaction: &str, object: &str) -> Post {
+        self.ok(
+            reqwest::Method::POST,
+            &format!("/users/{username}/{interaction}"),
+            Some(json!({ "object": object })),
+        )
+        .await
+    }
+
+    /// Fetches a remote post into this instance, as `username`.
+    pub async fn resolve(&self, username: &str, object: &str) -> Post {
+        self.ok(
+            reqwest::Method::POST,
+            &format!("/users/{username}/resolve"),
+            Some(json!({ "object": object })),
+        )
+        .await
+    }
+
+    /// The home timeline.
+    pub async fn home(&self, username: &str) -> Vec<Post> {
+        let value = self
+            .ok(
+                reqwest::Method::GET,
+                &format!("/users/{username}/home"),
+                None,
+            )
+            .await;
+        value.as_array().cloned().unwrap_or_default()
+    }
+
+    /// (followers, following) actor ids.
+    pub async fn relations(&self, username: &str) -> (Vec<String>, Vec<String>) {
+        let all = self.all_relations(username).await;
+        (all.0, all.1)
+    }
+
+    /// Follow requests `username` sent that await an answer.
+    pub async fn requested(&self, username: &str) -> Vec<String> {
+        self.all_relations(username).await.2
+    }
+
+    async fn all_relations(&self, username: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let value = self
+            .ok(
+                reqwest::Method::GET,
+                &format!("/users/{username}/relations"),
+                None,
+            )
+            .await;
+        let list = |key: &str| {
+            value[key]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        (list("followers"), list("following"), list("requested"))
+    }
+
+    /// Pending follow requests of a locked person.
+    pub async fn follow_requests(&self, username: &str) -> Vec<String> {
+        let value = self
+            .ok(
+                reqwest::Method::GET,
+                &format!("/users/{username}/follow_requests"),
+                None,
+            )
+            .await;
+        value
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Approves or rejects a follow request.
+    pub async fn answer(&self, username: &str, actor: &str, accept: bool) {
+        self.ok(
+            reqwest::Method::POST,
+            &format!("/users/{username}/follow_requests/answer"),
+            Some(json!({ "actor": actor, "accept": accept })),
+        )
+        .await;
+    }
+
+    /// The stored post with this id URL and its thread as `viewer` sees it, if visible here.
+    pub async fn show(&self, uri: &str, viewer: Option<&str>) -> Option<Value> {
+        let mut path = format!("/posts?uri={}", encode(uri));
+        if let Some(viewer) = viewer {
+            path.push_str(&format!("&as={viewer}"));
+        }
+        let (status, value) = self.call(reqwest::Method::GET, &path, None).await;
+        (status == 200).then_some(value)
+    }
+
+    /// Pending and failed deliveries per host.
+    pub async fn queue(&self) -> Vec<Value> {
+        let value = self.ok(reqwest::Method::GET, "/queue", None).await;
+        value.as_array().cloned().unwrap_or_default()
+    }
+
+    /// A raw HTTP client for requests outside the internal interface.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
