@@ -417,3 +417,12 @@ mod plain_http {
         Ok(status)
     }
 }
+
+#[test]
+fn federation_queue_reports_per_host() {
+    let db = TestDb::new();
+    assert!(trellis(&db, &["migrate"], None).status.success());
+    let empty = trellis(&db, &["federation", "queue"], None);
+    assert!(empty.status.success(), "{}", stderr(&empty));
+    assert!(stdout(&empty).contains("no deliveries recorded"));
+}

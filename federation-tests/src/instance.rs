@@ -160,6 +160,18 @@ impl Instance {
         self.spawn().await;
     }
 
+    /// Runs a `trellis` command against this instance's configuration and database.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        Command::new(binary())
+            .args(args)
+            .env("TRELLIS_DOMAIN", self.domain())
+            .env("TRELLIS_DATABASE_URL", &self.db.url)
+            .env("TRELLIS_ALLOW_HTTP", "true")
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("trellis runs")
+    }
+
     /// The instance's log so far (for assertion messages).
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()

@@ -380,6 +380,17 @@ async fn h_a_receiver_that_was_down_gets_the_post_exactly_once() {
             .then_some(())
     })
     .await;
+    let report = alpha.cli(&["federation", "queue"]);
+    assert!(report.status.success());
+    let report = String::from_utf8_lossy(&report.stdout).to_string();
+    let line = report
+        .lines()
+        .find(|l| l.starts_with(&host))
+        .unwrap_or_else(|| panic!("{report}"));
+    let columns: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(columns[1], "1", "one pending delivery to beta: {line}");
+    assert!(line.contains("error"), "the last error is shown: {line}");
+
     beta.start_again().await;
     stored(&beta, &uri(&post), "bob").await;
     wait_until("the queue to drain", PATIENCE, || async {

@@ -1,6 +1,7 @@
 //! The `trellis` command line: serve, migrate, config check, user management.
 
 mod error;
+mod federation;
 mod user;
 
 use std::io::IsTerminal;
@@ -38,6 +39,9 @@ enum Command {
     /// Manage local people.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Inspect federation with other servers.
+    #[command(subcommand)]
+    Federation(federation::FederationCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,14 +107,25 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::User(command) => {
-            let db = Database::open(&config.database, OpenMode::MustExist)?;
-            db.migrate().await?;
-            let state = AppState::new(config, db);
+            let state = open_existing(config).await?;
             let result = user::run(&state, command).await;
             state.db().clone().close().await?;
             result
         }
+        Command::Federation(command) => {
+            let state = open_existing(config).await?;
+            let result = federation::run(&state, command).await;
+            state.db().clone().close().await?;
+            result
+        }
     }
+}
+
+/// Opens an existing database (never creating one) and brings its schema up to date.
+async fn open_existing(config: Config) -> Result<AppState, CliError> {
+    let db = Database::open(&config.database, OpenMode::MustExist)?;
+    db.migrate().await?;
+    Ok(AppState::new(config, db))
 }
 
 /// Logs go to stderr: human-readable on a terminal, JSON lines when
