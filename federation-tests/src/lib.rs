@@ -3,9 +3,11 @@
 //! users through the internal interface, so scenarios exercise the real federation path.
 
 pub mod db;
+pub mod fedify;
 pub mod instance;
 pub mod wait;
 
 pub use db::TestDb;
+pub use fedify::FedifyPeer;
 pub use instance::{Instance, Post};
 pub use wait::wait_until;
