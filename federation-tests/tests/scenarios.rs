@@ -454,3 +454,42 @@ async fn i_a_sender_killed_with_queued_deliveries_delivers_each_once_after_resta
         );
     }
 }
+
+#[tokio::test]
+async fn k_a_deleted_account_disappears_from_other_instances() {
+    let alpha = Instance::start("alpha").await;
+    let beta = Instance::start("beta").await;
+    alpha.create_user("alice").await;
+    beta.create_user("bob").await;
+    follow_accepted(&beta, "bob", &alpha, "alice").await;
+    let post = alpha
+        .post("alice", "Leaving the company", "public", None)
+        .await;
+    stored(&beta, &uri(&post), "bob").await;
+
+    let deleted = alpha.cli(&["user", "delete", "alice"]);
+    assert!(
+        deleted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&deleted.stderr)
+    );
+    assert!(String::from_utf8_lossy(&deleted.stdout).contains("1 remote inbox"));
+    wait_until(
+        "alice's account and posts to vanish on beta",
+        PATIENCE,
+        || async {
+            let (_, following) = beta.relations("bob").await;
+            let gone = beta.show(&uri(&post), Some("bob")).await.is_none();
+            (following.is_empty() && gone).then_some(())
+        },
+    )
+    .await;
+    let actor = alpha
+        .http()
+        .get(alpha.actor("alice"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(actor.status(), 404);
+}

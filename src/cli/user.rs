@@ -4,6 +4,7 @@ use std::io::Read;
 
 use clap::Subcommand;
 
+use crate::services::account_deletion;
 use crate::services::accounts::{self, NewPerson, Role};
 use crate::services::passwords;
 use crate::state::AppState;
@@ -50,6 +51,11 @@ pub(super) enum UserCommand {
     },
     /// Disable a person: they cannot sign in and their profile disappears.
     Disable {
+        /// The person.
+        username: String,
+    },
+    /// Delete a person: followers on other servers are told, posts become tombstones.
+    Delete {
         /// The person.
         username: String,
     },
@@ -138,6 +144,11 @@ pub(super) async fn run(state: &AppState, command: UserCommand) -> Result<(), Cl
         UserCommand::Disable { username } => {
             accounts::set_disabled(state, &username, true).await?;
             println!("{username} is disabled");
+            Ok(())
+        }
+        UserCommand::Delete { username } => {
+            let queued = account_deletion::delete(state, &username).await?;
+            println!("{username} is deleted; the deletion is queued for {queued} remote inbox(es)");
             Ok(())
         }
         UserCommand::Enable { username } => {

@@ -93,9 +93,16 @@ pub async fn receive(
     }
     let handled = activities::dispatch(data, &activity, &actor).await?;
     let now = chrono::Utc::now().naive_utc();
-    data.db()
+    match data
+        .db()
         .write(move |conn| ReceivedActivity::record(conn, &id, now))
-        .await?;
+        .await
+    {
+        Ok(_) => {}
+        // A concurrent copy of the same activity recorded it first.
+        Err(e) if e.is_unique_violation() => return Ok(Received::Duplicate),
+        Err(e) => return Err(e.into()),
+    }
     tracing::info!(activity = %activity_id, kind = type_of(&activity).unwrap_or("?"), actor = %actor_url, outcome = ?handled, "received");
     Ok(Received::Processed(handled))
 }

@@ -59,6 +59,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .route("/actor", get(actors::instance))
         .route("/users/{username}", get(actors::person))
         .route("/inbox", post(federation::shared_inbox))
+        .route("/actor/inbox", post(federation::shared_inbox))
         .route("/users/{username}/inbox", post(federation::user_inbox))
         .route("/users/{username}/outbox", get(collections::outbox))
         .route("/users/{username}/followers", get(collections::followers))

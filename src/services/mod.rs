@@ -1,5 +1,6 @@
 //! The domain: rules and transactions. Never sees HTTP types.
 
+pub mod account_deletion;
 pub mod accounts;
 mod error;
 pub mod follows;

@@ -321,7 +321,7 @@ impl Post {
         Ok(())
     }
 
-    /// Public and unlisted notes of an account, newest first (outbox pages).
+    /// Public and unlisted notes (not boosts) of an account, newest first (outbox pages).
     pub fn public_by_account(
         conn: &mut DbConnection,
         account_id: i64,
@@ -330,6 +330,7 @@ impl Post {
     ) -> Result<Vec<Post>, DbError> {
         let mut query = posts::table
             .filter(posts::account_id.eq(account_id))
+            .filter(posts::reblog_of_id.is_null())
             .filter(posts::visibility.eq_any(["public", "unlisted"]))
             .order(posts::id.desc())
             .limit(limit)

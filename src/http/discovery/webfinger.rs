@@ -42,7 +42,7 @@ pub async fn webfinger(
             let actor = instance_actor::find(&state)
                 .await?
                 .ok_or_else(|| HttpError::not_found("no such actor"))?;
-            (actor.username, actor.uri, actor.url)
+            (state.urls().domain().to_string(), actor.uri, actor.url)
         }
         Target::Person(name) => {
             let account = accounts::public_profile(&state, &name)
