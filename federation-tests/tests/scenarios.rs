@@ -431,10 +431,18 @@ async fn i_a_sender_killed_with_queued_deliveries_delivers_each_once_after_resta
     alpha.kill();
     beta.start_again().await;
     alpha.start_again().await;
+    // A delivery that was in flight when the process died stays claimed until its lease (60 s)
+    // runs out on PostgreSQL, where other nodes may share the queue; SQLite releases it at start.
+    let lease_patience = Duration::from_secs(120);
     for post in &posts {
-        stored(&beta, &uri(post), "bob").await;
+        wait_until(
+            &format!("{} to reach beta", uri(post)),
+            lease_patience,
+            || async { beta.show(&uri(post), Some("bob")).await },
+        )
+        .await;
     }
-    wait_until("the queue to drain", PATIENCE, || async {
+    wait_until("the queue to drain", lease_patience, || async {
         alpha
             .queue()
             .await
