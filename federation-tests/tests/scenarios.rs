@@ -474,6 +474,32 @@ async fn k_a_deleted_account_disappears_from_other_instances() {
         .post("alice", "Leaving the company", "public", None)
         .await;
     stored(&beta, &uri(&post), "bob").await;
+    // Alice interacts with a post of Bob's before she goes.
+    let bobs = beta
+        .post("bob", "Farewell drinks on Friday", "public", None)
+        .await;
+    alpha.resolve("alice", &uri(&bobs)).await;
+    alpha.interact("alice", "like", &uri(&bobs)).await;
+    alpha.interact("alice", "boost", &uri(&bobs)).await;
+    alpha
+        .post("alice", "I'll be there", "public", Some(&uri(&bobs)))
+        .await;
+    let bobs_uri = uri(&bobs);
+    let counted = |likes: i64, boosts: i64, replies: i64| {
+        let (beta, bobs) = (&beta, bobs_uri.clone());
+        async move {
+            let shown = beta.show(&bobs, Some("bob")).await?;
+            let p = &shown["post"];
+            (p["favourites_count"] == likes
+                && p["reblogs_count"] == boosts
+                && p["replies_count"] == replies)
+                .then_some(())
+        }
+    };
+    wait_until("alice's like, boost and reply on beta", PATIENCE, || {
+        counted(1, 1, 1)
+    })
+    .await;
 
     let deleted = alpha.cli(&["user", "delete", "alice"]);
     assert!(
@@ -490,6 +516,12 @@ async fn k_a_deleted_account_disappears_from_other_instances() {
             let gone = beta.show(&uri(&post), Some("bob")).await.is_none();
             (following.is_empty() && gone).then_some(())
         },
+    )
+    .await;
+    wait_until(
+        "alice's interactions to stop counting on beta",
+        PATIENCE,
+        || counted(0, 0, 0),
     )
     .await;
     let actor = alpha

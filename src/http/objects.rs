@@ -31,8 +31,15 @@ struct NotePage<'a> {
     object_url: &'a str,
 }
 
-/// The local post at `/users/{username}/statuses/{id}` if `viewer` may see it, or the error
-/// to answer: 410 for a deleted post, 404 for a missing or hidden one.
+/// A local post someone may see, with its author and who is asking (from the HTTP signature).
+struct Visible {
+    author: Account,
+    post: Post,
+    viewer: Option<i64>,
+}
+
+/// The local post at `/users/{username}/statuses/{id}` if the signer may see it, or the error
+/// to answer: 401 for a bad signature, 410 for a deleted post, 404 for a missing or hidden one.
 async fn visible_post(
     data: &Data<AppState>,
     username: &str,
@@ -40,7 +47,7 @@ async fn visible_post(
     method: &Method,
     uri: &OriginalUri,
     headers: &HeaderMap,
-) -> Result<(Account, Post), Response> {
+) -> Result<Visible, Response> {
     let author = accounts::public_profile(data, username)
         .await
         .map_err(|e| HttpError::from(e).into_response())?;
@@ -76,17 +83,16 @@ async fn visible_post(
     let path = uri.0.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let viewer = requester(data, method, path, headers)
         .await
-        .map_err(|e| HttpError::from(e).into_response())?;
-    let probe = post.clone();
-    let allowed = data
-        .db()
-        .read(move |conn| visibility::can_see(conn, &probe, viewer.map(|v| v.id)))
+        .map_err(|e| HttpError::from(e).into_response())?
+        .map(|v| v.id);
+    visibility::ensure_visible(data, &post, viewer)
         .await
         .map_err(|e| HttpError::from(e).into_response())?;
-    if !allowed {
-        return Err(HttpError::not_found("no such post").into_response());
-    }
-    Ok((author, post))
+    Ok(Visible {
+        author,
+        post,
+        viewer,
+    })
 }
 
 /// GET /users/{username}/statuses/{id}
@@ -97,10 +103,11 @@ pub async fn note(
     uri: OriginalUri,
     headers: HeaderMap,
 ) -> Response {
-    let (author, post) = match visible_post(&data, &username, id, &method, &uri, &headers).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    let Visible { author, post, .. } =
+        match visible_post(&data, &username, id, &method, &uri, &headers).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
     if Representation::from_headers(&headers) == Representation::Html {
         let page = NotePage {
             instance_name: &data.config().instance.name,
@@ -131,21 +138,11 @@ pub async fn replies(
     uri: OriginalUri,
     headers: HeaderMap,
 ) -> Response {
-    let (_, post) = match visible_post(&data, &username, id, &method, &uri, &headers).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let path = uri
-        .0
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/")
-        .to_string();
-    let viewer = requester(&data, &method, &path, &headers)
-        .await
-        .ok()
-        .flatten()
-        .map(|a| a.id);
+    let Visible { post, viewer, .. } =
+        match visible_post(&data, &username, id, &method, &uri, &headers).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
     let parent_id = post.id;
     let items = data
         .db()

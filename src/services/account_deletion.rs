@@ -2,7 +2,6 @@
 //! posts become tombstones, and the account can no longer sign in or be found. The account row
 //! and its key stay so the queued Delete can still be signed and delivered.
 
-use diesel::Connection;
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -13,6 +12,7 @@ use crate::federation::delivery;
 use crate::federation::protocol::context::PUBLIC;
 use crate::state::AppState;
 
+use super::outbox::publish;
 use super::{ServiceError, accounts};
 
 /// Deletes `username`'s presence: queues a Delete of the actor to every remote follower and
@@ -20,70 +20,63 @@ use super::{ServiceError, accounts};
 pub async fn delete(state: &AppState, username: &str) -> Result<usize, ServiceError> {
     let person = accounts::find(state, username).await?;
     let account = person.account;
-    let state_for_tx = state.clone();
-    let queued = state
-        .db()
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                let mut inboxes = Follow::remote_follower_inboxes(conn, account.id)?;
-                let followed: Vec<(String, Option<String>)> = follows::table
-                    .inner_join(
-                        crate::db::schema::accounts::table
-                            .on(crate::db::schema::accounts::id.eq(follows::target_account_id)),
-                    )
-                    .filter(follows::account_id.eq(account.id))
-                    .filter(crate::db::schema::accounts::domain.is_not_null())
-                    .select((
-                        crate::db::schema::accounts::inbox_url,
-                        crate::db::schema::accounts::shared_inbox_url,
-                    ))
-                    .load(conn)?;
-                inboxes.extend(
-                    followed
-                        .into_iter()
-                        .map(|(inbox, shared)| shared.unwrap_or(inbox)),
-                );
-                let activity = with_context(json!({
-                    "id": format!("{}#delete", account.uri),
-                    "type": "Delete",
-                    "actor": account.uri,
-                    "to": [PUBLIC],
-                    "object": account.uri,
-                }));
-                let queued =
-                    delivery::enqueue(conn, &state_for_tx, account.id, &activity, inboxes)?;
-                let own: Vec<Post> = posts::table
-                    .filter(posts::account_id.eq(account.id))
-                    .select(Post::as_select())
-                    .load(conn)?;
-                let now = delivery::now();
-                for post in &own {
-                    if post.reblog_of_id.is_none() {
-                        Tombstone::insert(
-                            conn,
-                            &Tombstone {
-                                uri: post.uri.clone(),
-                                former_type: post.object_type.clone(),
-                                deleted_at: now,
-                            },
-                        )?;
-                    }
-                }
-                diesel::delete(posts::table.filter(posts::account_id.eq(account.id)))
-                    .execute(conn)?;
-                diesel::delete(
-                    follows::table.filter(
-                        follows::account_id
-                            .eq(account.id)
-                            .or(follows::target_account_id.eq(account.id)),
-                    ),
-                )
-                .execute(conn)?;
-                User::set_disabled(conn, account.id, true)?;
-                Ok(queued)
-            })
-        })
-        .await?;
-    state.wake_delivery();
+    let queued = publish(state, move |conn, state| {
+        let mut inboxes = Follow::remote_follower_inboxes(conn, account.id)?;
+        let followed: Vec<(String, Option<String>)> = follows::table
+            .inner_join(
+                crate::db::schema::accounts::table
+                    .on(crate::db::schema::accounts::id.eq(follows::target_account_id)),
+            )
+            .filter(follows::account_id.eq(account.id))
+            .filter(crate::db::schema::accounts::domain.is_not_null())
+            .select((
+                crate::db::schema::accounts::inbox_url,
+                crate::db::schema::accounts::shared_inbox_url,
+            ))
+            .load(conn)?;
+        inboxes.extend(
+            followed
+                .into_iter()
+                .map(|(inbox, shared)| shared.unwrap_or(inbox)),
+        );
+        let activity = with_context(json!({
+            "id": format!("{}#delete", account.uri),
+            "type": "Delete",
+            "actor": account.uri,
+            "to": [PUBLIC],
+            "object": account.uri,
+        }));
+        let queued = delivery::enqueue(conn, state, account.id, &activity, inboxes)?;
+        let own: Vec<Post> = posts::table
+            .filter(posts::account_id.eq(account.id))
+            .select(Post::as_select())
+            .load(conn)?;
+        let now = delivery::now();
+        for post in &own {
+            if post.reblog_of_id.is_none() {
+                Tombstone::insert(
+                    conn,
+                    &Tombstone {
+                        uri: post.uri.clone(),
+                        former_type: post.object_type.clone(),
+                        deleted_at: now,
+                    },
+                )?;
+            }
+        }
+        Post::withdraw_interactions_of(conn, account.id)?;
+        diesel::delete(posts::table.filter(posts::account_id.eq(account.id))).execute(conn)?;
+        diesel::delete(
+            follows::table.filter(
+                follows::account_id
+                    .eq(account.id)
+                    .or(follows::target_account_id.eq(account.id)),
+            ),
+        )
+        .execute(conn)?;
+        User::set_disabled(conn, account.id, true)?;
+        Ok(queued)
+    })
+    .await?;
     Ok(queued)
 }

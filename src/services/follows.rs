@@ -1,6 +1,5 @@
 //! Following people on this or another instance, and answering follow requests.
 
-use diesel::Connection;
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -11,6 +10,7 @@ use crate::federation::context::FedData;
 use crate::federation::delivery;
 use crate::state::AppState;
 
+use super::outbox::publish;
 use super::{ServiceError, resolve};
 
 /// Follows `target` (a URL or handle). Remote follows stay pending until the Accept arrives;
@@ -27,40 +27,34 @@ pub async fn follow(
             "you cannot follow yourself",
         ));
     }
-    let state: AppState = (**data).clone();
     let follower = follower.clone();
     let id = data.ids().next_id();
-    let follow = data
-        .db()
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                if let Some(existing) = Follow::find_pair(conn, follower.id, target.id)? {
-                    return Ok(existing);
-                }
-                let new = Follow {
-                    id,
-                    account_id: follower.id,
-                    target_account_id: target.id,
-                    uri: format!("{}#follows/{id}", follower.uri),
-                    accepted: target.is_local() && !target.locked,
-                    created_at: delivery::now(),
-                };
-                let follow = Follow::insert_or_get(conn, &new)?;
-                if !target.is_local() {
-                    let activity = follow::build(&follow.uri, &follower.uri, &target.uri);
-                    delivery::enqueue(
-                        conn,
-                        &state,
-                        follower.id,
-                        &activity,
-                        [target.inbox_url.clone()],
-                    )?;
-                }
-                Ok(follow)
-            })
-        })
-        .await?;
-    data.wake_delivery();
+    let follow = publish(data, move |conn, state| {
+        if let Some(existing) = Follow::find_pair(conn, follower.id, target.id)? {
+            return Ok(existing);
+        }
+        let new = Follow {
+            id,
+            account_id: follower.id,
+            target_account_id: target.id,
+            uri: format!("{}#follows/{id}", follower.uri),
+            accepted: target.is_local() && !target.locked,
+            created_at: delivery::now(),
+        };
+        let follow = Follow::insert_or_get(conn, &new)?;
+        if !target.is_local() {
+            let activity = follow::build(&follow.uri, &follower.uri, &target.uri);
+            delivery::enqueue(
+                conn,
+                state,
+                follower.id,
+                &activity,
+                [target.inbox_url.clone()],
+            )?;
+        }
+        Ok(follow)
+    })
+    .await?;
     Ok(follow)
 }
 
@@ -71,32 +65,26 @@ pub async fn unfollow(
     target: &str,
 ) -> Result<(), ServiceError> {
     let target = resolve::actor(data, target).await?;
-    let state: AppState = (**data).clone();
     let follower = follower.clone();
-    data.db()
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                let Some(existing) = Follow::find_pair(conn, follower.id, target.id)? else {
-                    return Ok(());
-                };
-                Follow::delete(conn, existing.id)?;
-                if !target.is_local() {
-                    let original = follow::build(&existing.uri, &follower.uri, &target.uri);
-                    let activity =
-                        undo::build(&state.urls().new_activity(), &follower.uri, original);
-                    delivery::enqueue(
-                        conn,
-                        &state,
-                        follower.id,
-                        &activity,
-                        [target.inbox_url.clone()],
-                    )?;
-                }
-                Ok(())
-            })
-        })
-        .await?;
-    data.wake_delivery();
+    publish(data, move |conn, state| {
+        let Some(existing) = Follow::find_pair(conn, follower.id, target.id)? else {
+            return Ok(());
+        };
+        Follow::delete(conn, existing.id)?;
+        if !target.is_local() {
+            let original = follow::build(&existing.uri, &follower.uri, &target.uri);
+            let activity = undo::build(&state.urls().new_activity(), &follower.uri, original);
+            delivery::enqueue(
+                conn,
+                state,
+                follower.id,
+                &activity,
+                [target.inbox_url.clone()],
+            )?;
+        }
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
@@ -117,54 +105,48 @@ pub async fn answer_request(
     requester_uri: &str,
     accepted: bool,
 ) -> Result<(), ServiceError> {
-    let state: AppState = (**data).clone();
     let target = target.clone();
     let requester_uri = requester_uri.to_string();
-    let answered = data
-        .db()
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                let Some(requester) = Account::find_by_uri(conn, &requester_uri)? else {
-                    return Ok(false);
-                };
-                let Some(request) =
-                    Follow::find_pair(conn, requester.id, target.id)?.filter(|f| !f.accepted)
-                else {
-                    return Ok(false);
-                };
-                if accepted {
-                    Follow::accept(conn, request.id)?;
-                } else {
-                    Follow::delete(conn, request.id)?;
-                }
-                if !requester.is_local() {
-                    let follow_json =
-                        json!({ "id": request.uri, "actor": requester.uri, "object": target.uri });
-                    let kind = if accepted { "Accept" } else { "Reject" };
-                    let activity = accept::build(
-                        &state.urls().new_activity(),
-                        &target.uri,
-                        kind,
-                        &follow_json,
-                    );
-                    delivery::enqueue(
-                        conn,
-                        &state,
-                        target.id,
-                        &activity,
-                        [requester.inbox_url.clone()],
-                    )?;
-                }
-                Ok(true)
-            })
-        })
-        .await?;
+    let answered = publish(data, move |conn, state| {
+        let Some(requester) = Account::find_by_uri(conn, &requester_uri)? else {
+            return Ok(false);
+        };
+        let Some(request) =
+            Follow::find_pair(conn, requester.id, target.id)?.filter(|f| !f.accepted)
+        else {
+            return Ok(false);
+        };
+        if accepted {
+            Follow::accept(conn, request.id)?;
+        } else {
+            Follow::delete(conn, request.id)?;
+        }
+        if !requester.is_local() {
+            let follow_json =
+                json!({ "id": request.uri, "actor": requester.uri, "object": target.uri });
+            let kind = if accepted { "Accept" } else { "Reject" };
+            let activity = accept::build(
+                &state.urls().new_activity(),
+                &target.uri,
+                kind,
+                &follow_json,
+            );
+            delivery::enqueue(
+                conn,
+                state,
+                target.id,
+                &activity,
+                [requester.inbox_url.clone()],
+            )?;
+        }
+        Ok(true)
+    })
+    .await?;
     if !answered {
         return Err(ServiceError::NotFound(
             "no pending follow request from that account".into(),
         ));
     }
-    data.wake_delivery();
     Ok(())
 }
 
@@ -200,27 +182,21 @@ pub async fn set_locked(
     account: &Account,
     locked: bool,
 ) -> Result<Account, ServiceError> {
-    let state: AppState = (**data).clone();
     let id = account.id;
-    let updated = data
-        .db()
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                diesel::update(accounts::table.find(id))
-                    .set((
-                        accounts::locked.eq(locked),
-                        accounts::updated_at.eq(delivery::now()),
-                    ))
-                    .execute(conn)?;
-                let account: Account = accounts::table
-                    .find(id)
-                    .select(Account::as_select())
-                    .first(conn)?;
-                super::profile::announce_update(conn, &state, &account)?;
-                Ok(account)
-            })
-        })
-        .await?;
-    data.wake_delivery();
+    let updated = publish(data, move |conn, state| {
+        diesel::update(accounts::table.find(id))
+            .set((
+                accounts::locked.eq(locked),
+                accounts::updated_at.eq(delivery::now()),
+            ))
+            .execute(conn)?;
+        let account: Account = accounts::table
+            .find(id)
+            .select(Account::as_select())
+            .first(conn)?;
+        super::profile::announce_update(conn, state, &account)?;
+        Ok(account)
+    })
+    .await?;
     Ok(updated)
 }

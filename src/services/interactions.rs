@@ -1,6 +1,5 @@
 //! Likes and boosts by local people, on local or remote posts.
 
-use diesel::Connection;
 use diesel::prelude::*;
 
 use crate::db::models::post::{Counter, Visibility};
@@ -10,23 +9,9 @@ use crate::federation::activities::{announce, like, undo};
 use crate::federation::context::FedData;
 use crate::federation::delivery;
 use crate::federation::protocol::context::PUBLIC;
-use crate::state::AppState;
 
-use super::{ServiceError, resolve, visibility};
-
-/// Resolves a post the actor may see.
-async fn visible_post(data: &FedData, actor: &Account, uri: &str) -> Result<Post, ServiceError> {
-    let post = resolve::post(data, uri).await?;
-    let (probe, viewer) = (post.clone(), actor.id);
-    if !data
-        .db()
-        .read(move |conn| visibility::can_see(conn, &probe, Some(viewer)))
-        .await?
-    {
-        return Err(ServiceError::NotFound("no such post".into()));
-    }
-    Ok(post)
-}
+use super::outbox::publish;
+use super::{ServiceError, resolve};
 
 fn author_inbox(
     conn: &mut crate::db::DbConnection,
@@ -41,154 +26,128 @@ fn author_inbox(
 
 /// Likes a post; the like is sent to its author.
 pub async fn like(data: &FedData, actor: &Account, uri: &str) -> Result<Post, ServiceError> {
-    let post = visible_post(data, actor, uri).await?;
-    let state: AppState = (**data).clone();
+    let post = resolve::visible_post(data, uri, actor.id).await?;
     let actor = actor.clone();
     let id = data.ids().next_id();
-    let post = data
-        .db()
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                let like_uri = format!("{}#likes/{id}", actor.uri);
-                let inserted = Favourite::insert(
-                    conn,
-                    &Favourite {
-                        id,
-                        account_id: actor.id,
-                        post_id: post.id,
-                        uri: like_uri.clone(),
-                        created_at: delivery::now(),
-                    },
-                )?;
-                if inserted {
-                    Post::add_to_counter(conn, post.id, Counter::Favourites, 1)?;
-                    let activity = like::build(&like_uri, &actor.uri, &post.uri);
-                    let inbox = author_inbox(conn, &post)?;
-                    delivery::enqueue(conn, &state, actor.id, &activity, inbox)?;
-                }
-                Ok(Post::find(conn, post.id)?.unwrap_or(post))
-            })
-        })
-        .await?;
-    data.wake_delivery();
+    let post = publish(data, move |conn, state| {
+        let like_uri = format!("{}#likes/{id}", actor.uri);
+        let inserted = Favourite::insert(
+            conn,
+            &Favourite {
+                id,
+                account_id: actor.id,
+                post_id: post.id,
+                uri: like_uri.clone(),
+                created_at: delivery::now(),
+            },
+        )?;
+        if inserted {
+            Post::add_to_counter(conn, post.id, Counter::Favourites, 1)?;
+            let activity = like::build(&like_uri, &actor.uri, &post.uri);
+            let inbox = author_inbox(conn, &post)?;
+            delivery::enqueue(conn, state, actor.id, &activity, inbox)?;
+        }
+        Ok(Post::find(conn, post.id)?.unwrap_or(post))
+    })
+    .await?;
     Ok(post)
 }
 
 /// Removes a like; an Undo is sent to the author.
 pub async fn unlike(data: &FedData, actor: &Account, uri: &str) -> Result<Post, ServiceError> {
-    let post = visible_post(data, actor, uri).await?;
-    let state: AppState = (**data).clone();
+    let post = resolve::visible_post(data, uri, actor.id).await?;
     let actor = actor.clone();
-    let post = data
-        .db()
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                if let Some(existing) = Favourite::find_pair(conn, actor.id, post.id)? {
-                    Favourite::delete(conn, existing.id)?;
-                    Post::add_to_counter(conn, post.id, Counter::Favourites, -1)?;
-                    let original = like::build(&existing.uri, &actor.uri, &post.uri);
-                    let activity = undo::build(&state.urls().new_activity(), &actor.uri, original);
-                    let inbox = author_inbox(conn, &post)?;
-                    delivery::enqueue(conn, &state, actor.id, &activity, inbox)?;
-                }
-                Ok(Post::find(conn, post.id)?.unwrap_or(post))
-            })
-        })
-        .await?;
-    data.wake_delivery();
+    let post = publish(data, move |conn, state| {
+        if let Some(existing) = Favourite::find_pair(conn, actor.id, post.id)? {
+            Favourite::delete(conn, existing.id)?;
+            Post::add_to_counter(conn, post.id, Counter::Favourites, -1)?;
+            let original = like::build(&existing.uri, &actor.uri, &post.uri);
+            let activity = undo::build(&state.urls().new_activity(), &actor.uri, original);
+            let inbox = author_inbox(conn, &post)?;
+            delivery::enqueue(conn, state, actor.id, &activity, inbox)?;
+        }
+        Ok(Post::find(conn, post.id)?.unwrap_or(post))
+    })
+    .await?;
     Ok(post)
 }
 
 /// Boosts a public or unlisted post to one's followers and its author.
 pub async fn boost(data: &FedData, actor: &Account, uri: &str) -> Result<Post, ServiceError> {
-    let post = visible_post(data, actor, uri).await?;
+    let post = resolve::visible_post(data, uri, actor.id).await?;
     if !post.visibility().is_world_readable() {
         return Err(ServiceError::invalid(
             "visibility",
             "only public and unlisted posts can be boosted",
         ));
     }
-    let state: AppState = (**data).clone();
     let actor = actor.clone();
     let id = data.ids().next_id();
-    let boosted = data
-        .db()
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                if Post::find_reblog(conn, actor.id, post.id)?.is_some() {
-                    return Ok(Post::find(conn, post.id)?.unwrap_or(post));
-                }
-                let now = delivery::now();
-                let boost_uri = format!("{}/activity", state.urls().post(&actor.username, id));
-                Post::insert(
-                    conn,
-                    &NewPost {
-                        id,
-                        uri: boost_uri.clone(),
-                        url: None,
-                        account_id: actor.id,
-                        object_type: "Announce".into(),
-                        in_reply_to_id: None,
-                        in_reply_to_uri: None,
-                        in_reply_to_account_id: None,
-                        reblog_of_id: Some(post.id),
-                        content: String::new(),
-                        source_text: None,
-                        summary: String::new(),
-                        sensitive: false,
-                        visibility: Visibility::Public.as_str().into(),
-                        language: None,
-                        attachments: "[]".into(),
-                        local: true,
-                        created_at: now,
-                        edited_at: None,
-                        updated_at: now,
-                    },
-                    &[],
-                    &[],
-                )?;
-                Post::add_to_counter(conn, post.id, Counter::Reblogs, 1)?;
-                let (to, cc, inboxes) = boost_audience(conn, &actor, &post)?;
-                let published = now
-                    .and_utc()
-                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-                let activity =
-                    announce::build(&boost_uri, &actor.uri, &post.uri, &to, &cc, &published);
-                delivery::enqueue(conn, &state, actor.id, &activity, inboxes)?;
-                Ok(Post::find(conn, post.id)?.unwrap_or(post))
-            })
-        })
-        .await?;
-    data.wake_delivery();
+    let boosted = publish(data, move |conn, state| {
+        if Post::find_reblog(conn, actor.id, post.id)?.is_some() {
+            return Ok(Post::find(conn, post.id)?.unwrap_or(post));
+        }
+        let now = delivery::now();
+        let boost_uri = format!("{}/activity", state.urls().post(&actor.username, id));
+        Post::insert(
+            conn,
+            &NewPost {
+                id,
+                uri: boost_uri.clone(),
+                url: None,
+                account_id: actor.id,
+                object_type: "Announce".into(),
+                in_reply_to_id: None,
+                in_reply_to_uri: None,
+                in_reply_to_account_id: None,
+                reblog_of_id: Some(post.id),
+                content: String::new(),
+                source_text: None,
+                summary: String::new(),
+                sensitive: false,
+                visibility: Visibility::Public.as_str().into(),
+                language: None,
+                attachments: "[]".into(),
+                local: true,
+                created_at: now,
+                edited_at: None,
+                updated_at: now,
+            },
+            &[],
+            &[],
+        )?;
+        Post::add_to_counter(conn, post.id, Counter::Reblogs, 1)?;
+        let (to, cc, inboxes) = boost_audience(conn, &actor, &post)?;
+        let published = now
+            .and_utc()
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let activity = announce::build(&boost_uri, &actor.uri, &post.uri, &to, &cc, &published);
+        delivery::enqueue(conn, state, actor.id, &activity, inboxes)?;
+        Ok(Post::find(conn, post.id)?.unwrap_or(post))
+    })
+    .await?;
     Ok(boosted)
 }
 
 /// Withdraws a boost; an Undo goes to the same audience.
 pub async fn unboost(data: &FedData, actor: &Account, uri: &str) -> Result<Post, ServiceError> {
-    let post = visible_post(data, actor, uri).await?;
-    let state: AppState = (**data).clone();
+    let post = resolve::visible_post(data, uri, actor.id).await?;
     let actor = actor.clone();
-    let post = data
-        .db()
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                if let Some(boost) = Post::find_reblog(conn, actor.id, post.id)? {
-                    let (to, cc, inboxes) = boost_audience(conn, &actor, &post)?;
-                    let published = boost
-                        .created_at
-                        .and_utc()
-                        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-                    let original =
-                        announce::build(&boost.uri, &actor.uri, &post.uri, &to, &cc, &published);
-                    let activity = undo::build(&state.urls().new_activity(), &actor.uri, original);
-                    Post::delete(conn, &boost)?;
-                    delivery::enqueue(conn, &state, actor.id, &activity, inboxes)?;
-                }
-                Ok(Post::find(conn, post.id)?.unwrap_or(post))
-            })
-        })
-        .await?;
-    data.wake_delivery();
+    let post = publish(data, move |conn, state| {
+        if let Some(boost) = Post::find_reblog(conn, actor.id, post.id)? {
+            let (to, cc, inboxes) = boost_audience(conn, &actor, &post)?;
+            let published = boost
+                .created_at
+                .and_utc()
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            let original = announce::build(&boost.uri, &actor.uri, &post.uri, &to, &cc, &published);
+            let activity = undo::build(&state.urls().new_activity(), &actor.uri, original);
+            Post::delete(conn, &boost)?;
+            delivery::enqueue(conn, state, actor.id, &activity, inboxes)?;
+        }
+        Ok(Post::find(conn, post.id)?.unwrap_or(post))
+    })
+    .await?;
     Ok(post)
 }
 

@@ -7,6 +7,7 @@ pub mod follows;
 pub mod instance_actor;
 pub mod interactions;
 pub mod keys;
+mod outbox;
 pub mod passwords;
 pub mod posts;
 pub mod profile;

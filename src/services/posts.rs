@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use diesel::Connection;
 use diesel::prelude::*;
 
 use crate::content::{ResolvedMention, extract_mentions, render_local_text};
@@ -17,7 +16,8 @@ use crate::federation::delivery;
 use crate::federation::objects::note::note_json;
 use crate::state::AppState;
 
-use super::{ServiceError, resolve, visibility};
+use super::outbox::publish;
+use super::{ServiceError, resolve};
 
 /// Longest accepted post, in characters.
 pub const MAX_CHARACTERS: usize = 5000;
@@ -43,20 +43,7 @@ pub struct Draft {
 pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Post, ServiceError> {
     validate_text(&draft.text)?;
     let parent = match &draft.in_reply_to {
-        Some(uri) => {
-            let parent = resolve::post(data, uri).await?;
-            let (probe, viewer) = (parent.clone(), author.id);
-            if !data
-                .db()
-                .read(move |conn| visibility::can_see(conn, &probe, Some(viewer)))
-                .await?
-            {
-                return Err(ServiceError::NotFound(
-                    "the post replied to is not visible".into(),
-                ));
-            }
-            Some(parent)
-        }
+        Some(uri) => Some(resolve::visible_post(data, uri, author.id).await?),
         None => None,
     };
     let resolver = resolve_mentions(data, &draft.text).await;
@@ -92,39 +79,33 @@ pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Po
         updated_at: now,
     };
     let hashtags = rendered.hashtags;
-    let state: AppState = (**data).clone();
     let author = author.clone();
-    let post = data
-        .db()
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                // Replies reach everyone in the parent's conversation, as Mastodon's reply mentions do.
-                if let Some(parent) = &parent {
-                    mention_uris.extend(thread_participants(conn, parent, author.id)?);
-                }
-                let mentioned: Vec<Account> = accounts::table
-                    .filter(accounts::uri.eq_any(&mention_uris))
-                    .select(Account::as_select())
-                    .load(conn)?;
-                let mention_ids: Vec<i64> = mentioned.iter().map(|a| a.id).collect();
-                let post = Post::insert(conn, &new, &mention_ids, &hashtags)?;
-                if let Some(parent) = post.in_reply_to_id {
-                    Post::add_to_counter(conn, parent, Counter::Replies, 1)?;
-                }
-                let note = note_json(conn, &post)?;
-                let activity = create::build(
-                    &format!("{}/activity", post.uri),
-                    "Create",
-                    &author.uri,
-                    &note,
-                );
-                let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
-                delivery::enqueue(conn, &state, author.id, &activity, inboxes)?;
-                Ok(post)
-            })
-        })
-        .await?;
-    data.wake_delivery();
+    let post = publish(data, move |conn, state| {
+        // Replies reach everyone in the parent's conversation, as Mastodon's reply mentions do.
+        if let Some(parent) = &parent {
+            mention_uris.extend(thread_participants(conn, parent, author.id)?);
+        }
+        let mentioned: Vec<Account> = accounts::table
+            .filter(accounts::uri.eq_any(&mention_uris))
+            .select(Account::as_select())
+            .load(conn)?;
+        let mention_ids: Vec<i64> = mentioned.iter().map(|a| a.id).collect();
+        let post = Post::insert(conn, &new, &mention_ids, &hashtags)?;
+        if let Some(parent) = post.in_reply_to_id {
+            Post::add_to_counter(conn, parent, Counter::Replies, 1)?;
+        }
+        let note = note_json(conn, &post)?;
+        let activity = create::build(
+            &format!("{}/activity", post.uri),
+            "Create",
+            &author.uri,
+            &note,
+        );
+        let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
+        delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
+        Ok(post)
+    })
+    .await?;
     Ok(post)
 }
 
@@ -140,97 +121,85 @@ pub async fn edit(
     let post = own_post(data, author, post_id).await?;
     let resolver = resolve_mentions(data, &text).await;
     let rendered = render_local_text(&text, &resolver, &data.urls().at("/tags"));
-    let state: AppState = (**data).clone();
     let author = author.clone();
-    let post = data
-        .db()
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                let mut mention_uris: Vec<String> = rendered
-                    .mentions
-                    .iter()
-                    .map(|m| m.actor_id.clone())
-                    .collect();
-                let previous: Vec<i64> = Post::mentioned_account_ids(conn, post.id)?;
-                let previous_uris: Vec<String> = accounts::table
-                    .filter(accounts::id.eq_any(&previous))
-                    .select(accounts::uri)
-                    .load(conn)?;
-                mention_uris.extend(previous_uris);
-                let mentioned: Vec<Account> = accounts::table
-                    .filter(accounts::uri.eq_any(&mention_uris))
-                    .select(Account::as_select())
-                    .load(conn)?;
-                let ids: Vec<i64> = mentioned.iter().map(|a| a.id).collect();
-                let summary = spoiler_text.unwrap_or(post.summary.clone());
-                let sensitive = post.sensitive || !summary.is_empty();
-                Post::update_content(
-                    conn,
-                    post.id,
-                    &rendered.html,
-                    Some(&text),
-                    &summary,
-                    sensitive,
-                    delivery::now(),
-                )?;
-                Post::replace_mentions_and_tags(conn, post.id, &ids, &rendered.hashtags)?;
-                let post = Post::find(conn, post.id)?
-                    .ok_or(DbError::Query(diesel::result::Error::NotFound))?;
-                let note = note_json(conn, &post)?;
-                let activity =
-                    create::build(&state.urls().new_activity(), "Update", &author.uri, &note);
-                let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
-                delivery::enqueue(conn, &state, author.id, &activity, inboxes)?;
-                Ok(post)
-            })
-        })
-        .await?;
-    data.wake_delivery();
+    let post = publish(data, move |conn, state| {
+        let mut mention_uris: Vec<String> = rendered
+            .mentions
+            .iter()
+            .map(|m| m.actor_id.clone())
+            .collect();
+        let previous: Vec<i64> = Post::mentioned_account_ids(conn, post.id)?;
+        let previous_uris: Vec<String> = accounts::table
+            .filter(accounts::id.eq_any(&previous))
+            .select(accounts::uri)
+            .load(conn)?;
+        mention_uris.extend(previous_uris);
+        let mentioned: Vec<Account> = accounts::table
+            .filter(accounts::uri.eq_any(&mention_uris))
+            .select(Account::as_select())
+            .load(conn)?;
+        let ids: Vec<i64> = mentioned.iter().map(|a| a.id).collect();
+        let summary = spoiler_text.unwrap_or(post.summary.clone());
+        let sensitive = post.sensitive || !summary.is_empty();
+        Post::update_content(
+            conn,
+            post.id,
+            &rendered.html,
+            Some(&text),
+            &summary,
+            sensitive,
+            delivery::now(),
+        )?;
+        Post::replace_mentions_and_tags(conn, post.id, &ids, &rendered.hashtags)?;
+        let post =
+            Post::find(conn, post.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))?;
+        let note = note_json(conn, &post)?;
+        let activity = create::build(&state.urls().new_activity(), "Update", &author.uri, &note);
+        let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
+        delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
+        Ok(post)
+    })
+    .await?;
     Ok(post)
 }
 
 /// Deletes a local post, leaves a Tombstone and sends a Delete to its audience.
 pub async fn delete(data: &FedData, author: &Account, post_id: i64) -> Result<(), ServiceError> {
     let post = own_post(data, author, post_id).await?;
-    let state: AppState = (**data).clone();
     let author = author.clone();
-    data.db()
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                let mention_ids = Post::mentioned_account_ids(conn, post.id)?;
-                let mentioned: Vec<Account> = accounts::table
-                    .filter(accounts::id.eq_any(&mention_ids))
-                    .select(Account::as_select())
-                    .load(conn)?;
-                let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
-                let uris: Vec<String> = mentioned.iter().map(|a| a.uri.clone()).collect();
-                let (to, cc) = addressing(
-                    post.visibility(),
-                    author.followers_url.as_deref().unwrap_or(""),
-                    &uris,
-                );
-                let activity = delete::build(
-                    &state.urls().new_activity(),
-                    &author.uri,
-                    &post.uri,
-                    &to,
-                    &cc,
-                );
-                Post::delete(conn, &post)?;
-                Tombstone::insert(
-                    conn,
-                    &Tombstone {
-                        uri: post.uri.clone(),
-                        former_type: post.object_type.clone(),
-                        deleted_at: delivery::now(),
-                    },
-                )?;
-                delivery::enqueue(conn, &state, author.id, &activity, inboxes)?;
-                Ok(())
-            })
-        })
-        .await?;
-    data.wake_delivery();
+    publish(data, move |conn, state| {
+        let mention_ids = Post::mentioned_account_ids(conn, post.id)?;
+        let mentioned: Vec<Account> = accounts::table
+            .filter(accounts::id.eq_any(&mention_ids))
+            .select(Account::as_select())
+            .load(conn)?;
+        let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
+        let uris: Vec<String> = mentioned.iter().map(|a| a.uri.clone()).collect();
+        let (to, cc) = addressing(
+            post.visibility(),
+            author.followers_url.as_deref().unwrap_or(""),
+            &uris,
+        );
+        let activity = delete::build(
+            &state.urls().new_activity(),
+            &author.uri,
+            &post.uri,
+            &to,
+            &cc,
+        );
+        Post::delete(conn, &post)?;
+        Tombstone::insert(
+            conn,
+            &Tombstone {
+                uri: post.uri.clone(),
+                former_type: post.object_type.clone(),
+                deleted_at: delivery::now(),
+            },
+        )?;
+        delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 

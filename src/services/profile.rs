@@ -1,6 +1,5 @@
 //! Profile changes of local people, announced to their followers.
 
-use diesel::Connection;
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -14,6 +13,7 @@ use crate::federation::delivery;
 use crate::state::AppState;
 
 use super::ServiceError;
+use super::outbox::publish;
 
 /// New values for the editable profile fields; `None` keeps the current value.
 #[derive(Debug, Default, Clone)]
@@ -46,36 +46,30 @@ pub async fn update(
         )
         .html
     });
-    let state: AppState = (**data).clone();
     let id = account.id;
-    let updated = data
-        .db()
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                let now = delivery::now();
-                if let Some(name) = &change.display_name {
-                    diesel::update(accounts::table.find(id))
-                        .set((
-                            accounts::display_name.eq(name),
-                            accounts::updated_at.eq(now),
-                        ))
-                        .execute(conn)?;
-                }
-                if let Some(bio) = &bio_html {
-                    diesel::update(accounts::table.find(id))
-                        .set((accounts::bio.eq(bio), accounts::updated_at.eq(now)))
-                        .execute(conn)?;
-                }
-                let account: Account = accounts::table
-                    .find(id)
-                    .select(Account::as_select())
-                    .first(conn)?;
-                announce_update(conn, &state, &account)?;
-                Ok(account)
-            })
-        })
-        .await?;
-    data.wake_delivery();
+    let updated = publish(data, move |conn, state| {
+        let now = delivery::now();
+        if let Some(name) = &change.display_name {
+            diesel::update(accounts::table.find(id))
+                .set((
+                    accounts::display_name.eq(name),
+                    accounts::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        if let Some(bio) = &bio_html {
+            diesel::update(accounts::table.find(id))
+                .set((accounts::bio.eq(bio), accounts::updated_at.eq(now)))
+                .execute(conn)?;
+        }
+        let account: Account = accounts::table
+            .find(id)
+            .select(Account::as_select())
+            .first(conn)?;
+        announce_update(conn, state, &account)?;
+        Ok(account)
+    })
+    .await?;
     Ok(updated)
 }
 

@@ -50,3 +50,10 @@ pub async fn post(data: &FedData, uri: &str) -> Result<Post, ServiceError> {
         .map_err(|e| ServiceError::NotFound(format!("cannot resolve {uri}: {e}")))?;
     Ok(found.post)
 }
+
+/// A post by id URL (fetched if remote) that `viewer` may see; a hidden one is reported missing.
+pub async fn visible_post(data: &FedData, uri: &str, viewer: i64) -> Result<Post, ServiceError> {
+    let found = post(data, uri).await?;
+    super::visibility::ensure_visible(data, &found, Some(viewer)).await?;
+    Ok(found)
+}

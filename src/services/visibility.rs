@@ -6,6 +6,9 @@ use crate::db::models::post::Visibility;
 use crate::db::models::{Follow, Post};
 use crate::db::schema::post_mentions;
 use crate::db::{DbConnection, DbError};
+use crate::state::AppState;
+
+use super::ServiceError;
 
 /// True when `viewer` (an account id, or nobody) may see `post`.
 pub fn can_see(conn: &mut DbConnection, post: &Post, viewer: Option<i64>) -> Result<bool, DbError> {
@@ -28,4 +31,23 @@ pub fn can_see(conn: &mut DbConnection, post: &Post, viewer: Option<i64>) -> Res
         return Ok(true);
     }
     Ok(visibility == Visibility::Private && Follow::is_following(conn, viewer, post.account_id)?)
+}
+
+/// Succeeds when `viewer` may see `post`; a hidden post is reported as missing (404), so its
+/// existence is not revealed.
+pub async fn ensure_visible(
+    state: &AppState,
+    post: &Post,
+    viewer: Option<i64>,
+) -> Result<(), ServiceError> {
+    let probe = post.clone();
+    if state
+        .db()
+        .read(move |conn| can_see(conn, &probe, viewer))
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(ServiceError::NotFound("no such post".into()))
+    }
 }

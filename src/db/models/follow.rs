@@ -91,15 +91,7 @@ impl Follow {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Account>, DbError> {
-        Ok(follows::table
-            .inner_join(accounts::table.on(accounts::id.eq(follows::account_id)))
-            .filter(follows::target_account_id.eq(target))
-            .filter(follows::accepted.eq(true))
-            .order(follows::id.desc())
-            .offset(offset)
-            .limit(limit)
-            .select(Account::as_select())
-            .load(conn)?)
+        Self::accepted_page(conn, Side::Followers, target, offset, limit)
     }
 
     /// Accounts an account follows (accepted), newest first.
@@ -109,15 +101,34 @@ impl Follow {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Account>, DbError> {
-        Ok(follows::table
-            .inner_join(accounts::table.on(accounts::id.eq(follows::target_account_id)))
-            .filter(follows::account_id.eq(follower))
+        Self::accepted_page(conn, Side::Following, follower, offset, limit)
+    }
+
+    fn accepted_page(
+        conn: &mut DbConnection,
+        side: Side,
+        account: i64,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Account>, DbError> {
+        let query = follows::table
             .filter(follows::accepted.eq(true))
             .order(follows::id.desc())
             .offset(offset)
             .limit(limit)
-            .select(Account::as_select())
-            .load(conn)?)
+            .into_boxed();
+        Ok(match side {
+            Side::Followers => query
+                .filter(follows::target_account_id.eq(account))
+                .inner_join(accounts::table.on(accounts::id.eq(follows::account_id)))
+                .select(Account::as_select())
+                .load(conn)?,
+            Side::Following => query
+                .filter(follows::account_id.eq(account))
+                .inner_join(accounts::table.on(accounts::id.eq(follows::target_account_id)))
+                .select(Account::as_select())
+                .load(conn)?,
+        })
     }
 
     /// Pending requests to follow `target`, with the requesting accounts.
@@ -180,4 +191,11 @@ impl Follow {
         inboxes.dedup();
         Ok(inboxes)
     }
+}
+
+/// Which end of a follow relation to list.
+#[derive(Clone, Copy)]
+enum Side {
+    Followers,
+    Following,
 }

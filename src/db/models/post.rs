@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{post_mentions, post_tags, posts};
+use crate::db::schema::{favourites, post_mentions, post_tags, posts};
 use crate::db::{DbConnection, DbError, per_backend};
 
 /// A stored note or boost.
@@ -282,6 +282,49 @@ impl Post {
                 .set(posts::reblogs_count.eq(expression("reblogs_count")))
                 .execute(conn)?,
         };
+        Ok(())
+    }
+
+    /// Takes back what an account did to other posts before it disappears: its likes and
+    /// boosts stop counting and its replies leave their parents' reply counts.
+    pub fn withdraw_interactions_of(
+        conn: &mut DbConnection,
+        account_id: i64,
+    ) -> Result<(), DbError> {
+        use diesel::dsl::{count_star, sql};
+        use diesel::sql_types::BigInt;
+        let decrement = |column: &str| {
+            sql::<BigInt>(&format!(
+                "CASE WHEN {column} > 0 THEN {column} - 1 ELSE 0 END"
+            ))
+        };
+        let liked = favourites::table
+            .filter(favourites::account_id.eq(account_id))
+            .select(favourites::post_id);
+        diesel::update(posts::table.filter(posts::id.eq_any(liked)))
+            .set(posts::favourites_count.eq(decrement("favourites_count")))
+            .execute(conn)?;
+        diesel::delete(favourites::table.filter(favourites::account_id.eq(account_id)))
+            .execute(conn)?;
+        let boosted: Vec<i64> = posts::table
+            .filter(posts::account_id.eq(account_id))
+            .filter(posts::reblog_of_id.is_not_null())
+            .select(posts::reblog_of_id.assume_not_null())
+            .load(conn)?;
+        diesel::update(posts::table.filter(posts::id.eq_any(&boosted)))
+            .set(posts::reblogs_count.eq(decrement("reblogs_count")))
+            .execute(conn)?;
+        let parents: Vec<(Option<i64>, i64)> = posts::table
+            .filter(posts::account_id.eq(account_id))
+            .filter(posts::in_reply_to_id.is_not_null())
+            .group_by(posts::in_reply_to_id)
+            .select((posts::in_reply_to_id, count_star()))
+            .load(conn)?;
+        for (parent, replies) in parents {
+            if let Some(parent) = parent {
+                Self::add_to_counter(conn, parent, Counter::Replies, -replies)?;
+            }
+        }
         Ok(())
     }
 

@@ -15,7 +15,7 @@ use crate::federation::objects::note::NoteObject;
 use crate::federation::objects::person::ActorObject;
 use crate::federation::protocol::values::ids;
 
-use super::{Handled, object_id, with_context};
+use super::{Handled, activity_id, object_id, with_context};
 
 /// Builds an Announce of `object_uri`.
 pub fn build(
@@ -44,11 +44,7 @@ pub async fn receive(
     actor: &ActorObject,
 ) -> Result<Handled, FederationError> {
     let target = object_id(activity)?;
-    let uri = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| FederationError::Invalid("Announce without id".into()))?
-        .to_string();
+    let uri = activity_id(activity)?;
     let target_url =
         Url::parse(&target).map_err(|_| FederationError::Invalid("object is not a URL".into()))?;
     let boosted = match ObjectId::<NoteObject>::from(target_url)

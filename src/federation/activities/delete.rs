@@ -36,6 +36,7 @@ pub async fn receive(
         .write(move |conn| {
             conn.transaction(|conn| {
                 if target == account.uri {
+                    Post::withdraw_interactions_of(conn, account.id)?;
                     diesel::delete(accounts::table.find(account.id)).execute(conn)?;
                     return Ok(Handled::Applied);
                 }

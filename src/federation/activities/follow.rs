@@ -9,7 +9,7 @@ use crate::federation::delivery;
 use crate::federation::error::FederationError;
 use crate::federation::objects::person::ActorObject;
 
-use super::{Handled, accept, object_id, with_context};
+use super::{Handled, accept, activity_id, object_id, with_context};
 
 /// Builds a Follow of `target` by `actor`.
 pub fn build(id: &str, actor: &str, target: &str) -> Value {
@@ -23,11 +23,7 @@ pub async fn receive(
     actor: &ActorObject,
 ) -> Result<Handled, FederationError> {
     let target_uri = object_id(activity)?;
-    let activity_id = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| FederationError::Invalid("Follow without id".into()))?
-        .to_string();
+    let activity_id = activity_id(activity)?;
     let follower = actor.account.clone();
     let state = (*data).clone();
     let follow_json = activity.clone();

@@ -10,7 +10,7 @@ use crate::federation::delivery;
 use crate::federation::error::FederationError;
 use crate::federation::objects::person::ActorObject;
 
-use super::{Handled, object_id, with_context};
+use super::{Handled, activity_id, object_id, with_context};
 
 /// Builds a Like of `object_uri`.
 pub fn build(id: &str, actor: &str, object_uri: &str) -> Value {
@@ -24,11 +24,7 @@ pub async fn receive(
     actor: &ActorObject,
 ) -> Result<Handled, FederationError> {
     let target = object_id(activity)?;
-    let uri = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| FederationError::Invalid("Like without id".into()))?
-        .to_string();
+    let uri = activity_id(activity)?;
     let account_id = actor.account.id;
     let id = data.ids().next_id();
     Ok(data

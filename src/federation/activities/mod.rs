@@ -53,6 +53,15 @@ pub fn object_id(activity: &Value) -> Result<String, FederationError> {
         .ok_or_else(|| FederationError::Invalid("the activity has no object".into()))
 }
 
+/// The activity's own `id`, required for everything Trellis stores.
+pub fn activity_id(activity: &Value) -> Result<String, FederationError> {
+    activity
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| FederationError::Invalid("the activity has no id".into()))
+}
+
 /// Wraps an activity body with the ActivityStreams context.
 pub fn with_context(mut activity: Value) -> Value {
     if let Some(map) = activity.as_object_mut() {

@@ -273,15 +273,7 @@ pub async fn resolve(
     Json(body): Json<Object>,
 ) -> JsonResult {
     let me = person(&data, &username).await?;
-    let post = resolve::post(&data, &body.object).await?;
-    let (probe, viewer) = (post.clone(), me.id);
-    if !data
-        .db()
-        .read(move |conn| visibility::can_see(conn, &probe, Some(viewer)))
-        .await?
-    {
-        return Err(HttpError::not_found("no such post"));
-    }
+    let post = resolve::visible_post(&data, &body.object, me.id).await?;
     Ok(Json(json!(summary_of(&data, post).await?)))
 }
 
@@ -325,14 +317,7 @@ pub async fn show_post(State(state): State<AppState>, Query(query): Query<ShowPo
         .read(move |conn| Post::find_by_uri(conn, &uri))
         .await?
         .ok_or_else(|| HttpError::not_found("no such post here"))?;
-    let probe = post.clone();
-    if !state
-        .db()
-        .read(move |conn| visibility::can_see(conn, &probe, viewer))
-        .await?
-    {
-        return Err(HttpError::not_found("no such post here"));
-    }
+    visibility::ensure_visible(&state, &post, viewer).await?;
     let (ancestors, descendants) = timelines::thread(&state, &post, viewer).await?;
     let (post, ancestors, descendants) = state
         .db()
