@@ -2,6 +2,7 @@
 //! Trellis instances as separate processes on ephemeral localhost ports and acts as their
 //! users through the internal interface, so scenarios exercise the real federation path.
 
+pub mod clients;
 pub mod db;
 pub mod fedify;
 pub mod instance;
