@@ -48,7 +48,7 @@ def step(name, action):
     try:
         return action()
     except Exception as error:  # noqa: BLE001 - every failure is reported the same way
-        traceback.print_exc(file=sys.stderr)
+        traceback.print_exc(limit=-6, file=sys.stderr)
         emit(json.dumps({"ok": False, "failed_step": name, "error": describe(error),
                          "observed": observed}))
         sys.exit(1)

@@ -77,7 +77,9 @@ def main():
         observed["posted_url"] = posted[0].removeprefix("Toot posted:").strip()
 
         out = toot(env, "--max-width", "200", "timeline", "--once")
-        observed["timeline_excerpt"] = out[:1500]
+        text_lines = [line.rstrip() for line in out.splitlines()
+                      if line.strip() and not line.startswith("\u2500")]
+        observed["timeline_excerpt"] = text_lines[:20]
         if args.text not in out:
             fail("toot timeline --once", "the posted text is not in the home timeline",
                  stdout=out[-2000:])
