@@ -112,7 +112,13 @@ pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningIn
     let (stop_worker, worker_stopped) = watch::channel(false);
     let worker = worker::spawn(state.clone(), state.delivery_wake(), worker_stopped);
     let server = tokio::spawn(async move {
-        axum::serve(listener, router)
+        // `/api/v1/instance/` and `/oauth/authorize/` answer like their canonical paths.
+        let service =
+            axum::ServiceExt::<axum::extract::Request>::into_make_service(tower::Layer::layer(
+                &tower_http::normalize_path::NormalizePathLayer::trim_trailing_slash(),
+                router,
+            ));
+        axum::serve(listener, service)
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
             })

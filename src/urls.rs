@@ -110,4 +110,9 @@ impl Urls {
     pub fn default_avatar(&self) -> String {
         self.at("/static/avatar.png")
     }
+
+    /// The header image of accounts that have none.
+    pub fn default_header(&self) -> String {
+        self.at("/static/header.png")
+    }
 }

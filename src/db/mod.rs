@@ -7,6 +7,7 @@ mod connection;
 mod error;
 pub mod migrations;
 pub mod models;
+pub mod page;
 pub mod schema;
 
 use std::time::Duration;

@@ -159,12 +159,144 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    oauth_applications (id) {
+        id -> BigInt,
+        name -> Text,
+        website -> Nullable<Text>,
+        redirect_uris -> Text,
+        scopes -> Text,
+        client_id -> Text,
+        client_secret_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_authorization_codes (code_hash) {
+        code_hash -> Text,
+        application_id -> BigInt,
+        account_id -> BigInt,
+        scopes -> Text,
+        redirect_uri -> Text,
+        code_challenge -> Nullable<Text>,
+        code_challenge_method -> Nullable<Text>,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_access_tokens (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        application_id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        scopes -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        from_account_id -> BigInt,
+        kind -> Text,
+        post_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    home_feed (account_id, post_id) {
+        account_id -> BigInt,
+        post_id -> BigInt,
+        origin_account_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    lists (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        title -> Text,
+        replies_policy -> Text,
+        exclusive -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    list_accounts (list_id, account_id) {
+        list_id -> BigInt,
+        account_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    markers (account_id, timeline) {
+        account_id -> BigInt,
+        timeline -> Text,
+        last_read_id -> Text,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bookmarks (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        post_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    blocks (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        target_account_id -> BigInt,
+        uri -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mutes (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        target_account_id -> BigInt,
+        notifications -> Bool,
+        expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stream_events (id) {
+        id -> BigInt,
+        kind -> Text,
+        post_id -> Nullable<BigInt>,
+        account_id -> Nullable<BigInt>,
+        notification_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(posts -> accounts (account_id));
 diesel::joinable!(post_mentions -> posts (post_id));
 diesel::joinable!(post_tags -> posts (post_id));
 diesel::joinable!(favourites -> posts (post_id));
 diesel::joinable!(deliveries -> outbound_activities (outbound_activity_id));
+diesel::joinable!(home_feed -> posts (post_id));
+diesel::joinable!(bookmarks -> posts (post_id));
+diesel::joinable!(list_accounts -> lists (list_id));
+diesel::joinable!(oauth_access_tokens -> oauth_applications (application_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     users,
@@ -178,4 +310,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbound_activities,
     deliveries,
     delivery_hosts,
+    oauth_applications,
+    oauth_authorization_codes,
+    oauth_access_tokens,
+    notifications,
+    home_feed,
+    lists,
+    list_accounts,
+    markers,
+    bookmarks,
+    blocks,
+    mutes,
+    stream_events,
 );

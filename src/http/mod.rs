@@ -3,8 +3,10 @@
 //! Invariant: handlers never build SQL and never talk to other servers.
 
 pub mod actors;
+pub mod api;
 mod body_limit;
 pub mod collections;
+mod cors;
 pub mod discovery;
 pub mod error;
 mod error_pages;
@@ -12,8 +14,10 @@ pub mod federation;
 pub mod health;
 mod internal;
 pub mod negotiate;
+pub mod oauth;
 pub mod objects;
 mod request_id;
+pub mod streaming;
 pub mod web;
 
 use std::time::Duration;
@@ -71,11 +75,16 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         )
         .route("/{handle}", get(actors::short_profile))
         .route("/static/avatar.png", get(web::static_files::default_avatar))
+        .route("/static/header.png", get(web::static_files::default_header))
+        .merge(api::router())
+        .merge(oauth::routes())
+        .merge(streaming::routes())
         .merge(internal)
         .fallback(|| async { HttpError::not_found("not found") })
         .layer(
             ServiceBuilder::new()
                 .layer(request_id::layer())
+                .layer(axum::middleware::from_fn(cors::cors))
                 .layer(axum::middleware::from_fn(error_pages::render_errors))
                 .layer(axum::middleware::from_fn_with_state(
                     max_body,

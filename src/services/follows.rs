@@ -41,7 +41,7 @@ pub async fn follow(
             accepted: target.is_local() && !target.locked,
             created_at: delivery::now(),
         };
-        let follow = Follow::insert_or_get(conn, &new)?;
+        let follow = Follow::insert_or_get(conn, state.ids(), &new)?;
         if !target.is_local() {
             let activity = follow::build(&follow.uri, &follower.uri, &target.uri);
             delivery::enqueue(
@@ -117,7 +117,7 @@ pub async fn answer_request(
             return Ok(false);
         };
         if accepted {
-            Follow::accept(conn, request.id)?;
+            Follow::accept(conn, state.ids(), request.id)?;
         } else {
             Follow::delete(conn, request.id)?;
         }

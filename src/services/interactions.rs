@@ -33,6 +33,7 @@ pub async fn like(data: &FedData, actor: &Account, uri: &str) -> Result<Post, Se
         let like_uri = format!("{}#likes/{id}", actor.uri);
         let inserted = Favourite::insert(
             conn,
+            state.ids(),
             &Favourite {
                 id,
                 account_id: actor.id,
@@ -91,6 +92,7 @@ pub async fn boost(data: &FedData, actor: &Account, uri: &str) -> Result<Post, S
         let boost_uri = format!("{}/activity", state.urls().post(&actor.username, id));
         Post::insert(
             conn,
+            state.ids(),
             &NewPost {
                 id,
                 uri: boost_uri.clone(),
@@ -142,7 +144,7 @@ pub async fn unboost(data: &FedData, actor: &Account, uri: &str) -> Result<Post,
                 .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
             let original = announce::build(&boost.uri, &actor.uri, &post.uri, &to, &cc, &published);
             let activity = undo::build(&state.urls().new_activity(), &actor.uri, original);
-            Post::delete(conn, &boost)?;
+            Post::delete(conn, state.ids(), &boost)?;
             delivery::enqueue(conn, state, actor.id, &activity, inboxes)?;
         }
         Ok(Post::find(conn, post.id)?.unwrap_or(post))

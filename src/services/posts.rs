@@ -90,7 +90,7 @@ pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Po
             .select(Account::as_select())
             .load(conn)?;
         let mention_ids: Vec<i64> = mentioned.iter().map(|a| a.id).collect();
-        let post = Post::insert(conn, &new, &mention_ids, &hashtags)?;
+        let post = Post::insert(conn, state.ids(), &new, &mention_ids, &hashtags)?;
         if let Some(parent) = post.in_reply_to_id {
             Post::add_to_counter(conn, parent, Counter::Replies, 1)?;
         }
@@ -143,6 +143,7 @@ pub async fn edit(
         let sensitive = post.sensitive || !summary.is_empty();
         Post::update_content(
             conn,
+            state.ids(),
             post.id,
             &rendered.html,
             Some(&text),
@@ -187,7 +188,7 @@ pub async fn delete(data: &FedData, author: &Account, post_id: i64) -> Result<()
             &to,
             &cc,
         );
-        Post::delete(conn, &post)?;
+        Post::delete(conn, state.ids(), &post)?;
         Tombstone::insert(
             conn,
             &Tombstone {

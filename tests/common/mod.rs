@@ -73,6 +73,28 @@ impl TestInstance {
         accounts::create(state, person).await.expect("user created");
     }
 
+    /// A bearer token for a local person with the given scopes (space-separated), issued
+    /// through the OAuth service as the token endpoint would.
+    pub async fn token(&self, username: &str, scopes: &str) -> String {
+        use trellis::services::{oauth, scopes::Scopes};
+        let state = &self.running.as_ref().unwrap().state;
+        let scopes = Scopes::parse(scopes).expect("valid scopes");
+        let app = oauth::register_app(
+            state,
+            "tests",
+            None,
+            vec!["urn:ietf:wg:oauth:2.0:oob".into()],
+            scopes.clone(),
+        )
+        .await
+        .expect("app registered");
+        let account = accounts::find(state, username).await.expect("user exists");
+        oauth::issue_token(state, app.app.id, Some(account.account.id), scopes)
+            .await
+            .expect("token issued")
+            .access_token
+    }
+
     /// GET a path with an Accept header.
     pub async fn get(&self, path: &str, accept: &str) -> reqwest::Response {
         self.client

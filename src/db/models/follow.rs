@@ -5,8 +5,10 @@ use diesel::prelude::*;
 
 use crate::db::schema::{accounts, follows};
 use crate::db::{DbConnection, DbError};
+use crate::ids::IdGenerator;
 
-use super::Account;
+use super::notification::{Notification, NotificationKind};
+use super::{Account, feed};
 
 /// A follow relation (or a pending request).
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable, Insertable)]
@@ -27,14 +29,27 @@ pub struct Follow {
 }
 
 impl Follow {
-    /// Inserts a follow, or returns the existing one for the same pair.
-    pub fn insert_or_get(conn: &mut DbConnection, new: &Follow) -> Result<Follow, DbError> {
+    /// Inserts a follow, or returns the existing one for the same pair. The target is
+    /// notified (`follow`, or `follow_request` while pending); an accepted follow fills the
+    /// follower's home feed.
+    pub fn insert_or_get(
+        conn: &mut DbConnection,
+        ids: &IdGenerator,
+        new: &Follow,
+    ) -> Result<Follow, DbError> {
         if let Some(existing) = Self::find_pair(conn, new.account_id, new.target_account_id)? {
             return Ok(existing);
         }
         diesel::insert_into(follows::table)
             .values(new)
             .execute(conn)?;
+        let kind = if new.accepted {
+            feed::backfill(conn, new.account_id, new.target_account_id)?;
+            NotificationKind::Follow
+        } else {
+            NotificationKind::FollowRequest
+        };
+        Notification::record(conn, ids, new.target_account_id, new.account_id, kind, None)?;
         Ok(new.clone())
     }
 
@@ -61,17 +76,44 @@ impl Follow {
             .optional()?)
     }
 
-    /// Marks a follow accepted.
-    pub fn accept(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
+    /// Marks a follow accepted and fills the follower's home feed; the answered request's
+    /// notification becomes a `follow` one.
+    pub fn accept(conn: &mut DbConnection, ids: &IdGenerator, id: i64) -> Result<(), DbError> {
+        let Some(follow) = follows::table
+            .find(id)
+            .select(Follow::as_select())
+            .first(conn)
+            .optional()?
+        else {
+            return Ok(());
+        };
+        if follow.accepted {
+            return Ok(());
+        }
         diesel::update(follows::table.find(id))
             .set(follows::accepted.eq(true))
             .execute(conn)?;
+        feed::backfill(conn, follow.account_id, follow.target_account_id)?;
+        let (target, follower) = (follow.target_account_id, follow.account_id);
+        Notification::withdraw(conn, target, follower, NotificationKind::FollowRequest)?;
+        Notification::record(conn, ids, target, follower, NotificationKind::Follow, None)?;
         Ok(())
     }
 
-    /// Removes a follow or request.
+    /// Removes a follow or request, the follower's feed entries from the target, and an
+    /// unanswered request's notification.
     pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
+        let found = follows::table
+            .find(id)
+            .select(Follow::as_select())
+            .first(conn)
+            .optional()?;
         diesel::delete(follows::table.find(id)).execute(conn)?;
+        if let Some(follow) = found {
+            feed::remove_origin(conn, follow.account_id, follow.target_account_id)?;
+            let (target, follower) = (follow.target_account_id, follow.account_id);
+            Notification::withdraw(conn, target, follower, NotificationKind::FollowRequest)?;
+        }
         Ok(())
     }
 

@@ -3,14 +3,19 @@
 pub mod account;
 pub mod delivery;
 pub mod favourite;
+pub mod feed;
 pub mod follow;
+pub mod notification;
+pub mod oauth;
 pub mod post;
+pub mod stream_event;
 pub mod tombstone;
 pub mod user;
 
 pub use account::{Account, NewAccount};
 pub use favourite::Favourite;
 pub use follow::Follow;
+pub use notification::{Notification, NotificationKind};
 pub use post::{NewPost, Post};
 pub use tombstone::{ReceivedActivity, Tombstone};
 pub use user::{NewUser, User};

@@ -3,8 +3,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::feed;
+use super::notification::{Notification, NotificationKind};
+use super::stream_event::{StreamEvent, StreamKind};
 use crate::db::schema::{favourites, post_mentions, post_tags, posts};
 use crate::db::{DbConnection, DbError, per_backend};
+use crate::ids::IdGenerator;
 
 /// A stored note or boost.
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
@@ -116,9 +120,12 @@ pub enum Counter {
 }
 
 impl Post {
-    /// Inserts a post with its mentions and tags; returns the stored row.
+    /// Inserts a post with its mentions and tags; returns the stored row. Its readers' home
+    /// feeds, the notifications it causes (mention, reblog) and its stream event are written
+    /// in the same transaction.
     pub fn insert(
         conn: &mut DbConnection,
+        ids: &IdGenerator,
         new: &NewPost,
         mentioned_account_ids: &[i64],
         tags: &[String],
@@ -127,7 +134,32 @@ impl Post {
             .values(new)
             .execute(conn)?;
         Self::replace_mentions_and_tags(conn, new.id, mentioned_account_ids, tags)?;
-        Self::find(conn, new.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))
+        let post =
+            Self::find(conn, new.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))?;
+        feed::fan_out(conn, &post)?;
+        match post.reblog_of_id {
+            Some(original) => {
+                if let Some(author) = Self::find(conn, original)?.map(|p| p.account_id) {
+                    let kind = NotificationKind::Reblog;
+                    Notification::record(conn, ids, author, post.account_id, kind, Some(original))?;
+                }
+            }
+            None => {
+                for recipient in Self::mentioned_account_ids(conn, post.id)? {
+                    let kind = NotificationKind::Mention;
+                    Notification::record(
+                        conn,
+                        ids,
+                        recipient,
+                        post.account_id,
+                        kind,
+                        Some(post.id),
+                    )?;
+                }
+            }
+        }
+        StreamEvent::record(conn, ids, StreamKind::Update, Some(post.id), None, None)?;
+        Ok(post)
     }
 
     /// Replaces the mention and tag rows of a post (after an edit).
@@ -328,9 +360,12 @@ impl Post {
         Ok(())
     }
 
-    /// Replaces the editable fields of a post.
+    /// Replaces the editable fields of a post; those who boosted or liked it are notified
+    /// (`update`) and streaming clients told (`status.update`).
+    #[allow(clippy::too_many_arguments)]
     pub fn update_content(
         conn: &mut DbConnection,
+        ids: &IdGenerator,
         post_id: i64,
         content: &str,
         source_text: Option<&str>,
@@ -348,13 +383,40 @@ impl Post {
                 posts::updated_at.eq(edited_at),
             ))
             .execute(conn)?;
+        let Some(author) = Self::find(conn, post_id)?.map(|p| p.account_id) else {
+            return Ok(());
+        };
+        let boosters: Vec<i64> = posts::table
+            .filter(posts::reblog_of_id.eq(post_id))
+            .select(posts::account_id)
+            .load(conn)?;
+        let likers: Vec<i64> = favourites::table
+            .filter(favourites::post_id.eq(post_id))
+            .select(favourites::account_id)
+            .load(conn)?;
+        let mut interested: Vec<i64> = boosters.into_iter().chain(likers).collect();
+        interested.sort_unstable();
+        interested.dedup();
+        for recipient in interested {
+            let kind = NotificationKind::Update;
+            Notification::record(conn, ids, recipient, author, kind, Some(post_id))?;
+        }
+        StreamEvent::record(
+            conn,
+            ids,
+            StreamKind::StatusUpdate,
+            Some(post_id),
+            None,
+            None,
+        )?;
         Ok(())
     }
 
     /// Deletes a post (its boosts, mentions, tags and likes go with it) and fixes the parent's
     /// reply count or the boosted post's boost count.
-    pub fn delete(conn: &mut DbConnection, post: &Post) -> Result<(), DbError> {
+    pub fn delete(conn: &mut DbConnection, ids: &IdGenerator, post: &Post) -> Result<(), DbError> {
         diesel::delete(posts::table.find(post.id)).execute(conn)?;
+        StreamEvent::record(conn, ids, StreamKind::Delete, Some(post.id), None, None)?;
         if let Some(parent) = post.in_reply_to_id {
             Self::add_to_counter(conn, parent, Counter::Replies, -1)?;
         }

@@ -35,6 +35,7 @@ pub async fn receive(
         .and_then(|o| o.get("actor"))
         .and_then(first_id);
     let target_id = actor.account.id;
+    let state = (*data).clone();
     Ok(data
         .db()
         .write(move |conn| {
@@ -50,7 +51,7 @@ pub async fn receive(
                     return Ok(Handled::Ignored("no such follow request"));
                 };
                 if accepted {
-                    Follow::accept(conn, follow.id)?;
+                    Follow::accept(conn, state.ids(), follow.id)?;
                 } else {
                     Follow::delete(conn, follow.id)?;
                 }

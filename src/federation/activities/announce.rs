@@ -83,6 +83,7 @@ pub async fn receive(
         edited_at: None,
         updated_at: now,
     };
+    let state = (*data).clone();
     Ok(data
         .db()
         .write(move |conn| {
@@ -92,7 +93,7 @@ pub async fn receive(
                 {
                     return Ok(Handled::Ignored("already boosted"));
                 }
-                Post::insert(conn, &new, &[], &[])?;
+                Post::insert(conn, state.ids(), &new, &[], &[])?;
                 Post::add_to_counter(conn, boosted.id, Counter::Reblogs, 1)?;
                 Ok(Handled::Applied)
             })

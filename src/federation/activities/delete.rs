@@ -32,6 +32,7 @@ pub async fn receive(
 ) -> Result<Handled, FederationError> {
     let target = object_id(activity)?;
     let account = actor.account.clone();
+    let state = (*data).clone();
     data.db()
         .write(move |conn| {
             conn.transaction(|conn| {
@@ -42,7 +43,7 @@ pub async fn receive(
                 }
                 match Post::find_by_uri(conn, &target)? {
                     Some(post) if post.account_id == account.id => {
-                        Post::delete(conn, &post)?;
+                        Post::delete(conn, state.ids(), &post)?;
                         Ok(Handled::Applied)
                     }
                     Some(_) => Err(crate::db::DbError::Query(

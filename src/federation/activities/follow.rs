@@ -38,6 +38,7 @@ pub async fn receive(
                 };
                 let follow = Follow::insert_or_get(
                     conn,
+                    state.ids(),
                     &Follow {
                         id: state.ids().next_id(),
                         account_id: follower.id,

@@ -27,6 +27,7 @@ pub async fn receive(
     let uri = activity_id(activity)?;
     let account_id = actor.account.id;
     let id = data.ids().next_id();
+    let state = (*data).clone();
     Ok(data
         .db()
         .write(move |conn| {
@@ -36,6 +37,7 @@ pub async fn receive(
                 };
                 let inserted = Favourite::insert(
                     conn,
+                    state.ids(),
                     &Favourite {
                         id,
                         account_id,

@@ -32,6 +32,7 @@ pub async fn receive(
     let inner_type = type_of(&inner).map(str::to_string);
     let inner_object = inner.get("object").and_then(first_id);
     let actor_id = actor.account.id;
+    let state = (*data).clone();
     Ok(data
         .db()
         .write(move |conn| {
@@ -71,7 +72,7 @@ pub async fn receive(
                 if let Some(boost) = Post::find_by_uri(conn, &inner_id)?
                     .filter(|p| p.account_id == actor_id && p.reblog_of_id.is_some())
                 {
-                    Post::delete(conn, &boost)?;
+                    Post::delete(conn, state.ids(), &boost)?;
                     return Ok(Handled::Applied);
                 }
                 Ok(Handled::Ignored("nothing to undo"))

@@ -153,8 +153,9 @@ impl Object for NoteObject {
 
     async fn delete(&self, data: &Data<AppState>) -> Result<(), FederationError> {
         let post = self.post.clone();
+        let state = (**data).clone();
         data.db()
-            .write(move |conn| Post::delete(conn, &post))
+            .write(move |conn| Post::delete(conn, state.ids(), &post))
             .await?;
         Ok(())
     }
@@ -270,6 +271,7 @@ pub async fn store_remote_note(
         edited_at: json.updated.map(|u| u.naive_utc()),
         updated_at: now,
     };
+    let state = (**data).clone();
     let post = data
         .db()
         .write(move |conn| {
@@ -284,6 +286,7 @@ pub async fn store_remote_note(
                     }
                     Post::update_content(
                         conn,
+                        state.ids(),
                         existing.id,
                         &new.content,
                         None,
@@ -295,7 +298,7 @@ pub async fn store_remote_note(
                     return Post::find(conn, existing.id)?
                         .ok_or(DbError::Query(diesel::result::Error::NotFound));
                 }
-                let post = Post::insert(conn, &new, &mentioned, &hashtags)?;
+                let post = Post::insert(conn, state.ids(), &new, &mentioned, &hashtags)?;
                 if let Some(parent) = post.in_reply_to_id {
                     Post::add_to_counter(conn, parent, Counter::Replies, 1)?;
                 }

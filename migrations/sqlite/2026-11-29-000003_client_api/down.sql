@@ -1,0 +1,14 @@
+DROP INDEX favourites_account;
+DROP INDEX posts_public;
+DROP TABLE stream_events;
+DROP TABLE mutes;
+DROP TABLE blocks;
+DROP TABLE bookmarks;
+DROP TABLE markers;
+DROP TABLE list_accounts;
+DROP TABLE lists;
+DROP TABLE home_feed;
+DROP TABLE notifications;
+DROP TABLE oauth_access_tokens;
+DROP TABLE oauth_authorization_codes;
+DROP TABLE oauth_applications;

@@ -1,0 +1,147 @@
+//! `notifications`: what happened to a local person (follow, follow_request, mention, reblog,
+//! favourite, update). Rows are written by the model functions that record the cause, so every
+//! path (local action or inbound activity) notifies.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::stream_event::{StreamEvent, StreamKind};
+use crate::db::schema::{accounts, mutes, notifications};
+use crate::db::{DbConnection, DbError};
+use crate::ids::IdGenerator;
+
+/// The notification types Trellis produces (Mastodon's names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotificationKind {
+    /// Someone followed you.
+    Follow,
+    /// Someone asked to follow you.
+    FollowRequest,
+    /// Someone mentioned you.
+    Mention,
+    /// Someone boosted your post.
+    Reblog,
+    /// Someone liked your post.
+    Favourite,
+    /// A post you interacted with was edited.
+    Update,
+}
+
+impl NotificationKind {
+    /// Every kind, for validating `types[]` filters.
+    pub const ALL: [NotificationKind; 6] = [
+        Self::Follow,
+        Self::FollowRequest,
+        Self::Mention,
+        Self::Reblog,
+        Self::Favourite,
+        Self::Update,
+    ];
+
+    /// The stored and API name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Follow => "follow",
+            Self::FollowRequest => "follow_request",
+            Self::Mention => "mention",
+            Self::Reblog => "reblog",
+            Self::Favourite => "favourite",
+            Self::Update => "update",
+        }
+    }
+
+    /// The kind with this name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// A stored notification.
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = notifications)]
+pub struct Notification {
+    /// Time-sortable id.
+    pub id: i64,
+    /// The local person notified.
+    pub account_id: i64,
+    /// Who caused it.
+    pub from_account_id: i64,
+    /// Kind name (see [`NotificationKind`]).
+    pub kind: String,
+    /// The post concerned, if any.
+    pub post_id: Option<i64>,
+    /// When.
+    pub created_at: NaiveDateTime,
+}
+
+impl Notification {
+    /// Notifies `recipient` when it is a local account other than `from` that has not muted
+    /// `from`'s notifications; also records the stream event. Returns the new row's id.
+    pub fn record(
+        conn: &mut DbConnection,
+        ids: &IdGenerator,
+        recipient: i64,
+        from: i64,
+        kind: NotificationKind,
+        post_id: Option<i64>,
+    ) -> Result<Option<i64>, DbError> {
+        if recipient == from {
+            return Ok(None);
+        }
+        let local: bool = accounts::table
+            .filter(accounts::id.eq(recipient))
+            .filter(accounts::domain.is_null())
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+        if !local {
+            return Ok(None);
+        }
+        let muted: i64 = mutes::table
+            .filter(mutes::account_id.eq(recipient))
+            .filter(mutes::target_account_id.eq(from))
+            .filter(mutes::notifications.eq(true))
+            .count()
+            .get_result(conn)?;
+        if muted > 0 {
+            return Ok(None);
+        }
+        let row = Notification {
+            id: ids.next_id(),
+            account_id: recipient,
+            from_account_id: from,
+            kind: kind.as_str().into(),
+            post_id,
+            created_at: chrono::Utc::now().naive_utc(),
+        };
+        diesel::insert_into(notifications::table)
+            .values(&row)
+            .execute(conn)?;
+        StreamEvent::record(
+            conn,
+            ids,
+            StreamKind::Notification,
+            post_id,
+            Some(recipient),
+            Some(row.id),
+        )?;
+        Ok(Some(row.id))
+    }
+
+    /// Removes the `kind` notifications of `recipient` caused by `from` (a withdrawn request).
+    pub fn withdraw(
+        conn: &mut DbConnection,
+        recipient: i64,
+        from: i64,
+        kind: NotificationKind,
+    ) -> Result<(), DbError> {
+        diesel::delete(
+            notifications::table
+                .filter(notifications::account_id.eq(recipient))
+                .filter(notifications::from_account_id.eq(from))
+                .filter(notifications::kind.eq(kind.as_str())),
+        )
+        .execute(conn)?;
+        Ok(())
+    }
+}

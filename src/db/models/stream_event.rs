@@ -1,0 +1,115 @@
+//! `stream_events`: recent changes that streaming clients are told about. Written in the
+//! transaction of the change; every process tails the table and fans events out to its own
+//! connections, so several processes sharing one PostgreSQL database all stream everything.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::stream_events;
+use crate::db::{DbConnection, DbError};
+use crate::ids::IdGenerator;
+
+/// What changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamKind {
+    /// A new post or boost (`update`).
+    Update,
+    /// A post was edited (`status.update`).
+    StatusUpdate,
+    /// A post was deleted (`delete`).
+    Delete,
+    /// A notification for `account_id` (`notification`).
+    Notification,
+}
+
+impl StreamKind {
+    /// The stored name, which is also the streaming event name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Update => "update",
+            Self::StatusUpdate => "status.update",
+            Self::Delete => "delete",
+            Self::Notification => "notification",
+        }
+    }
+
+    /// The kind with this stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            Self::Update,
+            Self::StatusUpdate,
+            Self::Delete,
+            Self::Notification,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
+    }
+}
+
+/// A stored stream event.
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = stream_events)]
+pub struct StreamEvent {
+    /// Time-sortable id.
+    pub id: i64,
+    /// Kind name (see [`StreamKind`]).
+    pub kind: String,
+    /// The post concerned.
+    pub post_id: Option<i64>,
+    /// For notifications: the recipient.
+    pub account_id: Option<i64>,
+    /// For notifications: the notification.
+    pub notification_id: Option<i64>,
+    /// When.
+    pub created_at: NaiveDateTime,
+}
+
+impl StreamEvent {
+    /// Records an event; call inside the transaction of the change.
+    pub fn record(
+        conn: &mut DbConnection,
+        ids: &IdGenerator,
+        kind: StreamKind,
+        post_id: Option<i64>,
+        account_id: Option<i64>,
+        notification_id: Option<i64>,
+    ) -> Result<(), DbError> {
+        diesel::insert_into(stream_events::table)
+            .values(&StreamEvent {
+                id: ids.next_id(),
+                kind: kind.as_str().into(),
+                post_id,
+                account_id,
+                notification_id,
+                created_at: chrono::Utc::now().naive_utc(),
+            })
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Events with an id above `after`, oldest first, at most `limit`.
+    pub fn after(conn: &mut DbConnection, after: i64, limit: i64) -> Result<Vec<Self>, DbError> {
+        Ok(stream_events::table
+            .filter(stream_events::id.gt(after))
+            .order(stream_events::id.asc())
+            .limit(limit)
+            .select(StreamEvent::as_select())
+            .load(conn)?)
+    }
+
+    /// The newest event id (0 when there is none).
+    pub fn latest_id(conn: &mut DbConnection) -> Result<i64, DbError> {
+        Ok(stream_events::table
+            .select(diesel::dsl::max(stream_events::id))
+            .first::<Option<i64>>(conn)?
+            .unwrap_or(0))
+    }
+
+    /// Deletes events older than `before`.
+    pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> Result<usize, DbError> {
+        Ok(
+            diesel::delete(stream_events::table.filter(stream_events::created_at.lt(before)))
+                .execute(conn)?,
+        )
+    }
+}

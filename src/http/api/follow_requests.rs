@@ -1,0 +1,10 @@
+//! Follow requests: list, authorize, reject.
+
+use axum::Router;
+
+use crate::state::AppState;
+
+/// The routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}

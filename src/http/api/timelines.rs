@@ -1,0 +1,10 @@
+//! Timelines: home, public (local and remote filters), tag and list.
+
+use axum::Router;
+
+use crate::state::AppState;
+
+/// The routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}

@@ -1,0 +1,221 @@
+//! Batch loading of everything a client needs to show accounts and posts: authors, boosted
+//! posts, mentions, tags, counters and the reader's own flags, in a fixed number of queries
+//! per page (never one query per item).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use diesel::dsl::{count_star, max};
+use diesel::prelude::*;
+
+use crate::db::models::{Account, Post};
+use crate::db::schema::{
+    accounts, bookmarks, favourites, follows, post_mentions, post_tags, posts,
+};
+use crate::db::{DbConnection, DbError};
+
+/// An account with its public counters.
+#[derive(Clone, Debug)]
+pub struct AccountView {
+    /// The row.
+    pub account: Account,
+    /// Accepted followers known here.
+    pub followers_count: i64,
+    /// Accepted follows known here.
+    pub following_count: i64,
+    /// Posts and boosts known here.
+    pub statuses_count: i64,
+    /// Day of the latest post known here.
+    pub last_status_at: Option<NaiveDate>,
+}
+
+/// A post as a reader sees it.
+#[derive(Clone, Debug)]
+pub struct StatusView {
+    /// The row.
+    pub post: Post,
+    /// Its author (the booster, for a boost).
+    pub account: AccountView,
+    /// For a boost: the boosted post.
+    pub reblog: Option<Box<StatusView>>,
+    /// Mentioned accounts.
+    pub mentions: Vec<Account>,
+    /// Hashtags (lower case, without `#`).
+    pub tags: Vec<String>,
+    /// The reader liked it.
+    pub favourited: bool,
+    /// The reader boosted it.
+    pub reblogged: bool,
+    /// The reader bookmarked it.
+    pub bookmarked: bool,
+}
+
+/// Account views for `ids`, keyed by id (unknown ids are left out).
+pub fn accounts_by_id(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, AccountView>, DbError> {
+    let ids: Vec<i64> = unique(ids.iter().copied());
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<Account> = accounts::table
+        .filter(accounts::id.eq_any(&ids))
+        .select(Account::as_select())
+        .load(conn)?;
+    let followers: HashMap<i64, i64> = follows::table
+        .filter(follows::target_account_id.eq_any(&ids))
+        .filter(follows::accepted.eq(true))
+        .group_by(follows::target_account_id)
+        .select((follows::target_account_id, count_star()))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let following: HashMap<i64, i64> = follows::table
+        .filter(follows::account_id.eq_any(&ids))
+        .filter(follows::accepted.eq(true))
+        .group_by(follows::account_id)
+        .select((follows::account_id, count_star()))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let statuses: HashMap<i64, (i64, Option<chrono::NaiveDateTime>)> = posts::table
+        .filter(posts::account_id.eq_any(&ids))
+        .group_by(posts::account_id)
+        .select((posts::account_id, count_star(), max(posts::created_at)))
+        .load::<(i64, i64, Option<chrono::NaiveDateTime>)>(conn)?
+        .into_iter()
+        .map(|(id, n, last)| (id, (n, last)))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|account| {
+            let id = account.id;
+            let (statuses_count, last) = statuses.get(&id).copied().unwrap_or((0, None));
+            (
+                id,
+                AccountView {
+                    account,
+                    followers_count: followers.get(&id).copied().unwrap_or(0),
+                    following_count: following.get(&id).copied().unwrap_or(0),
+                    statuses_count,
+                    last_status_at: last.map(|t| t.date()),
+                },
+            )
+        })
+        .collect())
+}
+
+/// Account views in the order of `accounts`.
+pub fn accounts(conn: &mut DbConnection, list: Vec<Account>) -> Result<Vec<AccountView>, DbError> {
+    let ids: Vec<i64> = list.iter().map(|a| a.id).collect();
+    let mut by_id = accounts_by_id(conn, &ids)?;
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// Status views of `list` (same order) for `viewer`. The caller has already checked that the
+/// viewer may see each post; boosted posts are included as loaded.
+pub fn statuses(
+    conn: &mut DbConnection,
+    list: Vec<Post>,
+    viewer: Option<i64>,
+) -> Result<Vec<StatusView>, DbError> {
+    let boosted_ids: Vec<i64> = unique(list.iter().filter_map(|p| p.reblog_of_id));
+    let boosted: HashMap<i64, Post> = if boosted_ids.is_empty() {
+        HashMap::new()
+    } else {
+        posts::table
+            .filter(posts::id.eq_any(&boosted_ids))
+            .select(Post::as_select())
+            .load::<Post>(conn)?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect()
+    };
+    let all_posts: Vec<i64> = unique(list.iter().map(|p| p.id).chain(boosted.keys().copied()));
+    let mention_rows: Vec<(i64, Account)> = post_mentions::table
+        .inner_join(accounts::table.on(accounts::id.eq(post_mentions::account_id)))
+        .filter(post_mentions::post_id.eq_any(&all_posts))
+        .select((post_mentions::post_id, Account::as_select()))
+        .load(conn)?;
+    let mut mentions: HashMap<i64, Vec<Account>> = HashMap::new();
+    for (post, account) in mention_rows {
+        mentions.entry(post).or_default().push(account);
+    }
+    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    for (post, name) in post_tags::table
+        .filter(post_tags::post_id.eq_any(&all_posts))
+        .order(post_tags::name.asc())
+        .select((post_tags::post_id, post_tags::name))
+        .load::<(i64, String)>(conn)?
+    {
+        tags.entry(post).or_default().push(name);
+    }
+    let (favourited, reblogged, bookmarked) = match viewer {
+        Some(viewer) => viewer_flags(conn, viewer, &all_posts)?,
+        None => Default::default(),
+    };
+    let author_ids: Vec<i64> = list
+        .iter()
+        .map(|p| p.account_id)
+        .chain(boosted.values().map(|p| p.account_id))
+        .collect();
+    let authors = accounts_by_id(conn, &author_ids)?;
+    let view = |post: Post| -> Option<StatusView> {
+        let account = authors.get(&post.account_id)?.clone();
+        Some(StatusView {
+            mentions: mentions.get(&post.id).cloned().unwrap_or_default(),
+            tags: tags.get(&post.id).cloned().unwrap_or_default(),
+            favourited: favourited.contains(&post.id),
+            reblogged: reblogged.contains(&post.id),
+            bookmarked: bookmarked.contains(&post.id),
+            account,
+            reblog: None,
+            post,
+        })
+    };
+    Ok(list
+        .into_iter()
+        .filter_map(|post| {
+            let inner = match post.reblog_of_id {
+                Some(id) => Some(Box::new(view(boosted.get(&id)?.clone())?)),
+                None => None,
+            };
+            let mut outer = view(post)?;
+            outer.reblog = inner;
+            Some(outer)
+        })
+        .collect())
+}
+
+type Flags = (HashSet<i64>, HashSet<i64>, HashSet<i64>);
+
+fn viewer_flags(conn: &mut DbConnection, viewer: i64, ids: &[i64]) -> Result<Flags, DbError> {
+    let favourited = favourites::table
+        .filter(favourites::account_id.eq(viewer))
+        .filter(favourites::post_id.eq_any(ids))
+        .select(favourites::post_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    let reblogged = posts::table
+        .filter(posts::account_id.eq(viewer))
+        .filter(posts::reblog_of_id.eq_any(ids))
+        .select(posts::reblog_of_id.assume_not_null())
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    let bookmarked = bookmarks::table
+        .filter(bookmarks::account_id.eq(viewer))
+        .filter(bookmarks::post_id.eq_any(ids))
+        .select(bookmarks::post_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    Ok((favourited, reblogged, bookmarked))
+}
+
+fn unique(ids: impl Iterator<Item = i64>) -> Vec<i64> {
+    let mut seen = HashSet::new();
+    ids.filter(|id| seen.insert(*id)).collect()
+}
