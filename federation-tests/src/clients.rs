@@ -176,12 +176,18 @@ impl ClientProcess {
     fn failure(&self) -> Option<String> {
         let last: Value = serde_json::from_str(self.stdout.last()?).ok()?;
         (last["ok"] == false).then(|| {
-            format!(
+            let mut report = format!(
                 "{} failed at step `{}`: {}",
                 self.name,
                 last["failed_step"].as_str().unwrap_or("?"),
                 last["error"].as_str().unwrap_or("?")
-            )
+            );
+            if let Some(exchanges) = last["last_http"].as_array() {
+                for exchange in exchanges {
+                    report.push_str(&format!("\n  {}", exchange.as_str().unwrap_or_default()));
+                }
+            }
+            report
         })
     }
 

@@ -62,7 +62,19 @@ function check(condition, message) {
 
 const url = args.url.replace(/\/+$/, '');
 
-const sns = await step('detector', () => detector(url));
+const sns = await step('detector', async () => {
+  try {
+    return await detector(url);
+  } catch (error) {
+    // Say what the NodeInfo document held, since the detector only says "Unknown SNS".
+    const links = await fetch(`${url}/.well-known/nodeinfo`).then((r) => r.json()).catch(() => null);
+    const href = links?.links?.find((l) => /nodeinfo\.diaspora\.software\/ns\/schema\/2\.[01]$/.test(l.rel))?.href;
+    const info = href ? await fetch(href).then((r) => r.json()).catch(() => null) : null;
+    error.message += ` (nodeinfo software ${JSON.stringify(info?.software)},`
+      + ` metadata.upstream ${JSON.stringify(info?.metadata?.upstream)})`;
+    throw error;
+  }
+});
 observed.detected = sns;
 await step('detector says mastodon', () => check(sns === 'mastodon', `detector returned ${sns}`));
 

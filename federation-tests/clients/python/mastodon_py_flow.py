@@ -16,6 +16,7 @@ import sys
 import time
 import traceback
 
+import requests
 from mastodon import Mastodon
 from mastodon.errors import MastodonAPIError
 
@@ -25,6 +26,20 @@ class StepFailed(Exception):
 
 
 observed = {}
+# The last few HTTP exchanges, for failure reports: Mastodon.py does not always say which
+# request failed (create_app, for one, only raises a KeyError on an error body).
+exchanges = []
+
+
+def record(response, *args, **kwargs):
+    request = response.request
+    exchanges.append(f"{request.method} {request.path_url} -> {response.status_code} "
+                     f"{response.text[:300]}")
+    del exchanges[:-3]
+
+
+session = requests.Session()
+session.hooks["response"].append(record)
 
 
 def emit(line):
@@ -50,7 +65,7 @@ def step(name, action):
     except Exception as error:  # noqa: BLE001 - every failure is reported the same way
         traceback.print_exc(limit=-6, file=sys.stderr)
         emit(json.dumps({"ok": False, "failed_step": name, "error": describe(error),
-                         "observed": observed}))
+                         "last_http": exchanges, "observed": observed}))
         sys.exit(1)
 
 
@@ -82,11 +97,11 @@ def main():
     args = parser.parse_args()
 
     client_id, client_secret = step("create_app", lambda: Mastodon.create_app(
-        "Trellis client test (Mastodon.py)", api_base_url=args.alpha))
+        "Trellis client test (Mastodon.py)", api_base_url=args.alpha, session=session))
     step("create_app returned credentials",
          lambda: check(client_id and client_secret, "empty client_id or client_secret"))
     api = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=args.alpha,
-                   request_timeout=15)
+                   request_timeout=15, session=session)
     token = step("log_in (password grant)",
                  lambda: api.log_in(args.login, args.password, allow_http=True))
     observed["token_length"] = len(token)
