@@ -2,21 +2,29 @@
 
 pub mod account_deletion;
 pub mod accounts;
-mod error;
+pub mod blocks;
+pub mod bookmarks;
+pub mod events;
 pub mod follows;
 pub mod hydrate;
 pub mod instance_actor;
 pub mod interactions;
 pub mod keys;
+pub mod lists;
+pub mod markers;
+pub mod notifications;
 pub mod oauth;
-mod outbox;
 pub mod passwords;
 pub mod posts;
 pub mod profile;
+pub mod relationships;
 pub mod resolve;
 pub mod scopes;
+pub mod search;
 pub mod timelines;
 pub mod validation;
 pub mod visibility;
+mod error;
+mod outbox;
 
 pub use error::ServiceError;

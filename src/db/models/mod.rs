@@ -1,10 +1,14 @@
 //! Rows and the queries that read and write them, one file per table (or close family).
 
 pub mod account;
+pub mod block;
+pub mod bookmark;
 pub mod delivery;
 pub mod favourite;
 pub mod feed;
 pub mod follow;
+pub mod list;
+pub mod marker;
 pub mod notification;
 pub mod oauth;
 pub mod post;

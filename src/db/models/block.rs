@@ -1,0 +1,1 @@
+//! `blocks` and `mutes`: accounts a person blocked or muted.

@@ -1,0 +1,1 @@
+//! `lists` and `list_accounts`.

@@ -1,0 +1,1 @@
+//! Blocking and muting accounts.

@@ -1,0 +1,1 @@
+//! Lists of accounts and their timelines.

@@ -1,0 +1,1 @@
+//! Reading positions (home, notifications) shared between a person's clients.
