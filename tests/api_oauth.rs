@@ -474,6 +474,30 @@ async fn authorization_code_exchange_checks_redirect_client_expiry_and_plain_pkc
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "invalid_grant");
+    // Without PKCE the client must prove its secret, even if it sends a verifier.
+    let no_pkce = [
+        ("response_type", "code"),
+        ("client_id", app.client_id.as_str()),
+        ("redirect_uri", redirect),
+    ];
+    let response = sign_in(&instance, &no_pkce, "alice", PASSWORD).await;
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    let code = query_param(&location, "code").unwrap();
+    let response = token_request(
+        &instance,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", &app.client_id),
+            ("redirect_uri", redirect),
+            ("code", &code),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_client");
+
     // Plain PKCE with the right verifier and HTTP Basic client credentials.
     let code = new_code().await;
     let response = instance

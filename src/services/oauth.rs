@@ -342,13 +342,13 @@ pub async fn check_authorization(
             ));
         }
     };
-    if let Some(challenge) = code_challenge {
-        if challenge.len() < 43 || challenge.len() > 128 {
-            return Err(ServiceError::invalid(
-                "code_challenge",
-                "must be 43 to 128 characters",
-            ));
-        }
+    if let Some(challenge) = code_challenge
+        && !(43..=128).contains(&challenge.len())
+    {
+        return Err(ServiceError::invalid(
+            "code_challenge",
+            "must be 43 to 128 characters",
+        ));
     }
     Ok(AuthorizationRequest {
         app,
@@ -389,10 +389,13 @@ pub async fn issue_code(
 }
 
 /// Exchanges an authorization code for a token. The code is consumed even when the exchange
-/// fails afterwards. Failures are `Invalid { field: "grant" }`.
+/// fails afterwards. Failures are `Invalid { field: "grant" }`; a client that did not prove
+/// its secret (`secret_checked` false) may only redeem a code bound to a PKCE challenge,
+/// otherwise `Invalid { field: "client" }`.
 pub async fn exchange_code(
     state: &AppState,
     app: &Application,
+    secret_checked: bool,
     code: &str,
     redirect_uri: Option<&str>,
     code_verifier: Option<&str>,
@@ -409,14 +412,20 @@ pub async fn exchange_code(
         .write(move |conn| AuthorizationCode::take(conn, &hash))
         .await?;
     let code = taken.ok_or_else(invalid)?;
+    if !secret_checked && code.code_challenge.is_none() {
+        return Err(ServiceError::invalid(
+            "client",
+            "Client authentication failed: this code was issued without PKCE, so the client secret is required.",
+        ));
+    }
     let now = chrono::Utc::now().naive_utc();
     if code.application_id != app.id || code.expires_at < now {
         return Err(invalid());
     }
-    if let Some(uri) = redirect_uri.filter(|u| !u.is_empty()) {
-        if uri != code.redirect_uri {
-            return Err(invalid());
-        }
+    if let Some(uri) = redirect_uri.filter(|u| !u.is_empty())
+        && uri != code.redirect_uri
+    {
+        return Err(invalid());
     }
     if let Some(challenge) = &code.code_challenge {
         let verifier = code_verifier.ok_or_else(invalid)?;

@@ -50,12 +50,12 @@ impl TokenParams {
 
     /// Client credentials from the body, or else from an HTTP Basic header.
     fn with_basic_credentials(mut self, headers: &HeaderMap) -> Self {
-        if self.client_id.as_deref().is_none_or(str::is_empty) {
-            if let Some((id, secret)) = basic_credentials(headers) {
-                self.client_id = Some(id);
-                if self.client_secret.as_deref().is_none_or(str::is_empty) {
-                    self.client_secret = Some(secret);
-                }
+        if self.client_id.as_deref().is_none_or(str::is_empty)
+            && let Some((id, secret)) = basic_credentials(headers)
+        {
+            self.client_id = Some(id);
+            if self.client_secret.as_deref().is_none_or(str::is_empty) {
+                self.client_secret = Some(secret);
             }
         }
         self
@@ -163,15 +163,15 @@ pub async fn token(
             let Some(code) = params.code.as_deref().filter(|c| !c.is_empty()) else {
                 return Ok(missing("code"));
             };
-            // A public client may leave out its secret when it proves itself with PKCE.
-            let secret_optional = params.code_verifier.is_some();
-            match oauth::authenticate_client(&state, client_id, client_secret, secret_optional)
-                .await
-            {
+            // A public client may leave out its secret when the code is bound to a PKCE
+            // challenge; a secret that is sent must be right.
+            let secret_checked = client_secret.is_some_and(|s| !s.is_empty());
+            match oauth::authenticate_client(&state, client_id, client_secret, true).await {
                 Ok(app) => {
                     oauth::exchange_code(
                         &state,
                         &app,
+                        secret_checked,
                         code,
                         params.redirect_uri.as_deref(),
                         params.code_verifier.as_deref(),
