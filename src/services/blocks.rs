@@ -73,7 +73,13 @@ fn apply_block(
     }
     if let Some(activity_id) = activity_id {
         let activity = block_activity(&activity_id, &reader.uri, &target.uri);
-        delivery::enqueue(conn, state, reader.id, &activity, [target.inbox_url.clone()])?;
+        delivery::enqueue(
+            conn,
+            state,
+            reader.id,
+            &activity,
+            [target.inbox_url.clone()],
+        )?;
     }
     Ok(())
 }
@@ -205,7 +211,10 @@ fn block_activity(id: &str, actor: &str, target: &str) -> serde_json::Value {
 }
 
 /// When a mute of `duration` seconds from `now` ends.
-fn expiry(now: NaiveDateTime, duration: Option<i64>) -> Result<Option<NaiveDateTime>, ServiceError> {
+fn expiry(
+    now: NaiveDateTime,
+    duration: Option<i64>,
+) -> Result<Option<NaiveDateTime>, ServiceError> {
     match duration {
         None | Some(0) => Ok(None),
         Some(seconds) if (1..=MAX_MUTE_SECONDS).contains(&seconds) => {

@@ -218,11 +218,28 @@ pub fn remove_in(
     Follow::delete(conn, existing.id)?;
     let original = follow::build(&existing.uri, &follower.uri, &target.uri);
     if by_target && !follower.is_local() {
-        let activity = accept::build(&state.urls().new_activity(), &target.uri, "Reject", &original);
-        delivery::enqueue(conn, state, target.id, &activity, [follower.inbox_url.clone()])?;
+        let activity = accept::build(
+            &state.urls().new_activity(),
+            &target.uri,
+            "Reject",
+            &original,
+        );
+        delivery::enqueue(
+            conn,
+            state,
+            target.id,
+            &activity,
+            [follower.inbox_url.clone()],
+        )?;
     } else if !by_target && !target.is_local() {
         let activity = undo::build(&state.urls().new_activity(), &follower.uri, original);
-        delivery::enqueue(conn, state, follower.id, &activity, [target.inbox_url.clone()])?;
+        delivery::enqueue(
+            conn,
+            state,
+            follower.id,
+            &activity,
+            [target.inbox_url.clone()],
+        )?;
     }
     Ok(true)
 }

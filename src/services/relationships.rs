@@ -126,11 +126,7 @@ pub async fn of(
 }
 
 /// The relationship of `viewer` with one account.
-pub async fn with(
-    state: &AppState,
-    viewer: i64,
-    id: i64,
-) -> Result<Relationship, ServiceError> {
+pub async fn with(state: &AppState, viewer: i64, id: i64) -> Result<Relationship, ServiceError> {
     of(state, viewer, vec![id])
         .await?
         .pop()
@@ -380,7 +376,10 @@ pub async fn account_posts(
             let rows: Vec<Post> = query.limit(window.limit).load(conn)?;
             let rows = window.finish(rows);
             let visible = visibility::visible_ids(conn, &rows, viewer)?;
-            let rows = rows.into_iter().filter(|p| visible.contains(&p.id)).collect();
+            let rows = rows
+                .into_iter()
+                .filter(|p| visible.contains(&p.id))
+                .collect();
             hydrate::statuses(conn, rows, viewer)
         })
         .await?)

@@ -160,7 +160,9 @@ fn find_by_handle(
         .select(Account::as_select())
         .into_boxed();
     let query = match domain {
-        Some(domain) => query.filter(lower(accounts::domain.assume_not_null()).eq(domain.to_string())),
+        Some(domain) => {
+            query.filter(lower(accounts::domain.assume_not_null()).eq(domain.to_string()))
+        }
         None => query.filter(accounts::domain.is_null()),
     };
     Ok(query.first(conn).optional()?)
@@ -191,7 +193,9 @@ async fn accounts(
         return Ok(Vec::new());
     }
     let local_domain = data.urls().domain().to_ascii_lowercase();
-    let remote_domain = domain.clone().filter(|d| !d.is_empty() && *d != local_domain);
+    let remote_domain = domain
+        .clone()
+        .filter(|d| !d.is_empty() && *d != local_domain);
     let mut exact: Option<Account> = None;
     if domain.as_deref().is_some_and(|d| !d.is_empty()) && offset == 0 {
         let (u, d) = (user.clone(), remote_domain.clone());
@@ -211,7 +215,9 @@ async fn accounts(
         .as_deref()
         .filter(|d| !d.is_empty())
         .map(prefix_pattern);
-    let local_only = domain.as_deref().is_some_and(|d| !d.is_empty() && d == local_domain);
+    let local_only = domain
+        .as_deref()
+        .is_some_and(|d| !d.is_empty() && d == local_domain);
     let exact_id = exact.as_ref().map(|a| a.id);
     let found = data
         .db()
@@ -245,7 +251,10 @@ async fn accounts(
                 query = query.filter(accounts::id.ne(id));
             }
             let mut rows: Vec<Account> = query
-                .order((accounts::domain.is_not_null().asc(), accounts::username.asc()))
+                .order((
+                    accounts::domain.is_not_null().asc(),
+                    accounts::username.asc(),
+                ))
                 .offset(offset)
                 .limit(limit)
                 .load(conn)?;

@@ -91,7 +91,9 @@ impl Block {
                 blocks::account_id
                     .eq(a)
                     .and(blocks::target_account_id.eq(b))
-                    .or(blocks::account_id.eq(b).and(blocks::target_account_id.eq(a))),
+                    .or(blocks::account_id
+                        .eq(b)
+                        .and(blocks::target_account_id.eq(a))),
             )
             .count()
             .get_result(conn)?;
@@ -252,16 +254,15 @@ impl Mute {
 
 /// Removes from `reader`'s home feed the boosts (by anyone) of posts written by `author`, the
 /// entries that `feed::remove_origin` cannot find because their origin is the booster.
-pub fn remove_boosts_of(conn: &mut DbConnection, reader: i64, author: i64) -> Result<usize, DbError> {
+pub fn remove_boosts_of(
+    conn: &mut DbConnection,
+    reader: i64,
+    author: i64,
+) -> Result<usize, DbError> {
     let original = diesel::alias!(posts as original);
     let boosts: Vec<i64> = home_feed::table
         .inner_join(posts::table)
-        .inner_join(
-            original.on(original
-                .field(posts::id)
-                .nullable()
-                .eq(posts::reblog_of_id)),
-        )
+        .inner_join(original.on(original.field(posts::id).nullable().eq(posts::reblog_of_id)))
         .filter(home_feed::account_id.eq(reader))
         .filter(original.field(posts::account_id).eq(author))
         .select(home_feed::post_id)
