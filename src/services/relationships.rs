@@ -259,6 +259,20 @@ pub async fn follow_page(
         .await?)
 }
 
+/// Number of pending requests to follow `account`.
+pub async fn pending_requests(state: &AppState, account: i64) -> Result<i64, ServiceError> {
+    Ok(state
+        .db()
+        .read(move |conn| {
+            Ok(follows::table
+                .filter(follows::target_account_id.eq(account))
+                .filter(follows::accepted.eq(false))
+                .count()
+                .get_result::<i64>(conn)?)
+        })
+        .await?)
+}
+
 /// Pairs cursors with hydrated account views (batch), keeping the order.
 pub fn with_views(
     conn: &mut DbConnection,

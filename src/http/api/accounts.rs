@@ -109,7 +109,10 @@ pub fn account_page(
 async fn credential(state: &AppState, id: i64) -> Result<Json<CredentialAccount>, HttpError> {
     let view = relationships::account_view(state, id).await?;
     let note = crate::content::html_to_plain_text(&view.account.bio);
-    Ok(Json(CredentialAccount::new(state, &view, "public", &note)))
+    let mut entity = CredentialAccount::new(state, &view, "public", &note);
+    entity.source["follow_requests_count"] =
+        json!(relationships::pending_requests(state, id).await?);
+    Ok(Json(entity))
 }
 
 /// `GET /api/v1/accounts/verify_credentials`
