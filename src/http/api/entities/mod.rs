@@ -1,6 +1,7 @@
 //! The JSON entities of the Mastodon client API, built from service views.
 
 pub mod account;
+pub mod relationship;
 pub mod status;
 
 pub use account::{AccountEntity, CredentialAccount};
