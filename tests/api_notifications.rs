@@ -61,7 +61,12 @@ async fn get(t: &TestInstance, token: &str, path: &str) -> reqwest::Response {
         .expect("request sent")
 }
 
-async fn post_api(t: &TestInstance, token: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+async fn post_api(
+    t: &TestInstance,
+    token: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
     t.client
         .post(format!("{}{path}", t.base))
         .bearer_auth(token)
@@ -193,16 +198,37 @@ async fn types_and_exclude_types_filter() {
         only(&["mention"])
     );
     assert_eq!(
-        kinds(&list(&t, &token, "?types[]=mention&types[]=poll&types[]=favourite").await),
+        kinds(
+            &list(
+                &t,
+                &token,
+                "?types[]=mention&types[]=poll&types[]=favourite"
+            )
+            .await
+        ),
         only(&["favourite", "mention"])
     );
     assert!(list(&t, &token, "?types[]=poll").await.is_empty());
     assert_eq!(
-        kinds(&list(&t, &token, "?exclude_types[]=follow&exclude_types[]=favourite").await),
+        kinds(
+            &list(
+                &t,
+                &token,
+                "?exclude_types[]=follow&exclude_types[]=favourite"
+            )
+            .await
+        ),
         only(&["mention", "reblog", "update"])
     );
     assert_eq!(
-        kinds(&list(&t, &token, "?types[]=reblog&types[]=update&exclude_types[]=reblog").await),
+        kinds(
+            &list(
+                &t,
+                &token,
+                "?types[]=reblog&types[]=update&exclude_types[]=reblog"
+            )
+            .await
+        ),
         only(&["update"])
     );
     let carol = account_id(&t, "carol").await;
@@ -225,7 +251,10 @@ async fn pages_follow_the_link_header() {
         .collect();
     assert_eq!(all.len(), 5);
     let mut seen = Vec::new();
-    let mut url = format!("{}/api/v1/notifications?limit=2&exclude_types[]=poll", t.base);
+    let mut url = format!(
+        "{}/api/v1/notifications?limit=2&exclude_types[]=poll",
+        t.base
+    );
     for _ in 0..5 {
         let response = t.client.get(&url).bearer_auth(&token).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
@@ -241,7 +270,10 @@ async fn pages_follow_the_link_header() {
         seen.extend(page.iter().map(|n| n["id"].as_str().unwrap().to_string()));
         let link = link.expect("a Link header");
         assert!(link.contains("rel=\"prev\""), "{link}");
-        assert!(link.contains("exclude_types"), "other parameters kept: {link}");
+        assert!(
+            link.contains("exclude_types"),
+            "other parameters kept: {link}"
+        );
         let next = link
             .split(", ")
             .find(|l| l.ends_with("rel=\"next\""))
@@ -278,11 +310,18 @@ async fn get_dismiss_and_clear() {
     assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
     let body: Value = theirs.json().await.unwrap();
     assert!(body["error"].is_string());
-    let dismiss_theirs =
-        post_api(&t, &bob, &format!("/api/v1/notifications/{first}/dismiss"), &[]).await;
+    let dismiss_theirs = post_api(
+        &t,
+        &bob,
+        &format!("/api/v1/notifications/{first}/dismiss"),
+        &[],
+    )
+    .await;
     assert_eq!(dismiss_theirs.status(), StatusCode::NOT_FOUND);
     assert_eq!(
-        get(&t, &alice, "/api/v1/notifications/123456789").await.status(),
+        get(&t, &alice, "/api/v1/notifications/123456789")
+            .await
+            .status(),
         StatusCode::NOT_FOUND
     );
     assert_eq!(
@@ -290,18 +329,35 @@ async fn get_dismiss_and_clear() {
         StatusCode::NOT_FOUND
     );
 
-    let dismissed = post_api(&t, &alice, &format!("/api/v1/notifications/{first}/dismiss"), &[]).await;
+    let dismissed = post_api(
+        &t,
+        &alice,
+        &format!("/api/v1/notifications/{first}/dismiss"),
+        &[],
+    )
+    .await;
     assert_eq!(dismissed.status(), StatusCode::OK);
     assert_eq!(dismissed.json::<Value>().await.unwrap(), json!({}));
     assert_eq!(
-        get(&t, &alice, &format!("/api/v1/notifications/{first}")).await.status(),
+        get(&t, &alice, &format!("/api/v1/notifications/{first}"))
+            .await
+            .status(),
         StatusCode::NOT_FOUND
     );
-    let legacy = post_api(&t, &alice, "/api/v1/notifications/dismiss", &[("id", &second)]).await;
+    let legacy = post_api(
+        &t,
+        &alice,
+        "/api/v1/notifications/dismiss",
+        &[("id", &second)],
+    )
+    .await;
     assert_eq!(legacy.status(), StatusCode::OK);
     let left = list(&t, &alice, "").await;
     assert_eq!(left.len(), 3);
-    assert!(left.iter().all(|n| n["id"] != first.as_str() && n["id"] != second.as_str()));
+    assert!(
+        left.iter()
+            .all(|n| n["id"] != first.as_str() && n["id"] != second.as_str())
+    );
     let missing_id = post_api(&t, &alice, "/api/v1/notifications/dismiss", &[]).await;
     assert_eq!(missing_id.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -323,9 +379,16 @@ async fn unread_count_starts_after_the_marker() {
         let t = &t;
         let token = token.clone();
         async move {
-            let response = get(t, &token, &format!("/api/v1/notifications/unread_count{query}")).await;
+            let response = get(
+                t,
+                &token,
+                &format!("/api/v1/notifications/unread_count{query}"),
+            )
+            .await;
             assert_eq!(response.status(), StatusCode::OK);
-            response.json::<Value>().await.unwrap()["count"].as_i64().unwrap()
+            response.json::<Value>().await.unwrap()["count"]
+                .as_i64()
+                .unwrap()
         }
     };
     assert_eq!(count("").await, 5);
@@ -379,7 +442,9 @@ async fn notifications_about_posts_no_longer_visible_are_left_out() {
     act(&t, "alice", "unfollow", json!({ "target": "carol" })).await;
     assert!(list(&t, &token, "?types[]=update").await.is_empty());
     assert_eq!(
-        get(&t, &token, &format!("/api/v1/notifications/{id}")).await.status(),
+        get(&t, &token, &format!("/api/v1/notifications/{id}"))
+            .await
+            .status(),
         StatusCode::NOT_FOUND
     );
     t.stop().await;
@@ -402,19 +467,33 @@ async fn error_answers() {
         format!("/api/v1/notifications/{id}"),
         "/api/v1/notifications/unread_count".to_string(),
     ] {
-        let response = t.client.get(format!("{}{path}", t.base)).send().await.unwrap();
+        let response = t
+            .client
+            .get(format!("{}{path}", t.base))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(
             get(&t, "not-a-token", &path).await.status(),
             StatusCode::UNAUTHORIZED
         );
-        assert_eq!(get(&t, &no_scope, &path).await.status(), StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(
+            get(&t, &no_scope, &path).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
     }
     for path in [
         format!("/api/v1/notifications/{id}/dismiss"),
         "/api/v1/notifications/clear".to_string(),
     ] {
-        let response = t.client.post(format!("{}{path}", t.base)).send().await.unwrap();
+        let response = t
+            .client
+            .post(format!("{}{path}", t.base))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(
             post_api(&t, &no_scope, &path, &[]).await.status(),
@@ -429,12 +508,19 @@ async fn error_answers() {
     // Invalid parameters.
     for query in ["?limit=many", "?max_id=abc", "?account_id=x"] {
         let response = get(&t, &items_token, &format!("/api/v1/notifications{query}")).await;
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{query}"
+        );
         assert!(response.json::<Value>().await.unwrap()["error"].is_string());
     }
     // A revoked token.
     let revoked = t.token("alice", "read").await;
-    assert_eq!(get(&t, &revoked, "/api/v1/notifications").await.status(), StatusCode::OK);
+    assert_eq!(
+        get(&t, &revoked, "/api/v1/notifications").await.status(),
+        StatusCode::OK
+    );
     let hash = trellis::services::oauth::secret_hash(&revoked);
     let state = t.running.as_ref().unwrap().state.clone();
     state

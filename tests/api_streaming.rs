@@ -76,7 +76,9 @@ async fn connect_with_protocol(t: &TestInstance, query: &str, token: &str) -> So
         .await
         .expect("handshake");
     assert_eq!(
-        response.headers()["sec-websocket-protocol"].to_str().unwrap(),
+        response.headers()["sec-websocket-protocol"]
+            .to_str()
+            .unwrap(),
         token
     );
     socket
@@ -141,7 +143,12 @@ async fn websocket_user_stream_subscriptions_and_deletes() {
     assert_eq!(status["id"], hello["id"]);
     assert_eq!(status["account"]["username"], "bob");
     assert_eq!(status["visibility"], "private");
-    assert!(status["content"].as_str().unwrap().contains("hello followers"));
+    assert!(
+        status["content"]
+            .as_str()
+            .unwrap()
+            .contains("hello followers")
+    );
 
     // A like of the reader's post.
     act(&t, "carol", "like", json!({ "object": mine["uri"] })).await;
@@ -218,8 +225,16 @@ async fn list_stream_carries_only_members() {
     act(&t, "alice", "follow", json!({ "target": "bob" })).await;
     act(&t, "alice", "follow", json!({ "target": "carol" })).await;
     let state = t.running.as_ref().unwrap().state.clone();
-    let alice = trellis::services::accounts::find(&state, "alice").await.unwrap().account.id;
-    let bob = trellis::services::accounts::find(&state, "bob").await.unwrap().account.id;
+    let alice = trellis::services::accounts::find(&state, "alice")
+        .await
+        .unwrap()
+        .account
+        .id;
+    let bob = trellis::services::accounts::find(&state, "bob")
+        .await
+        .unwrap()
+        .account
+        .id;
     let list_id = state.ids().next_id();
     state
         .db()
@@ -234,15 +249,21 @@ async fn list_stream_carries_only_members() {
                 ))
                 .execute(conn)?;
             diesel::insert_into(list_accounts::table)
-                .values((list_accounts::list_id.eq(list_id), list_accounts::account_id.eq(bob)))
+                .values((
+                    list_accounts::list_id.eq(list_id),
+                    list_accounts::account_id.eq(bob),
+                ))
                 .execute(conn)?;
             Ok(())
         })
         .await
         .unwrap();
     let token = t.token("alice", "read").await;
-    let mut socket =
-        connect(&t, &format!("?stream=list&list={list_id}&access_token={token}")).await;
+    let mut socket = connect(
+        &t,
+        &format!("?stream=list&list={list_id}&access_token={token}"),
+    )
+    .await;
     post(&t, "carol", "not in the list", "public").await;
     let member = post(&t, "bob", "in the list", "private").await;
     let message = next_message(&mut socket).await;
@@ -360,7 +381,10 @@ async fn server_sent_events() {
     assert_eq!(status["id"], open["id"]);
     let (event, data) = hashtag.next().await;
     assert_eq!(event, "update");
-    assert_eq!(serde_json::from_str::<Value>(&data).unwrap()["id"], open["id"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&data).unwrap()["id"],
+        open["id"]
+    );
 
     act(&t, "bob", "follow", json!({ "target": "alice" })).await;
     let (event, data) = notifications.next().await;
@@ -397,7 +421,11 @@ async fn who_may_open_which_stream() {
         "/api/v1/streaming/direct",
         "/api/v1/streaming/list?list=1",
     ] {
-        assert_eq!(sse(&t, path, None).await.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(
+            sse(&t, path, None).await.status(),
+            StatusCode::UNAUTHORIZED,
+            "{path}"
+        );
         assert_eq!(
             sse(&t, path, Some("not-a-token")).await.status(),
             StatusCode::UNAUTHORIZED
@@ -409,7 +437,9 @@ async fn who_may_open_which_stream() {
         );
     }
     assert_eq!(
-        sse(&t, "/api/v1/streaming/public", Some("not-a-token")).await.status(),
+        sse(&t, "/api/v1/streaming/public", Some("not-a-token"))
+            .await
+            .status(),
         StatusCode::UNAUTHORIZED
     );
     for path in [
@@ -418,11 +448,17 @@ async fn who_may_open_which_stream() {
         "/api/v1/streaming/list?list=abc",
     ] {
         let response = sse(&t, path, Some(&read)).await;
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}"
+        );
         assert!(response.json::<Value>().await.unwrap()["error"].is_string());
     }
     assert_eq!(
-        sse(&t, "/api/v1/streaming/list?list=12345", Some(&read)).await.status(),
+        sse(&t, "/api/v1/streaming/list?list=12345", Some(&read))
+            .await
+            .status(),
         StatusCode::NOT_FOUND
     );
 
@@ -435,20 +471,33 @@ async fn who_may_open_which_stream() {
         other => panic!("expected a 401 handshake, got {other:?}"),
     }
     // A plain GET without a stream is not a WebSocket.
-    let plain = t.client.get(format!("{}/api/v1/streaming", t.base)).send().await.unwrap();
+    let plain = t
+        .client
+        .get(format!("{}/api/v1/streaming", t.base))
+        .send()
+        .await
+        .unwrap();
     assert!(plain.status().is_client_error());
 
     // Errors on an open WebSocket are messages.
     let mut anonymous = connect(&t, "?stream=user").await;
     assert_eq!(next_message(&mut anonymous).await["status"], 401);
-    send(&mut anonymous, json!({ "type": "subscribe", "stream": "nonsense" })).await;
+    send(
+        &mut anonymous,
+        json!({ "type": "subscribe", "stream": "nonsense" }),
+    )
+    .await;
     assert_eq!(
         next_message(&mut anonymous).await["error"],
         "Unknown stream type"
     );
     let mut scoped = connect_with_protocol(&t, "?stream=user:notification", &no_scope).await;
     assert_eq!(next_message(&mut scoped).await["status"], 403);
-    send(&mut scoped, json!({ "type": "subscribe", "stream": "hashtag" })).await;
+    send(
+        &mut scoped,
+        json!({ "type": "subscribe", "stream": "hashtag" }),
+    )
+    .await;
     assert_eq!(next_message(&mut scoped).await["status"], 422);
     t.stop().await;
 }

@@ -410,7 +410,10 @@ mod tests {
         let base = IdGenerator::floor_for_millis(1_700_000_000_000);
         tailer.seen.extend([base - 10, base, base + 5]);
         tailer.forget_before(base);
-        assert_eq!(tailer.seen.iter().copied().collect::<Vec<_>>(), [base, base + 5]);
+        assert_eq!(
+            tailer.seen.iter().copied().collect::<Vec<_>>(),
+            [base, base + 5]
+        );
         assert_eq!(
             lookback_floor(base),
             base - IdGenerator::floor_for_millis(LOOKBACK_MILLIS)

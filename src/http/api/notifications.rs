@@ -117,10 +117,7 @@ async fn dismiss_legacy(
 ) -> Result<Json<Value>, HttpError> {
     let reader = auth.person("write:notifications")?.id;
     let id = body.id.ok_or_else(|| {
-        HttpError::from(crate::services::ServiceError::invalid(
-            "id",
-            "is missing",
-        ))
+        HttpError::from(crate::services::ServiceError::invalid("id", "is missing"))
     })?;
     notifications::dismiss(&state, reader, notification_id(id.trim())?).await?;
     Ok(Json(json!({})))

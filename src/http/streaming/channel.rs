@@ -173,7 +173,12 @@ impl StreamRequest {
     }
 
     fn tag(&self) -> Result<String, StreamError> {
-        let tag = self.tag.as_deref().unwrap_or("").trim().trim_start_matches('#');
+        let tag = self
+            .tag
+            .as_deref()
+            .unwrap_or("")
+            .trim()
+            .trim_start_matches('#');
         if tag.is_empty() {
             return Err(StreamError::Parameter("tag"));
         }
@@ -188,7 +193,11 @@ impl StreamRequest {
     }
 
     /// Opens the stream for `reader`, checking its token and parameters.
-    pub async fn open(&self, state: &AppState, reader: &Reader) -> Result<Subscription, StreamError> {
+    pub async fn open(
+        &self,
+        state: &AppState,
+        reader: &Reader,
+    ) -> Result<Subscription, StreamError> {
         let channel = match self.stream.as_deref().unwrap_or("").trim() {
             "user" => {
                 reader.person("read:statuses")?;
@@ -214,12 +223,13 @@ impl StreamRequest {
             "list" => {
                 let owner = reader.person("read:lists")?;
                 let list = self.list_id()?;
-                let members = events::list_members(state, owner, list)
-                    .await
-                    .map_err(|e| match e {
-                        ServiceError::NotFound(_) => StreamError::NotFound,
-                        _ => StreamError::Internal,
-                    })?;
+                let members =
+                    events::list_members(state, owner, list)
+                        .await
+                        .map_err(|e| match e {
+                            ServiceError::NotFound(_) => StreamError::NotFound,
+                            _ => StreamError::Internal,
+                        })?;
                 Channel::List { members }
             }
             "direct" => {
@@ -328,17 +338,13 @@ fn verdict(channel: &Channel, reader: &Reader, event: &Event) -> Verdict {
             match channel {
                 Channel::User { .. } => yes(in_home),
                 Channel::UserNotification => Verdict::No,
-                Channel::Public { local } => yes(
-                    is_public_original(view)
-                        && local.is_none_or(|l| view.post.local == l)
-                        && !silenced(reader, view),
-                ),
-                Channel::Hashtag { tag, local_only } => yes(
-                    is_public_original(view)
-                        && (!local_only || view.post.local)
-                        && view.tags.iter().any(|t| t.eq_ignore_ascii_case(tag))
-                        && !silenced(reader, view),
-                ),
+                Channel::Public { local } => yes(is_public_original(view)
+                    && local.is_none_or(|l| view.post.local == l)
+                    && !silenced(reader, view)),
+                Channel::Hashtag { tag, local_only } => yes(is_public_original(view)
+                    && (!local_only || view.post.local)
+                    && view.tags.iter().any(|t| t.eq_ignore_ascii_case(tag))
+                    && !silenced(reader, view)),
                 Channel::List { members } => {
                     if !members.contains(&view.post.account_id)
                         || view.post.visibility() == Visibility::Direct
@@ -351,9 +357,7 @@ fn verdict(channel: &Channel, reader: &Reader, event: &Event) -> Verdict {
                         Verdict::IfVisible
                     }
                 }
-                Channel::Direct => {
-                    yes(in_home && view.post.visibility() == Visibility::Direct)
-                }
+                Channel::Direct => yes(in_home && view.post.visibility() == Visibility::Direct),
             }
         }
     }

@@ -86,7 +86,10 @@ fn event_stream(
                         }
                     }
                     Err(RecvError::Lagged(skipped)) => {
-                        tracing::warn!(skipped, "a streaming connection fell behind; events skipped");
+                        tracing::warn!(
+                            skipped,
+                            "a streaming connection fell behind; events skipped"
+                        );
                     }
                     Err(RecvError::Closed) => return None,
                 }

@@ -25,9 +25,13 @@ const MAX_CLIENT_MESSAGE: usize = 16 * 1024;
 
 /// `GET /api/v1/streaming`: a WebSocket upgrade, or (without one) the server-sent events of
 /// the `stream` parameter.
-pub async fn handler(State(state): State<AppState>, request: Request) -> Result<Response, HttpError> {
+pub async fn handler(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Response, HttpError> {
     let (mut parts, _body) = request.into_parts();
-    let ApiQuery(request) = ApiQuery::<StreamRequest>::from_request_parts(&mut parts, &state).await?;
+    let ApiQuery(request) =
+        ApiQuery::<StreamRequest>::from_request_parts(&mut parts, &state).await?;
     let upgrade = WebSocketUpgrade::from_request_parts(&mut parts, &state).await;
     let protocol = parts
         .headers
@@ -162,7 +166,9 @@ async fn subscribe(
         return None;
     }
     if subscriptions.len() >= MAX_SUBSCRIPTIONS {
-        return Some(serde_json::json!({ "error": "Too many subscriptions", "status": 429 }).to_string());
+        return Some(
+            serde_json::json!({ "error": "Too many subscriptions", "status": 429 }).to_string(),
+        );
     }
     match request.open(state, reader).await {
         Ok(subscription) => {
