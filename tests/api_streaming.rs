@@ -501,3 +501,57 @@ async fn who_may_open_which_stream() {
     assert_eq!(next_message(&mut scoped).await["status"], 422);
     t.stop().await;
 }
+
+type Broadcast = tokio::sync::broadcast::Receiver<std::sync::Arc<trellis::services::events::Event>>;
+
+/// The next broadcast event, within [`WAIT`].
+async fn next_event(events: &mut Broadcast) -> std::sync::Arc<trellis::services::events::Event> {
+    tokio::time::timeout(WAIT, events.recv())
+        .await
+        .expect("an event within the time limit")
+        .expect("the channel is open")
+}
+
+/// Inserts a `delete` stream event with an explicit id, as a transaction that took its id
+/// earlier but committed later leaves it.
+async fn insert_event(t: &TestInstance, id: i64, post_id: i64) {
+    use trellis::db::models::stream_event::StreamEvent;
+    let state = t.running.as_ref().unwrap().state.clone();
+    state
+        .db()
+        .write(move |conn| {
+            diesel::insert_into(trellis::db::schema::stream_events::table)
+                .values(&StreamEvent {
+                    id,
+                    kind: "delete".into(),
+                    post_id: Some(post_id),
+                    account_id: None,
+                    notification_id: None,
+                    created_at: chrono::Utc::now().naive_utc(),
+                })
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn events_committed_late_are_streamed_once() {
+    let t = start().await;
+    t.create_user("bob", |_| {}).await;
+    let mut events = t.running.as_ref().unwrap().state.events().subscribe();
+    let first = post(&t, "bob", "first", "public").await;
+    let first_id: i64 = first["id"].as_str().unwrap().parse().unwrap();
+    assert_eq!(next_event(&mut events).await.post_id, Some(first_id));
+    // Ids below the newest event already read (the post's event comes right after the post).
+    insert_event(&t, first_id - 2000, 7).await;
+    assert_eq!(next_event(&mut events).await.post_id, Some(7));
+    insert_event(&t, first_id - 1000, 8).await;
+    assert_eq!(
+        next_event(&mut events).await.post_id,
+        Some(8),
+        "the earlier late event is not sent again"
+    );
+    t.stop().await;
+}
