@@ -200,3 +200,46 @@ pub async fn set_locked(
     .await?;
     Ok(updated)
 }
+
+/// Removes the follow (or request) of `target` by `follower` inside the caller's transaction
+/// and tells the remote side: an Undo when the follower ends it and the target is remote, a
+/// Reject when the target ends it (`by_target`) and the follower is remote. Returns whether
+/// there was a follow.
+pub fn remove_in(
+    conn: &mut crate::db::DbConnection,
+    state: &AppState,
+    follower: &Account,
+    target: &Account,
+    by_target: bool,
+) -> Result<bool, crate::db::DbError> {
+    let Some(existing) = Follow::find_pair(conn, follower.id, target.id)? else {
+        return Ok(false);
+    };
+    Follow::delete(conn, existing.id)?;
+    let original = follow::build(&existing.uri, &follower.uri, &target.uri);
+    if by_target && !follower.is_local() {
+        let activity = accept::build(
+            &state.urls().new_activity(),
+            &target.uri,
+            "Reject",
+            &original,
+        );
+        delivery::enqueue(
+            conn,
+            state,
+            target.id,
+            &activity,
+            [follower.inbox_url.clone()],
+        )?;
+    } else if !by_target && !target.is_local() {
+        let activity = undo::build(&state.urls().new_activity(), &follower.uri, original);
+        delivery::enqueue(
+            conn,
+            state,
+            follower.id,
+            &activity,
+            [target.inbox_url.clone()],
+        )?;
+    }
+    Ok(true)
+}

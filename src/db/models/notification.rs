@@ -101,6 +101,11 @@ impl Notification {
             .filter(mutes::account_id.eq(recipient))
             .filter(mutes::target_account_id.eq(from))
             .filter(mutes::notifications.eq(true))
+            .filter(
+                mutes::expires_at
+                    .is_null()
+                    .or(mutes::expires_at.gt(chrono::Utc::now().naive_utc())),
+            )
             .count()
             .get_result(conn)?;
         if muted > 0 {

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod notification;
+pub mod relationship;
 pub mod status;
 
 pub use account::{AccountEntity, CredentialAccount};
