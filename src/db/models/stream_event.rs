@@ -154,7 +154,8 @@ impl StreamEvent {
         ))
     }
 
-    /// Accounts that `reader` blocks or mutes (left out of the public streams it reads).
+    /// Accounts that `reader` blocks or mutes, mutes that have expired aside (left out of the
+    /// public streams it reads).
     pub fn silenced_by(conn: &mut DbConnection, reader: i64) -> Result<Vec<i64>, DbError> {
         use crate::db::schema::{blocks, mutes};
         let mut ids: Vec<i64> = blocks::table
@@ -164,6 +165,11 @@ impl StreamEvent {
         ids.extend(
             mutes::table
                 .filter(mutes::account_id.eq(reader))
+                .filter(
+                    mutes::expires_at
+                        .is_null()
+                        .or(mutes::expires_at.gt(chrono::Utc::now().naive_utc())),
+                )
                 .select(mutes::target_account_id)
                 .load::<i64>(conn)?,
         );
