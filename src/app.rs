@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::db::{Database, DbError, OpenMode};
 use crate::federation::context::federation_config;
 use crate::federation::delivery::worker;
-use crate::services::{ServiceError, instance_actor};
+use crate::services::{ServiceError, events, instance_actor};
 use crate::state::AppState;
 
 /// Why an instance could not start or stop cleanly.
@@ -48,6 +48,7 @@ pub struct RunningInstance {
     server: JoinHandle<Result<(), std::io::Error>>,
     stop_worker: watch::Sender<bool>,
     worker: JoinHandle<()>,
+    tailer: JoinHandle<()>,
 }
 
 impl RunningInstance {
@@ -55,8 +56,11 @@ impl RunningInstance {
     pub async fn stop(self) -> Result<(), AppError> {
         let _ = self.shutdown.send(());
         let _ = self.stop_worker.send(true);
+        // Streaming responses never end by themselves: end them so the server can stop.
+        self.state.events().stop_streams();
         let served = self.server.await;
         let _ = self.worker.await;
+        let _ = self.tailer.await;
         let addr = self.addr;
         let listen_error = |reason: String| AppError::Listen { addr, reason };
         served
@@ -110,6 +114,7 @@ pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningIn
     let (shutdown, stopped) = oneshot::channel::<()>();
     let router = crate::http::router(state.clone(), federation);
     let (stop_worker, worker_stopped) = watch::channel(false);
+    let tailer = events::spawn(state.clone(), worker_stopped.clone());
     let worker = worker::spawn(state.clone(), state.delivery_wake(), worker_stopped);
     let server = tokio::spawn(async move {
         // `/api/v1/instance/` and `/oauth/authorize/` answer like their canonical paths.
@@ -132,6 +137,7 @@ pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningIn
         server,
         stop_worker,
         worker,
+        tailer,
     })
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::db::Database;
 use crate::ids::IdGenerator;
+use crate::services::events::EventHub;
 use crate::urls::Urls;
 
 /// Shared handles of a running instance (cheap to clone).
@@ -20,6 +21,7 @@ struct Inner {
     ids: IdGenerator,
     http: reqwest::Client,
     delivery_wake: Arc<tokio::sync::Notify>,
+    events: EventHub,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 http,
                 delivery_wake: Arc::new(tokio::sync::Notify::new()),
+                events: EventHub::new(),
                 config,
                 db,
                 urls,
@@ -72,5 +75,10 @@ impl AppState {
     /// Identifier generator.
     pub fn ids(&self) -> &IdGenerator {
         &self.inner.ids
+    }
+
+    /// The streaming broadcast: events read by the tailer, sent to this process's connections.
+    pub fn events(&self) -> &EventHub {
+        &self.inner.events
     }
 }

@@ -87,6 +87,11 @@ fn silencers(conn: &mut DbConnection, author: i64) -> Result<BTreeSet<i64>, DbEr
         .load(conn)?;
     let muting: Vec<i64> = mutes::table
         .filter(mutes::target_account_id.eq(author))
+        .filter(
+            mutes::expires_at
+                .is_null()
+                .or(mutes::expires_at.gt(chrono::Utc::now().naive_utc())),
+        )
         .select(mutes::account_id)
         .load(conn)?;
     Ok(blocking.into_iter().chain(muting).collect())

@@ -101,6 +101,11 @@ impl Notification {
             .filter(mutes::account_id.eq(recipient))
             .filter(mutes::target_account_id.eq(from))
             .filter(mutes::notifications.eq(true))
+            .filter(
+                mutes::expires_at
+                    .is_null()
+                    .or(mutes::expires_at.gt(chrono::Utc::now().naive_utc())),
+            )
             .count()
             .get_result(conn)?;
         if muted > 0 {
@@ -143,5 +148,117 @@ impl Notification {
         )
         .execute(conn)?;
         Ok(())
+    }
+}
+
+/// Which notifications a listing keeps.
+#[derive(Clone, Debug, Default)]
+pub struct NotificationFilter {
+    /// Kind names to keep (`None`: every kind).
+    pub kinds: Option<Vec<&'static str>>,
+    /// Only those caused by this account.
+    pub from_account_id: Option<i64>,
+}
+
+impl Notification {
+    /// A page of `recipient`'s notifications, newest first.
+    pub fn page(
+        conn: &mut DbConnection,
+        recipient: i64,
+        filter: &NotificationFilter,
+        window: crate::db::page::Window,
+    ) -> Result<Vec<Notification>, DbError> {
+        let mut query = crate::db::page::paged!(
+            notifications::table
+                .filter(notifications::account_id.eq(recipient))
+                .select(Notification::as_select()),
+            notifications::id,
+            window
+        );
+        if let Some(kinds) = &filter.kinds {
+            query = query.filter(notifications::kind.eq_any(kinds.clone()));
+        }
+        if let Some(from) = filter.from_account_id {
+            query = query.filter(notifications::from_account_id.eq(from));
+        }
+        let rows = query.load(conn)?;
+        Ok(window.finish(rows))
+    }
+
+    /// One notification of `recipient` (`None` when it is missing or someone else's).
+    pub fn find_for(
+        conn: &mut DbConnection,
+        recipient: i64,
+        id: i64,
+    ) -> Result<Option<Notification>, DbError> {
+        Ok(notifications::table
+            .filter(notifications::id.eq(id))
+            .filter(notifications::account_id.eq(recipient))
+            .select(Notification::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    /// The notifications with these ids (any recipient), in no particular order.
+    pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<Notification>, DbError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(notifications::table
+            .filter(notifications::id.eq_any(ids))
+            .select(Notification::as_select())
+            .load(conn)?)
+    }
+
+    /// Deletes one notification of `recipient`; returns whether it existed.
+    pub fn dismiss(conn: &mut DbConnection, recipient: i64, id: i64) -> Result<bool, DbError> {
+        let deleted = diesel::delete(
+            notifications::table
+                .filter(notifications::id.eq(id))
+                .filter(notifications::account_id.eq(recipient)),
+        )
+        .execute(conn)?;
+        Ok(deleted > 0)
+    }
+
+    /// Deletes every notification of `recipient`; returns how many there were.
+    pub fn clear(conn: &mut DbConnection, recipient: i64) -> Result<usize, DbError> {
+        Ok(
+            diesel::delete(notifications::table.filter(notifications::account_id.eq(recipient)))
+                .execute(conn)?,
+        )
+    }
+
+    /// Notifications of `recipient` newer than the `notifications` reading marker (all of
+    /// them without a marker), counting at most `cap`.
+    pub fn unread_count(
+        conn: &mut DbConnection,
+        recipient: i64,
+        filter: &NotificationFilter,
+        cap: i64,
+    ) -> Result<i64, DbError> {
+        use crate::db::schema::markers;
+        let last_read: Option<String> = markers::table
+            .filter(markers::account_id.eq(recipient))
+            .filter(markers::timeline.eq("notifications"))
+            .select(markers::last_read_id)
+            .first(conn)
+            .optional()?;
+        let after = last_read
+            .and_then(|id| id.trim().parse::<i64>().ok())
+            .unwrap_or(0);
+        let mut query = notifications::table
+            .filter(notifications::account_id.eq(recipient))
+            .filter(notifications::id.gt(after))
+            .select(notifications::id)
+            .into_boxed();
+        if let Some(kinds) = &filter.kinds {
+            query = query.filter(notifications::kind.eq_any(kinds.clone()));
+        }
+        if let Some(from) = filter.from_account_id {
+            query = query.filter(notifications::from_account_id.eq(from));
+        }
+        let ids: Vec<i64> = query.limit(cap).load(conn)?;
+        Ok(ids.len() as i64)
     }
 }

@@ -113,3 +113,66 @@ impl StreamEvent {
         )
     }
 }
+
+/// Reading what streaming connections need, in one query per batch of events.
+impl StreamEvent {
+    /// For each post, the local accounts whose home feed holds it.
+    pub fn home_readers(
+        conn: &mut DbConnection,
+        post_ids: &[i64],
+    ) -> Result<Vec<(i64, i64)>, DbError> {
+        use crate::db::schema::home_feed;
+        if post_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(home_feed::table
+            .filter(home_feed::post_id.eq_any(post_ids))
+            .select((home_feed::post_id, home_feed::account_id))
+            .load(conn)?)
+    }
+
+    /// The members of list `list_id` when `owner` owns it (`None` otherwise).
+    pub fn list_members(
+        conn: &mut DbConnection,
+        list_id: i64,
+        owner: i64,
+    ) -> Result<Option<Vec<i64>>, DbError> {
+        use crate::db::schema::{list_accounts, lists};
+        let owned: i64 = lists::table
+            .filter(lists::id.eq(list_id))
+            .filter(lists::account_id.eq(owner))
+            .count()
+            .get_result(conn)?;
+        if owned == 0 {
+            return Ok(None);
+        }
+        Ok(Some(
+            list_accounts::table
+                .filter(list_accounts::list_id.eq(list_id))
+                .select(list_accounts::account_id)
+                .load(conn)?,
+        ))
+    }
+
+    /// Accounts that `reader` blocks or mutes, mutes that have expired aside (left out of the
+    /// public streams it reads).
+    pub fn silenced_by(conn: &mut DbConnection, reader: i64) -> Result<Vec<i64>, DbError> {
+        use crate::db::schema::{blocks, mutes};
+        let mut ids: Vec<i64> = blocks::table
+            .filter(blocks::account_id.eq(reader))
+            .select(blocks::target_account_id)
+            .load(conn)?;
+        ids.extend(
+            mutes::table
+                .filter(mutes::account_id.eq(reader))
+                .filter(
+                    mutes::expires_at
+                        .is_null()
+                        .or(mutes::expires_at.gt(chrono::Utc::now().naive_utc())),
+                )
+                .select(mutes::target_account_id)
+                .load::<i64>(conn)?,
+        );
+        Ok(ids)
+    }
+}

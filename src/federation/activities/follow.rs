@@ -3,6 +3,7 @@
 use diesel::Connection;
 use serde_json::{Value, json};
 
+use crate::db::models::block::Block;
 use crate::db::models::{Account, Follow};
 use crate::federation::context::FedData;
 use crate::federation::delivery;
@@ -36,6 +37,17 @@ pub async fn receive(
                 else {
                     return Ok(Handled::Ignored("the followed actor is not local"));
                 };
+                if Block::exists_between(conn, follower.id, target.id)? {
+                    let reject = accept::build(
+                        &state.urls().new_activity(),
+                        &target.uri,
+                        "Reject",
+                        &follow_json,
+                    );
+                    let inbox = [follower.inbox_url.clone()];
+                    delivery::enqueue(conn, &state, target.id, &reject, inbox)?;
+                    return Ok(Handled::Ignored("a block stands between the two accounts"));
+                }
                 let follow = Follow::insert_or_get(
                     conn,
                     state.ids(),

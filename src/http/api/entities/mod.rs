@@ -1,10 +1,12 @@
 //! The JSON entities of the Mastodon client API, built from service views.
 
 pub mod account;
+pub mod notification;
 pub mod relationship;
 pub mod status;
 
 pub use account::{AccountEntity, CredentialAccount};
+pub use notification::NotificationEntity;
 pub use status::StatusEntity;
 
 use chrono::NaiveDateTime;
