@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::common::TestInstance;
 
 /// The internal API token of test instances.
-pub const INTERNAL: &str = "internal-test-token";
+pub const INTERNAL: &str = "internal-test-token-for-statuses-api";
 
 /// An instance with helpers for the client API.
 pub struct Api {
