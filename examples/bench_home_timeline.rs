@@ -66,7 +66,10 @@ async fn main() {
          {OTHER_POSTS} posts by {OTHERS} other accounts; set up in {:.1}s",
         started.elapsed().as_secs_f64()
     );
-    println!("{clients} concurrent clients, {}s per measurement, limit 20\n", seconds.as_secs());
+    println!(
+        "{clients} concurrent clients, {}s per measurement, limit 20\n",
+        seconds.as_secs()
+    );
 
     let client = reqwest::Client::new();
     let url = format!("http://127.0.0.1:{port}/api/v1/timelines/home?limit=20");
@@ -350,7 +353,13 @@ async fn populate(state: &AppState) -> (i64, String) {
                     if n % every == 0 && f < FOLLOWED_POSTS {
                         let author = &followed[f % followed.len()];
                         let visibility = if f % 7 == 0 { "private" } else { "public" };
-                        Post::insert(conn, ids, &new_post(ids.next_id(), author, n, visibility), &[], &[])?;
+                        Post::insert(
+                            conn,
+                            ids,
+                            &new_post(ids.next_id(), author, n, visibility),
+                            &[],
+                            &[],
+                        )?;
                         f += 1;
                     } else {
                         let author = &others[o % others.len()];

@@ -12,10 +12,7 @@ async fn lists_can_be_created_changed_and_deleted() {
     let api = Api::start().await;
     let tokens = api.people(&["alice", "bob"]).await;
     let (alice, bob) = (&tokens[0], &tokens[1]);
-    assert_eq!(
-        api.get("/api/v1/lists", Some(alice)).await.body,
-        json!([])
-    );
+    assert_eq!(api.get("/api/v1/lists", Some(alice)).await.body, json!([]));
     let reply = api
         .post_form("/api/v1/lists", alice, &[("title", "Colleagues")])
         .await;
@@ -42,8 +39,14 @@ async fn lists_can_be_created_changed_and_deleted() {
     // Other people's lists are invisible.
     assert!(api.get("/api/v1/lists", Some(bob)).await.ids().is_empty());
     let path = format!("/api/v1/lists/{id}");
-    assert_eq!(api.get(&path, Some(bob)).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(api.get(&path, Some(alice)).await.body["title"], "Colleagues");
+    assert_eq!(
+        api.get(&path, Some(bob)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        api.get(&path, Some(alice)).await.body["title"],
+        "Colleagues"
+    );
 
     let reply = api
         .call(
@@ -57,7 +60,12 @@ async fn lists_can_be_created_changed_and_deleted() {
     assert_eq!(reply.body["title"], "Friends");
     assert_eq!(reply.body["replies_policy"], "followed");
     let reply = api
-        .call(Method::PUT, &path, Some(bob), Some(json!({ "title": "Mine" })))
+        .call(
+            Method::PUT,
+            &path,
+            Some(bob),
+            Some(json!({ "title": "Mine" })),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     for body in [
@@ -65,10 +73,16 @@ async fn lists_can_be_created_changed_and_deleted() {
         json!({ "title": "ok", "replies_policy": "everyone" }),
         json!({ "title": "x".repeat(300) }),
     ] {
-        let reply = api.call(Method::PUT, &path, Some(alice), Some(body.clone())).await;
+        let reply = api
+            .call(Method::PUT, &path, Some(alice), Some(body.clone()))
+            .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     }
-    for body in [json!({}), json!({ "title": "  " }), json!({ "title": "x", "replies_policy": "no" })] {
+    for body in [
+        json!({}),
+        json!({ "title": "  " }),
+        json!({ "title": "x", "replies_policy": "no" }),
+    ] {
         let reply = api.post("/api/v1/lists", Some(alice), body.clone()).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     }
@@ -77,8 +91,14 @@ async fn lists_can_be_created_changed_and_deleted() {
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     let reply = api.call(Method::DELETE, &path, Some(alice), None).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(api.get(&path, Some(alice)).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(api.get("/api/v1/lists", Some(alice)).await.ids(), vec![team]);
+    assert_eq!(
+        api.get(&path, Some(alice)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        api.get("/api/v1/lists", Some(alice)).await.ids(),
+        vec![team]
+    );
     api.stop().await;
 }
 
@@ -106,7 +126,11 @@ async fn list_members_and_timeline() {
     assert_eq!(reply.status, StatusCode::NOT_FOUND, "not bob's list");
     let alice_id = api.account_id("alice").await;
     let reply = api
-        .post(&format!("/api/v1/lists/{list}/accounts"), Some(alice), json!({ "account_ids": [alice_id] }))
+        .post(
+            &format!("/api/v1/lists/{list}/accounts"),
+            Some(alice),
+            json!({ "account_ids": [alice_id] }),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let reply = api
@@ -119,7 +143,10 @@ async fn list_members_and_timeline() {
         .post_form(
             &members,
             alice,
-            &[("account_ids[]", bob_id.as_str()), ("account_ids[]", carol_id.as_str())],
+            &[
+                ("account_ids[]", bob_id.as_str()),
+                ("account_ids[]", carol_id.as_str()),
+            ],
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
@@ -140,7 +167,13 @@ async fn list_members_and_timeline() {
         .get(&format!("{members}?limit=2&max_id={max_id}"), Some(alice))
         .await;
     assert_eq!(rest.ids().len(), 1);
-    assert_eq!(api.get(&format!("{members}?limit=0"), Some(alice)).await.ids().len(), 3);
+    assert_eq!(
+        api.get(&format!("{members}?limit=0"), Some(alice))
+            .await
+            .ids()
+            .len(),
+        3
+    );
     // Removing dave (ids in the query string).
     let reply = api
         .call(
@@ -155,15 +188,26 @@ async fn list_members_and_timeline() {
 
     let from_bob = api.status(bob, json!({ "status": "bob here" })).await;
     let from_carol = api
-        .status(carol, json!({ "status": "carol, followers only", "visibility": "private" }))
+        .status(
+            carol,
+            json!({ "status": "carol, followers only", "visibility": "private" }),
+        )
         .await;
-    let from_dave = api.status(dave, json!({ "status": "dave is not listed" })).await;
+    let from_dave = api
+        .status(dave, json!({ "status": "dave is not listed" }))
+        .await;
     let direct = api
-        .status(bob, json!({ "status": "@dave psst", "visibility": "direct" }))
+        .status(
+            bob,
+            json!({ "status": "@dave psst", "visibility": "direct" }),
+        )
         .await;
     let boost = api
         .post(
-            &format!("/api/v1/statuses/{}/reblog", from_dave["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/statuses/{}/reblog",
+                from_dave["id"].as_str().unwrap()
+            ),
             Some(bob),
             json!({}),
         )
@@ -173,10 +217,15 @@ async fn list_members_and_timeline() {
     let timeline = format!("/api/v1/timelines/list/{list}");
     let reply = api.get(&timeline, Some(alice)).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.ids(), vec![boost.clone(), id(&from_carol), id(&from_bob)]);
+    assert_eq!(
+        reply.ids(),
+        vec![boost.clone(), id(&from_carol), id(&from_bob)]
+    );
     assert!(!reply.ids().contains(&id(&direct)));
     assert!(reply.link.is_some());
-    let reply = api.get(&format!("{timeline}?limit=1&max_id={boost}"), Some(alice)).await;
+    let reply = api
+        .get(&format!("{timeline}?limit=1&max_id={boost}"), Some(alice))
+        .await;
     assert_eq!(reply.ids(), vec![id(&from_carol)]);
     // Replies to people outside the list are left out under the "list" policy.
     let reply_to_dave = api
@@ -241,17 +290,26 @@ async fn list_endpoints_answer_401_403_404_and_422() {
         if path != "/api/v1/lists" {
             for unknown in ["1", "abc"] {
                 let missing = path.replace(&list, unknown);
-                let reply = api.call(method.clone(), &missing, Some(alice), body.clone()).await;
+                let reply = api
+                    .call(method.clone(), &missing, Some(alice), body.clone())
+                    .await;
                 assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method} {missing}");
             }
         }
     }
     let reply = api
-        .get(&format!("/api/v1/timelines/list/{list}?limit=lots"), Some(alice))
+        .get(
+            &format!("/api/v1/timelines/list/{list}?limit=lots"),
+            Some(alice),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let reply = api
-        .post("/api/v1/lists", Some(alice), json!({ "title": "x", "exclusive": "perhaps" }))
+        .post(
+            "/api/v1/lists",
+            Some(alice),
+            json!({ "title": "x", "exclusive": "perhaps" }),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     api.stop().await;

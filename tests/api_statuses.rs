@@ -122,7 +122,9 @@ async fn post_read_edit_and_delete_a_status() {
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body["text"], "Edited text");
-    let reply = api.get(&format!("/api/v1/statuses/{id}"), Some(alice)).await;
+    let reply = api
+        .get(&format!("/api/v1/statuses/{id}"), Some(alice))
+        .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     api.stop().await;
 }
@@ -256,7 +258,10 @@ async fn replies_appear_in_the_context() {
     assert_eq!(descendants, vec![reply_id, nested_id]);
 
     let context = api
-        .get(&format!("/api/v1/statuses/{parent_id}/context"), Some(carol))
+        .get(
+            &format!("/api/v1/statuses/{parent_id}/context"),
+            Some(carol),
+        )
         .await;
     let descendants: Vec<&str> = context.body["descendants"]
         .as_array()
@@ -299,9 +304,12 @@ async fn replies_appear_in_the_context() {
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        api.get(&format!("/api/v1/statuses/{nested_id}/context"), Some(carol))
-            .await
-            .status,
+        api.get(
+            &format!("/api/v1/statuses/{nested_id}/context"),
+            Some(carol)
+        )
+        .await
+        .status,
         StatusCode::NOT_FOUND
     );
     api.stop().await;
@@ -317,14 +325,22 @@ async fn favourites_and_reblogs_change_counters_and_flags() {
     let bob_id = api.account_id("bob").await;
 
     let reply = api
-        .post(&format!("/api/v1/statuses/{id}/favourite"), Some(bob), json!({}))
+        .post(
+            &format!("/api/v1/statuses/{id}/favourite"),
+            Some(bob),
+            json!({}),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body["favourites_count"], 1);
     assert_eq!(reply.body["favourited"], true);
     // Twice is still one like.
     let reply = api
-        .post(&format!("/api/v1/statuses/{id}/favourite"), Some(bob), json!({}))
+        .post(
+            &format!("/api/v1/statuses/{id}/favourite"),
+            Some(bob),
+            json!({}),
+        )
         .await;
     assert_eq!(reply.body["favourites_count"], 1);
     let by = api
@@ -334,7 +350,9 @@ async fn favourites_and_reblogs_change_counters_and_flags() {
     assert_eq!(by.ids(), vec![bob_id.clone()]);
     assert!(by.link.is_some());
     // Alice sees the count but not her own flag.
-    let seen = api.get(&format!("/api/v1/statuses/{id}"), Some(alice)).await;
+    let seen = api
+        .get(&format!("/api/v1/statuses/{id}"), Some(alice))
+        .await;
     assert_eq!(seen.body["favourites_count"], 1);
     assert_eq!(seen.body["favourited"], false);
 
@@ -356,7 +374,11 @@ async fn favourites_and_reblogs_change_counters_and_flags() {
     );
 
     let reply = api
-        .post(&format!("/api/v1/statuses/{id}/reblog"), Some(bob), json!({}))
+        .post(
+            &format!("/api/v1/statuses/{id}/reblog"),
+            Some(bob),
+            json!({}),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     let boost_id = reply.id();
@@ -384,7 +406,11 @@ async fn favourites_and_reblogs_change_counters_and_flags() {
     assert_eq!(reply.id(), id);
 
     let reply = api
-        .post(&format!("/api/v1/statuses/{id}/unreblog"), Some(bob), json!({}))
+        .post(
+            &format!("/api/v1/statuses/{id}/unreblog"),
+            Some(bob),
+            json!({}),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.id(), id);
@@ -419,18 +445,24 @@ async fn favourites_and_bookmarks_lists_page_with_link_headers() {
     }
     // Liked and bookmarked oldest first: the lists are newest action first.
     for id in &ids {
-        api.post(&format!("/api/v1/statuses/{id}/favourite"), Some(bob), json!({}))
-            .await;
+        api.post(
+            &format!("/api/v1/statuses/{id}/favourite"),
+            Some(bob),
+            json!({}),
+        )
+        .await;
         let reply = api
-            .post(&format!("/api/v1/statuses/{id}/bookmark"), Some(bob), json!({}))
+            .post(
+                &format!("/api/v1/statuses/{id}/bookmark"),
+                Some(bob),
+                json!({}),
+            )
             .await;
         assert_eq!(reply.status, StatusCode::OK);
         assert_eq!(reply.body["bookmarked"], true);
     }
     for list in ["favourites", "bookmarks"] {
-        let first = api
-            .get(&format!("/api/v1/{list}?limit=2"), Some(bob))
-            .await;
+        let first = api.get(&format!("/api/v1/{list}?limit=2"), Some(bob)).await;
         assert_eq!(first.status, StatusCode::OK);
         assert_eq!(first.ids(), vec![ids[2].clone(), ids[1].clone()], "{list}");
         let link = first.link.clone().expect("Link header");
@@ -438,7 +470,10 @@ async fn favourites_and_bookmarks_lists_page_with_link_headers() {
         assert!(link_param(&link, "prev", "min_id").is_some());
         assert!(link.contains("limit=2"));
         let second = api
-            .get(&format!("/api/v1/{list}?limit=2&max_id={max_id}"), Some(bob))
+            .get(
+                &format!("/api/v1/{list}?limit=2&max_id={max_id}"),
+                Some(bob),
+            )
             .await;
         assert_eq!(second.ids(), vec![ids[0].clone()], "{list}");
         assert!(
@@ -476,7 +511,9 @@ async fn invalid_statuses_are_rejected() {
         json!({ "status": "hi", "media_ids": ["12345"] }),
         json!({ "status": "hi", "poll": { "options": ["a", "b"], "expires_in": 600 } }),
     ] {
-        let reply = api.post("/api/v1/statuses", Some(alice), body.clone()).await;
+        let reply = api
+            .post("/api/v1/statuses", Some(alice), body.clone())
+            .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert!(reply.body["error"].is_string());
     }
@@ -538,14 +575,16 @@ async fn status_endpoints_answer_401_403_and_404() {
         (Method::POST, "/pin"),
         (Method::POST, "/mute"),
     ] {
-        let body = (method != Method::GET && method != Method::DELETE)
-            .then(|| json!({ "status": "x" }));
+        let body =
+            (method != Method::GET && method != Method::DELETE).then(|| json!({ "status": "x" }));
         let path = format!("/api/v1/statuses/{id}{suffix}");
         api.check_auth_errors(method.clone(), &path, &revoked, &narrow, body.clone())
             .await;
         for unknown in ["1", "nope"] {
             let path = format!("/api/v1/statuses/{unknown}{suffix}");
-            let reply = api.call(method.clone(), &path, Some(alice), body.clone()).await;
+            let reply = api
+                .call(method.clone(), &path, Some(alice), body.clone())
+                .await;
             assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method} {path}");
         }
     }
@@ -556,7 +595,13 @@ async fn status_endpoints_answer_401_403_and_404() {
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
     // Public reads: unknown ids are 404, a revoked token is still 401.
-    for suffix in ["", "/context", "/history", "/favourited_by", "/reblogged_by"] {
+    for suffix in [
+        "",
+        "/context",
+        "/history",
+        "/favourited_by",
+        "/reblogged_by",
+    ] {
         let reply = api
             .get(&format!("/api/v1/statuses/1{suffix}"), Some(alice))
             .await;

@@ -54,8 +54,12 @@ async fn a_new_status_appears_in_home_and_public_timelines() {
         api.get("/api/v1/timelines/home", Some(bob)).await.ids(),
         vec![id.clone()]
     );
-    api.post(&format!("/api/v1/statuses/{id}/reblog"), Some(bob), json!({}))
-        .await;
+    api.post(
+        &format!("/api/v1/statuses/{id}/reblog"),
+        Some(bob),
+        json!({}),
+    )
+    .await;
     assert_eq!(
         api.get("/api/v1/timelines/public", None).await.ids(),
         vec![id.clone()]
@@ -78,7 +82,11 @@ async fn pagination_returns_the_right_slices() {
     // ids[4] is the newest.
     for timeline in ["/api/v1/timelines/home", "/api/v1/timelines/public"] {
         let page = api.get(&format!("{timeline}?limit=2"), Some(alice)).await;
-        assert_eq!(page.ids(), vec![ids[4].clone(), ids[3].clone()], "{timeline}");
+        assert_eq!(
+            page.ids(),
+            vec![ids[4].clone(), ids[3].clone()],
+            "{timeline}"
+        );
         let link = page.link.expect("Link header");
         assert_eq!(
             link_param(&link, "next", "max_id").as_deref(),
@@ -89,20 +97,32 @@ async fn pagination_returns_the_right_slices() {
             Some(ids[4].as_str())
         );
         let page = api
-            .get(&format!("{timeline}?limit=2&max_id={}", ids[3]), Some(alice))
+            .get(
+                &format!("{timeline}?limit=2&max_id={}", ids[3]),
+                Some(alice),
+            )
             .await;
         assert_eq!(page.ids(), vec![ids[2].clone(), ids[1].clone()]);
         let page = api
             .get(&format!("{timeline}?since_id={}", ids[1]), Some(alice))
             .await;
-        assert_eq!(page.ids(), vec![ids[4].clone(), ids[3].clone(), ids[2].clone()]);
+        assert_eq!(
+            page.ids(),
+            vec![ids[4].clone(), ids[3].clone(), ids[2].clone()]
+        );
         // since_id: the newest ones; min_id: the ones right after the cursor.
         let page = api
-            .get(&format!("{timeline}?limit=2&since_id={}", ids[0]), Some(alice))
+            .get(
+                &format!("{timeline}?limit=2&since_id={}", ids[0]),
+                Some(alice),
+            )
             .await;
         assert_eq!(page.ids(), vec![ids[4].clone(), ids[3].clone()]);
         let page = api
-            .get(&format!("{timeline}?limit=2&min_id={}", ids[0]), Some(alice))
+            .get(
+                &format!("{timeline}?limit=2&min_id={}", ids[0]),
+                Some(alice),
+            )
             .await;
         assert_eq!(page.ids(), vec![ids[2].clone(), ids[1].clone()]);
         let page = api
@@ -118,7 +138,9 @@ async fn pagination_returns_the_right_slices() {
             .await;
         assert!(page.ids().is_empty());
         assert!(page.link.expect("Link header").contains("rel=\"prev\""));
-        let reply = api.get(&format!("{timeline}?max_id=abc"), Some(alice)).await;
+        let reply = api
+            .get(&format!("{timeline}?max_id=abc"), Some(alice))
+            .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
     api.stop().await;
@@ -133,7 +155,9 @@ async fn tag_timeline_filters_by_hashtags() {
     let both = api
         .status(alice, json!({ "status": "#rust and #go together" }))
         .await;
-    let go = api.status(alice, json!({ "status": "Only #go here" })).await;
+    let go = api
+        .status(alice, json!({ "status": "Only #go here" }))
+        .await;
     let private = api
         .status(
             alice,
@@ -256,7 +280,10 @@ async fn markers_round_trip() {
     let tokens = api.people(&["alice", "bob"]).await;
     let (alice, bob) = (&tokens[0], &tokens[1]);
     let reply = api
-        .get("/api/v1/markers?timeline[]=home&timeline[]=notifications", Some(alice))
+        .get(
+            "/api/v1/markers?timeline[]=home&timeline[]=notifications",
+            Some(alice),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body, json!({}));
@@ -267,7 +294,12 @@ async fn markers_round_trip() {
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     assert_eq!(reply.body["home"]["last_read_id"], "103");
     let first_version = reply.body["home"]["version"].as_i64().unwrap();
-    assert!(reply.body["home"]["updated_at"].as_str().unwrap().ends_with('Z'));
+    assert!(
+        reply.body["home"]["updated_at"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
     assert!(reply.body.get("notifications").is_none());
 
     let reply = api
@@ -283,11 +315,16 @@ async fn markers_round_trip() {
     assert_eq!(reply.body["notifications"]["last_read_id"], "5");
 
     let reply = api
-        .get("/api/v1/markers?timeline[]=home&timeline[]=notifications", Some(alice))
+        .get(
+            "/api/v1/markers?timeline[]=home&timeline[]=notifications",
+            Some(alice),
+        )
         .await;
     assert_eq!(reply.body["home"]["last_read_id"], "107");
     assert_eq!(reply.body["notifications"]["last_read_id"], "5");
-    let reply = api.get("/api/v1/markers?timeline[]=home", Some(alice)).await;
+    let reply = api
+        .get("/api/v1/markers?timeline[]=home", Some(alice))
+        .await;
     assert!(reply.body.get("notifications").is_none());
     assert_eq!(reply.body["home"]["last_read_id"], "107");
     // Markers are per person.
@@ -303,7 +340,9 @@ async fn markers_round_trip() {
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     }
     // A rejected request changes nothing.
-    let reply = api.get("/api/v1/markers?timeline[]=home", Some(alice)).await;
+    let reply = api
+        .get("/api/v1/markers?timeline[]=home", Some(alice))
+        .await;
     assert_eq!(reply.body["home"]["last_read_id"], "107");
     api.stop().await;
 }

@@ -80,7 +80,11 @@ fn apply(list: &mut List, change: ListChange) -> Result<(), ServiceError> {
 }
 
 /// Creates a list; the title is required.
-pub async fn create(state: &AppState, owner: i64, change: ListChange) -> Result<List, ServiceError> {
+pub async fn create(
+    state: &AppState,
+    owner: i64,
+    change: ListChange,
+) -> Result<List, ServiceError> {
     if change.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
         return Err(ServiceError::invalid("title", "can't be blank"));
     }
@@ -169,9 +173,7 @@ pub async fn add_members(
                     .select(accounts::id)
                     .load(conn)?;
                 if let Some(unknown) = account_ids.iter().find(|id| !known.contains(id)) {
-                    return Ok(Err(ServiceError::NotFound(format!(
-                        "no account {unknown}"
-                    ))));
+                    return Ok(Err(ServiceError::NotFound(format!("no account {unknown}"))));
                 }
                 let followed: Vec<i64> = follows::table
                     .filter(follows::account_id.eq(owner))

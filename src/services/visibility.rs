@@ -62,9 +62,8 @@ pub fn visible_posts(
     list: Vec<Post>,
     viewer: Option<i64>,
 ) -> Result<Vec<Post>, DbError> {
-    let restricted = |post: &Post| {
-        !post.visibility().is_world_readable() && Some(post.account_id) != viewer
-    };
+    let restricted =
+        |post: &Post| !post.visibility().is_world_readable() && Some(post.account_id) != viewer;
     let hidden: Vec<&Post> = list.iter().filter(|p| restricted(p)).collect();
     if hidden.is_empty() {
         return Ok(list);
@@ -102,8 +101,7 @@ pub fn visible_posts(
         .filter(|post| {
             !restricted(post)
                 || mentioned.contains(&post.id)
-                || (post.visibility() == Visibility::Private
-                    && followed.contains(&post.account_id))
+                || (post.visibility() == Visibility::Private && followed.contains(&post.account_id))
         })
         .collect())
 }

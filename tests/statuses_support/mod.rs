@@ -200,12 +200,20 @@ impl Api {
         body: Option<Value>,
     ) {
         let reply = self.call(method.clone(), path, None, body.clone()).await;
-        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{method} {path} anonymous");
+        assert_eq!(
+            reply.status,
+            StatusCode::UNAUTHORIZED,
+            "{method} {path} anonymous"
+        );
         assert!(reply.body["error"].is_string(), "{method} {path}");
         let reply = self
             .call(method.clone(), path, Some(revoked), body.clone())
             .await;
-        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{method} {path} revoked");
+        assert_eq!(
+            reply.status,
+            StatusCode::UNAUTHORIZED,
+            "{method} {path} revoked"
+        );
         let reply = self.call(method.clone(), path, Some(narrow), body).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method} {path} scope");
     }

@@ -72,8 +72,7 @@ impl List {
 
     /// Deletes a list (its memberships go with it).
     pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
-        diesel::delete(list_accounts::table.filter(list_accounts::list_id.eq(id)))
-            .execute(conn)?;
+        diesel::delete(list_accounts::table.filter(list_accounts::list_id.eq(id))).execute(conn)?;
         diesel::delete(lists::table.find(id)).execute(conn)?;
         Ok(())
     }

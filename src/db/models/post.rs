@@ -652,18 +652,15 @@ impl Post {
                 let members = list_accounts::table
                     .filter(list_accounts::list_id.eq(list_id))
                     .select(list_accounts::account_id.nullable());
-                query = query.filter(
-                    not_a_reply.or(posts::in_reply_to_account_id.eq_any(members)),
-                );
+                query = query.filter(not_a_reply.or(posts::in_reply_to_account_id.eq_any(members)));
             }
             _ => {
                 let followed = follows::table
                     .filter(follows::account_id.eq(reader))
                     .filter(follows::accepted.eq(true))
                     .select(follows::target_account_id.nullable());
-                query = query.filter(
-                    not_a_reply.or(posts::in_reply_to_account_id.eq_any(followed)),
-                );
+                query =
+                    query.filter(not_a_reply.or(posts::in_reply_to_account_id.eq_any(followed)));
             }
         }
         if !hidden_authors.is_empty() {
@@ -685,7 +682,11 @@ impl Post {
             .select(post_mentions::post_id);
         let query = posts::table
             .filter(posts::visibility.eq(Visibility::Direct.as_str()))
-            .filter(posts::account_id.eq(reader).or(posts::id.eq_any(mentioning)))
+            .filter(
+                posts::account_id
+                    .eq(reader)
+                    .or(posts::id.eq_any(mentioning)),
+            )
             .select(Post::as_select());
         let rows = crate::db::page::paged!(query, posts::id, window).load(conn)?;
         Ok(window.finish(rows))

@@ -31,10 +31,7 @@ type StatusResult = Result<Json<StatusEntity>, HttpError>;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/statuses", post(create))
-        .route(
-            "/api/v1/statuses/{id}",
-            get(show).put(edit).delete(delete),
-        )
+        .route("/api/v1/statuses/{id}", get(show).put(edit).delete(delete))
         .route("/api/v1/statuses/{id}/source", get(source))
         .route("/api/v1/statuses/{id}/history", get(history))
         .route("/api/v1/statuses/{id}/context", get(context))
@@ -357,11 +354,7 @@ pub async fn favourite(auth: Auth, data: Data<AppState>, Path(id): Path<String>)
 }
 
 /// `POST /api/v1/statuses/:id/unfavourite`.
-pub async fn unfavourite(
-    auth: Auth,
-    data: Data<AppState>,
-    Path(id): Path<String>,
-) -> StatusResult {
+pub async fn unfavourite(auth: Auth, data: Data<AppState>, Path(id): Path<String>) -> StatusResult {
     let me = auth.person("write:favourites")?.clone();
     let post = target(&data, &id, me.id).await?;
     let post = interactions::unlike(&data, &me, &post.uri).await?;
