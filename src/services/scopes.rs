@@ -79,10 +79,10 @@ impl Scopes {
         if self.0.contains(required) {
             return true;
         }
-        if let Some((top, _)) = required.split_once(':') {
-            if self.0.contains(top) {
-                return true;
-            }
+        if let Some((top, _)) = required.split_once(':')
+            && self.0.contains(top)
+        {
+            return true;
         }
         self.0.contains("follow") && FOLLOW_GRANTS.contains(&required)
     }

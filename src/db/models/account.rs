@@ -168,6 +168,17 @@ impl Account {
             .optional()?)
     }
 
+    /// The distinct domains of known remote accounts, sorted (instance peers).
+    pub fn known_domains(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
+        let domains: Vec<Option<String>> = accounts::table
+            .filter(accounts::domain.is_not_null())
+            .select(accounts::domain)
+            .distinct()
+            .order(accounts::domain.asc())
+            .load(conn)?;
+        Ok(domains.into_iter().flatten().collect())
+    }
+
     /// Any account by its ActivityPub id.
     pub fn find_by_uri(conn: &mut DbConnection, uri: &str) -> Result<Option<Account>, DbError> {
         Ok(accounts::table

@@ -4,8 +4,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{oauth_access_tokens, oauth_applications, oauth_authorization_codes};
+use crate::db::schema::{
+    accounts, oauth_access_tokens, oauth_applications, oauth_authorization_codes, users,
+};
 use crate::db::{DbConnection, DbError};
+
+use super::{Account, User};
 
 /// A registered client application.
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]
@@ -104,6 +108,14 @@ impl Application {
             .first(conn)
             .optional()?)
     }
+
+    /// The allowed redirect URIs, in registration order.
+    pub fn redirect_uri_list(&self) -> Vec<String> {
+        self.redirect_uris
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    }
 }
 
 impl AuthorizationCode {
@@ -115,17 +127,28 @@ impl AuthorizationCode {
         Ok(())
     }
 
-    /// Removes and returns a code: a code can be exchanged once.
+    /// Removes and returns a code: a code can be exchanged once. When two exchanges race,
+    /// only the one whose delete removed the row gets it.
     pub fn take(conn: &mut DbConnection, code_hash: &str) -> Result<Option<Self>, DbError> {
         let found = oauth_authorization_codes::table
             .find(code_hash)
             .select(AuthorizationCode::as_select())
             .first(conn)
             .optional()?;
-        if found.is_some() {
-            diesel::delete(oauth_authorization_codes::table.find(code_hash)).execute(conn)?;
+        if found.is_none() {
+            return Ok(None);
         }
-        Ok(found)
+        let deleted =
+            diesel::delete(oauth_authorization_codes::table.find(code_hash)).execute(conn)?;
+        Ok(found.filter(|_| deleted == 1))
+    }
+
+    /// Deletes codes that expired before `now`.
+    pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, DbError> {
+        Ok(diesel::delete(
+            oauth_authorization_codes::table.filter(oauth_authorization_codes::expires_at.lt(now)),
+        )
+        .execute(conn)?)
     }
 }
 
@@ -168,4 +191,39 @@ impl AccessToken {
         .execute(conn)?;
         Ok(changed > 0)
     }
+}
+
+/// Finds the local person signing in with `login`: a username, or an email address
+/// (compared lower-cased). Disabled people are returned too; the caller refuses them.
+pub fn find_login(
+    conn: &mut DbConnection,
+    login: &str,
+) -> Result<Option<(User, Account)>, DbError> {
+    let login = login.trim();
+    let query = users::table
+        .inner_join(accounts::table)
+        .filter(accounts::domain.is_null())
+        .select((User::as_select(), Account::as_select()));
+    if login.contains('@') {
+        let email = login.to_lowercase();
+        Ok(query
+            .filter(users::email.eq(email))
+            .first(conn)
+            .optional()?)
+    } else {
+        Ok(query
+            .filter(accounts::username.eq(login))
+            .first(conn)
+            .optional()?)
+    }
+}
+
+/// True when the local person behind `account_id` exists and is not disabled.
+pub fn login_enabled(conn: &mut DbConnection, account_id: i64) -> Result<bool, DbError> {
+    let disabled: Option<bool> = users::table
+        .filter(users::account_id.eq(account_id))
+        .select(users::disabled)
+        .first(conn)
+        .optional()?;
+    Ok(disabled == Some(false))
 }

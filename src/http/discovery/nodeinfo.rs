@@ -61,7 +61,8 @@ async fn document(state: &AppState, version: &str) -> Result<Response, HttpError
         "metadata": {
             "nodeName": instance.name,
             "nodeDescription": instance.description,
-            "registrations": instance.registrations.as_str()
+            "registrations": instance.registrations.as_str(),
+            "upstream": { "name": "mastodon", "version": "4.3.0" }
         }
     });
     let content_type = format!(
