@@ -1,18 +1,18 @@
 //! Listing, reading and dismissing notifications.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use diesel::prelude::*;
 
 use crate::db::models::notification::NotificationFilter;
 use crate::db::models::{Notification, NotificationKind, Post};
 use crate::db::page::Window;
-use crate::db::schema::{follows, post_mentions, posts};
+use crate::db::schema::posts;
 use crate::db::{DbConnection, DbError};
 use crate::state::AppState;
 
-use super::ServiceError;
 use super::hydrate::{self, AccountView, StatusView};
+use super::{ServiceError, visibility};
 
 /// Largest unread count reported.
 pub const UNREAD_CAP: i64 = 1000;
@@ -169,7 +169,7 @@ pub fn views(
         .iter()
         .filter_map(|n| n.post_id.map(|p| (p, n.account_id)))
         .collect();
-    let visible = visible_pairs(conn, &loaded, &pairs)?;
+    let visible = visibility::visible_pairs(conn, &loaded, &pairs)?;
     let statuses: HashMap<i64, StatusView> = hydrate::statuses(conn, loaded, flags_for)?
         .into_iter()
         .map(|v| (v.post.id, v))
@@ -196,64 +196,6 @@ pub fn views(
             })
         })
         .collect())
-}
-
-/// The (post, viewer) pairs where the viewer may see the post, by the rule of
-/// [`super::visibility::can_see`], in at most two queries.
-fn visible_pairs(
-    conn: &mut DbConnection,
-    loaded: &[Post],
-    pairs: &[(i64, i64)],
-) -> Result<HashSet<(i64, i64)>, DbError> {
-    let by_id: HashMap<i64, &Post> = loaded.iter().map(|p| (p.id, p)).collect();
-    let mut visible = HashSet::new();
-    let mut undecided: Vec<(i64, i64)> = Vec::new();
-    for &(post_id, viewer) in pairs {
-        let Some(post) = by_id.get(&post_id) else {
-            continue;
-        };
-        if post.visibility().is_world_readable() || post.account_id == viewer {
-            visible.insert((post_id, viewer));
-        } else {
-            undecided.push((post_id, viewer));
-        }
-    }
-    if undecided.is_empty() {
-        return Ok(visible);
-    }
-    let undecided_posts: Vec<i64> = undecided.iter().map(|(p, _)| *p).collect();
-    let viewers: Vec<i64> = undecided.iter().map(|(_, v)| *v).collect();
-    let mentioned: HashSet<(i64, i64)> = post_mentions::table
-        .filter(post_mentions::post_id.eq_any(&undecided_posts))
-        .filter(post_mentions::account_id.eq_any(&viewers))
-        .select((post_mentions::post_id, post_mentions::account_id))
-        .load::<(i64, i64)>(conn)?
-        .into_iter()
-        .collect();
-    let authors: Vec<i64> = undecided
-        .iter()
-        .filter_map(|(p, _)| by_id.get(p).map(|post| post.account_id))
-        .collect();
-    let following: HashSet<(i64, i64)> = follows::table
-        .filter(follows::account_id.eq_any(&viewers))
-        .filter(follows::target_account_id.eq_any(&authors))
-        .filter(follows::accepted.eq(true))
-        .select((follows::account_id, follows::target_account_id))
-        .load::<(i64, i64)>(conn)?
-        .into_iter()
-        .collect();
-    for (post_id, viewer) in undecided {
-        let Some(post) = by_id.get(&post_id) else {
-            continue;
-        };
-        let followers_only = post.visibility() == crate::db::models::post::Visibility::Private;
-        if mentioned.contains(&(post_id, viewer))
-            || (followers_only && following.contains(&(viewer, post.account_id)))
-        {
-            visible.insert((post_id, viewer));
-        }
-    }
-    Ok(visible)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use super::ServiceError;
 
 /// Runs `change` in one write transaction (it receives the state to enqueue deliveries with),
-/// then wakes the delivery worker.
+/// then wakes the delivery worker and the streaming event tailer.
 pub async fn publish<T, F>(state: &AppState, change: F) -> Result<T, ServiceError>
 where
     T: Send + 'static,
@@ -21,5 +21,6 @@ where
         .write(move |conn| conn.transaction(|conn| change(conn, &context)))
         .await?;
     state.wake_delivery();
+    state.events().wake();
     Ok(outcome)
 }

@@ -389,11 +389,7 @@ pub async fn account_posts(
             };
             let rows: Vec<Post> = query.limit(window.limit).load(conn)?;
             let rows = window.finish(rows);
-            let visible = visibility::visible_ids(conn, &rows, viewer)?;
-            let rows = rows
-                .into_iter()
-                .filter(|p| visible.contains(&p.id))
-                .collect();
+            let rows = visibility::visible_posts(conn, rows, viewer)?;
             hydrate::statuses(conn, rows, viewer)
         })
         .await?)

@@ -323,11 +323,8 @@ async fn post_by_url(
     Ok(data
         .db()
         .read(move |conn| {
-            let visible = visibility::visible_ids(conn, std::slice::from_ref(&post), viewer)?;
-            if !visible.contains(&post.id) {
-                return Ok(Vec::new());
-            }
-            hydrate::statuses(conn, vec![post], viewer)
+            let visible = visibility::visible_posts(conn, vec![post], viewer)?;
+            hydrate::statuses(conn, visible, viewer)
         })
         .await?)
 }

@@ -1,10 +1,12 @@
 //! Who may see a post: the rule every reader goes through (pages, API, federation fetches).
 
+use std::collections::{HashMap, HashSet};
+
 use diesel::prelude::*;
 
 use crate::db::models::post::Visibility;
 use crate::db::models::{Follow, Post};
-use crate::db::schema::post_mentions;
+use crate::db::schema::{follows, post_mentions};
 use crate::db::{DbConnection, DbError};
 use crate::state::AppState;
 
@@ -52,51 +54,80 @@ pub async fn ensure_visible(
     }
 }
 
-/// The ids among `posts` that `viewer` may see: the rule of [`can_see`] for a whole page, in
-/// at most two queries (mentions of the viewer, and the viewer's follows of the authors).
-pub fn visible_ids(
+/// The posts of `list` that `viewer` may see, in order: the rule of [`can_see`] for a whole
+/// page, in at most two queries (see [`visible_pairs`]).
+pub fn visible_posts(
     conn: &mut DbConnection,
-    posts: &[Post],
+    list: Vec<Post>,
     viewer: Option<i64>,
-) -> Result<std::collections::HashSet<i64>, DbError> {
-    use crate::db::schema::follows;
-    let mut visible = std::collections::HashSet::new();
-    let mut restricted: Vec<&Post> = Vec::new();
-    for post in posts {
-        if post.visibility().is_world_readable() || Some(post.account_id) == viewer {
-            visible.insert(post.id);
+) -> Result<Vec<Post>, DbError> {
+    let Some(viewer) = viewer else {
+        return Ok(list
+            .into_iter()
+            .filter(|p| p.visibility().is_world_readable())
+            .collect());
+    };
+    let pairs: Vec<(i64, i64)> = list.iter().map(|p| (p.id, viewer)).collect();
+    let visible = visible_pairs(conn, &list, &pairs)?;
+    Ok(list
+        .into_iter()
+        .filter(|p| visible.contains(&(p.id, viewer)))
+        .collect())
+}
+
+/// The (post, viewer) pairs where the viewer may see the post, by the rule of
+/// [`can_see`], in at most two queries.
+pub fn visible_pairs(
+    conn: &mut DbConnection,
+    loaded: &[Post],
+    pairs: &[(i64, i64)],
+) -> Result<HashSet<(i64, i64)>, DbError> {
+    let by_id: HashMap<i64, &Post> = loaded.iter().map(|p| (p.id, p)).collect();
+    let mut visible = HashSet::new();
+    let mut undecided: Vec<(i64, i64)> = Vec::new();
+    for &(post_id, viewer) in pairs {
+        let Some(post) = by_id.get(&post_id) else {
+            continue;
+        };
+        if post.visibility().is_world_readable() || post.account_id == viewer {
+            visible.insert((post_id, viewer));
         } else {
-            restricted.push(post);
+            undecided.push((post_id, viewer));
         }
     }
-    let Some(viewer) = viewer else {
-        return Ok(visible);
-    };
-    if restricted.is_empty() {
+    if undecided.is_empty() {
         return Ok(visible);
     }
-    let ids: Vec<i64> = restricted.iter().map(|p| p.id).collect();
-    let mentioned: std::collections::HashSet<i64> = post_mentions::table
-        .filter(post_mentions::post_id.eq_any(&ids))
-        .filter(post_mentions::account_id.eq(viewer))
-        .select(post_mentions::post_id)
-        .load::<i64>(conn)?
+    let undecided_posts: Vec<i64> = undecided.iter().map(|(p, _)| *p).collect();
+    let viewers: Vec<i64> = undecided.iter().map(|(_, v)| *v).collect();
+    let mentioned: HashSet<(i64, i64)> = post_mentions::table
+        .filter(post_mentions::post_id.eq_any(&undecided_posts))
+        .filter(post_mentions::account_id.eq_any(&viewers))
+        .select((post_mentions::post_id, post_mentions::account_id))
+        .load::<(i64, i64)>(conn)?
         .into_iter()
         .collect();
-    let authors: Vec<i64> = restricted.iter().map(|p| p.account_id).collect();
-    let followed: std::collections::HashSet<i64> = follows::table
-        .filter(follows::account_id.eq(viewer))
-        .filter(follows::accepted.eq(true))
+    let authors: Vec<i64> = undecided
+        .iter()
+        .filter_map(|(p, _)| by_id.get(p).map(|post| post.account_id))
+        .collect();
+    let following: HashSet<(i64, i64)> = follows::table
+        .filter(follows::account_id.eq_any(&viewers))
         .filter(follows::target_account_id.eq_any(&authors))
-        .select(follows::target_account_id)
-        .load::<i64>(conn)?
+        .filter(follows::accepted.eq(true))
+        .select((follows::account_id, follows::target_account_id))
+        .load::<(i64, i64)>(conn)?
         .into_iter()
         .collect();
-    for post in restricted {
-        if mentioned.contains(&post.id)
-            || (post.visibility() == Visibility::Private && followed.contains(&post.account_id))
+    for (post_id, viewer) in undecided {
+        let Some(post) = by_id.get(&post_id) else {
+            continue;
+        };
+        let followers_only = post.visibility() == Visibility::Private;
+        if mentioned.contains(&(post_id, viewer))
+            || (followers_only && following.contains(&(viewer, post.account_id)))
         {
-            visible.insert(post.id);
+            visible.insert((post_id, viewer));
         }
     }
     Ok(visible)

@@ -516,3 +516,277 @@ impl Post {
         Visibility::parse(&self.visibility).unwrap_or(Visibility::Direct)
     }
 }
+
+/// What a public or hashtag timeline shows.
+#[derive(Clone, Debug, Default)]
+pub struct TimelineFilter {
+    /// `Some(true)`: local posts only; `Some(false)`: remote posts only.
+    pub local: Option<bool>,
+    /// Only posts with attachments.
+    pub only_media: bool,
+    /// Posts with at least one of these hashtags (lower case, without `#`), when not empty.
+    pub any_tags: Vec<String>,
+    /// Posts with every one of these hashtags.
+    pub all_tags: Vec<String>,
+    /// Posts with none of these hashtags.
+    pub no_tags: Vec<String>,
+    /// Authors left out (blocked, blocking or muted).
+    pub hidden_authors: Vec<i64>,
+}
+
+/// Reads of the client API's timelines and lists, one indexed query per page.
+impl Post {
+    /// A page of `reader`'s home feed (rows written when posts arrive), newest first.
+    pub fn home_feed_page(
+        conn: &mut DbConnection,
+        reader: i64,
+        window: crate::db::page::Window,
+    ) -> Result<Vec<Post>, DbError> {
+        use crate::db::schema::home_feed;
+        let query = home_feed::table
+            .inner_join(posts::table)
+            .filter(home_feed::account_id.eq(reader))
+            .select(Post::as_select());
+        let rows = crate::db::page::paged!(query, home_feed::post_id, window).load(conn)?;
+        Ok(window.finish(rows))
+    }
+
+    /// A home page computed when read (posts of followed accounts, one's own and those
+    /// mentioning the reader); kept to compare with [`Post::home_feed_page`].
+    pub fn home_by_followees_page(
+        conn: &mut DbConnection,
+        reader: i64,
+        window: crate::db::page::Window,
+    ) -> Result<Vec<Post>, DbError> {
+        use crate::db::schema::follows;
+        let followed = follows::table
+            .filter(follows::account_id.eq(reader))
+            .filter(follows::accepted.eq(true))
+            .select(follows::target_account_id);
+        let mentioning = post_mentions::table
+            .filter(post_mentions::account_id.eq(reader))
+            .select(post_mentions::post_id);
+        let query = posts::table
+            .filter(
+                posts::account_id
+                    .eq_any(followed)
+                    .and(posts::visibility.ne("direct"))
+                    .or(posts::account_id.eq(reader))
+                    .or(posts::id.eq_any(mentioning)),
+            )
+            .select(Post::as_select());
+        let rows = crate::db::page::paged!(query, posts::id, window).load(conn)?;
+        Ok(window.finish(rows))
+    }
+
+    /// A page of public notes (no boosts), newest first, narrowed by `filter`.
+    pub fn public_page(
+        conn: &mut DbConnection,
+        filter: &TimelineFilter,
+        window: crate::db::page::Window,
+    ) -> Result<Vec<Post>, DbError> {
+        let query = posts::table
+            .filter(posts::visibility.eq(Visibility::Public.as_str()))
+            .filter(posts::reblog_of_id.is_null())
+            .select(Post::as_select());
+        let mut query = crate::db::page::paged!(query, posts::id, window);
+        if let Some(local) = filter.local {
+            query = query.filter(posts::local.eq(local));
+        }
+        if filter.only_media {
+            query = query.filter(posts::attachments.ne("[]"));
+        }
+        if !filter.any_tags.is_empty() {
+            let tagged = post_tags::table
+                .filter(post_tags::name.eq_any(filter.any_tags.clone()))
+                .select(post_tags::post_id);
+            query = query.filter(posts::id.eq_any(tagged));
+        }
+        for tag in &filter.all_tags {
+            let tagged = post_tags::table
+                .filter(post_tags::name.eq(tag.clone()))
+                .select(post_tags::post_id);
+            query = query.filter(posts::id.eq_any(tagged));
+        }
+        if !filter.no_tags.is_empty() {
+            let tagged = post_tags::table
+                .filter(post_tags::name.eq_any(filter.no_tags.clone()))
+                .select(post_tags::post_id);
+            query = query.filter(diesel::dsl::not(posts::id.eq_any(tagged)));
+        }
+        if !filter.hidden_authors.is_empty() {
+            query = query.filter(diesel::dsl::not(
+                posts::account_id.eq_any(filter.hidden_authors.clone()),
+            ));
+        }
+        Ok(window.finish(query.load(conn)?))
+    }
+
+    /// A page of posts and boosts by the members of a list (no direct posts), newest first.
+    /// `replies_policy` picks the replies shown: to anyone `reader` follows (`followed`), to
+    /// members (`list`) or none (`none`); replies to oneself are always shown.
+    pub fn list_page(
+        conn: &mut DbConnection,
+        list_id: i64,
+        reader: i64,
+        replies_policy: &str,
+        hidden_authors: &[i64],
+        window: crate::db::page::Window,
+    ) -> Result<Vec<Post>, DbError> {
+        use crate::db::schema::{follows, list_accounts};
+        let members = list_accounts::table
+            .filter(list_accounts::list_id.eq(list_id))
+            .select(list_accounts::account_id);
+        let query = posts::table
+            .filter(posts::account_id.eq_any(members))
+            .filter(posts::visibility.ne(Visibility::Direct.as_str()))
+            .select(Post::as_select());
+        let mut query = crate::db::page::paged!(query, posts::id, window);
+        let not_a_reply = posts::in_reply_to_account_id
+            .is_null()
+            .or(posts::in_reply_to_account_id.eq(posts::account_id.nullable()))
+            .or(posts::in_reply_to_account_id.eq(reader));
+        match replies_policy {
+            "none" => query = query.filter(not_a_reply),
+            "list" => {
+                let members = list_accounts::table
+                    .filter(list_accounts::list_id.eq(list_id))
+                    .select(list_accounts::account_id.nullable());
+                query = query.filter(not_a_reply.or(posts::in_reply_to_account_id.eq_any(members)));
+            }
+            _ => {
+                let followed = follows::table
+                    .filter(follows::account_id.eq(reader))
+                    .filter(follows::accepted.eq(true))
+                    .select(follows::target_account_id.nullable());
+                query =
+                    query.filter(not_a_reply.or(posts::in_reply_to_account_id.eq_any(followed)));
+            }
+        }
+        if !hidden_authors.is_empty() {
+            query = query.filter(diesel::dsl::not(
+                posts::account_id.eq_any(hidden_authors.to_vec()),
+            ));
+        }
+        Ok(window.finish(query.load(conn)?))
+    }
+
+    /// A page of direct posts written by or mentioning `reader`, newest first.
+    pub fn direct_page(
+        conn: &mut DbConnection,
+        reader: i64,
+        window: crate::db::page::Window,
+    ) -> Result<Vec<Post>, DbError> {
+        let mentioning = post_mentions::table
+            .filter(post_mentions::account_id.eq(reader))
+            .select(post_mentions::post_id);
+        let query = posts::table
+            .filter(posts::visibility.eq(Visibility::Direct.as_str()))
+            .filter(
+                posts::account_id
+                    .eq(reader)
+                    .or(posts::id.eq_any(mentioning)),
+            )
+            .select(Post::as_select());
+        let rows = crate::db::page::paged!(query, posts::id, window).load(conn)?;
+        Ok(window.finish(rows))
+    }
+
+    /// A page of the posts `account_id` liked, with the like ids, newest like first.
+    pub fn favourited_page(
+        conn: &mut DbConnection,
+        account_id: i64,
+        window: crate::db::page::Window,
+    ) -> Result<Vec<(i64, Post)>, DbError> {
+        let query = favourites::table
+            .inner_join(posts::table)
+            .filter(favourites::account_id.eq(account_id))
+            .select((favourites::id, Post::as_select()));
+        let rows = crate::db::page::paged!(query, favourites::id, window).load(conn)?;
+        Ok(window.finish(rows))
+    }
+
+    /// A page of the accounts that liked `post_id`, with the like ids, newest first.
+    pub fn favouriters_page(
+        conn: &mut DbConnection,
+        post_id: i64,
+        window: crate::db::page::Window,
+    ) -> Result<Vec<(i64, super::Account)>, DbError> {
+        use crate::db::schema::accounts;
+        let query = favourites::table
+            .inner_join(accounts::table.on(accounts::id.eq(favourites::account_id)))
+            .filter(favourites::post_id.eq(post_id))
+            .select((favourites::id, super::Account::as_select()));
+        let rows = crate::db::page::paged!(query, favourites::id, window).load(conn)?;
+        Ok(window.finish(rows))
+    }
+
+    /// A page of the accounts that boosted `post_id`, with the boost ids, newest first.
+    pub fn rebloggers_page(
+        conn: &mut DbConnection,
+        post_id: i64,
+        window: crate::db::page::Window,
+    ) -> Result<Vec<(i64, super::Account)>, DbError> {
+        use crate::db::schema::accounts;
+        let query = posts::table
+            .inner_join(accounts::table)
+            .filter(posts::reblog_of_id.eq(post_id))
+            .select((posts::id, super::Account::as_select()));
+        let rows = crate::db::page::paged!(query, posts::id, window).load(conn)?;
+        Ok(window.finish(rows))
+    }
+
+    /// Posts by id (unknown ids are left out; no particular order).
+    pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<Post>, DbError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(posts::table
+            .filter(posts::id.eq_any(ids))
+            .select(Post::as_select())
+            .load(conn)?)
+    }
+
+    /// Direct replies of any of `parent_ids`, oldest first.
+    pub fn replies_of_many(
+        conn: &mut DbConnection,
+        parent_ids: &[i64],
+        limit: i64,
+    ) -> Result<Vec<Post>, DbError> {
+        if parent_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(posts::table
+            .filter(posts::in_reply_to_id.eq_any(parent_ids))
+            .order(posts::id.asc())
+            .limit(limit)
+            .select(Post::as_select())
+            .load(conn)?)
+    }
+
+    /// Accounts `viewer` blocks or mutes (unexpired), and accounts that block `viewer`.
+    pub fn hidden_authors_for(conn: &mut DbConnection, viewer: i64) -> Result<Vec<i64>, DbError> {
+        use crate::db::schema::{blocks, mutes};
+        let now = chrono::Utc::now().naive_utc();
+        let mut hidden: Vec<i64> = blocks::table
+            .filter(blocks::account_id.eq(viewer))
+            .select(blocks::target_account_id)
+            .load(conn)?;
+        hidden.extend(
+            blocks::table
+                .filter(blocks::target_account_id.eq(viewer))
+                .select(blocks::account_id)
+                .load::<i64>(conn)?,
+        );
+        hidden.extend(
+            mutes::table
+                .filter(mutes::account_id.eq(viewer))
+                .filter(mutes::expires_at.is_null().or(mutes::expires_at.gt(now)))
+                .select(mutes::target_account_id)
+                .load::<i64>(conn)?,
+        );
+        hidden.sort_unstable();
+        hidden.dedup();
+        Ok(hidden)
+    }
+}

@@ -1,0 +1,316 @@
+//! The lists API: CRUD, members and the list timeline.
+
+mod common;
+mod statuses_support;
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use statuses_support::{Api, link_param};
+
+#[tokio::test]
+async fn lists_can_be_created_changed_and_deleted() {
+    let api = Api::start().await;
+    let tokens = api.people(&["alice", "bob"]).await;
+    let (alice, bob) = (&tokens[0], &tokens[1]);
+    assert_eq!(api.get("/api/v1/lists", Some(alice)).await.body, json!([]));
+    let reply = api
+        .post_form("/api/v1/lists", alice, &[("title", "Colleagues")])
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let id = reply.id();
+    assert_eq!(
+        reply.body,
+        json!({ "id": id, "title": "Colleagues", "replies_policy": "list", "exclusive": false })
+    );
+    let reply = api
+        .post(
+            "/api/v1/lists",
+            Some(alice),
+            json!({ "title": "Team", "replies_policy": "none", "exclusive": true }),
+        )
+        .await;
+    assert_eq!(reply.body["replies_policy"], "none");
+    assert_eq!(reply.body["exclusive"], true);
+    let team = reply.id();
+    assert_eq!(
+        api.get("/api/v1/lists", Some(alice)).await.ids(),
+        vec![id.clone(), team.clone()]
+    );
+    // Other people's lists are invisible.
+    assert!(api.get("/api/v1/lists", Some(bob)).await.ids().is_empty());
+    let path = format!("/api/v1/lists/{id}");
+    assert_eq!(
+        api.get(&path, Some(bob)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        api.get(&path, Some(alice)).await.body["title"],
+        "Colleagues"
+    );
+
+    let reply = api
+        .call(
+            Method::PUT,
+            &path,
+            Some(alice),
+            Some(json!({ "title": "Friends", "replies_policy": "followed" })),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body["title"], "Friends");
+    assert_eq!(reply.body["replies_policy"], "followed");
+    let reply = api
+        .call(
+            Method::PUT,
+            &path,
+            Some(bob),
+            Some(json!({ "title": "Mine" })),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    for body in [
+        json!({ "title": "" }),
+        json!({ "title": "ok", "replies_policy": "everyone" }),
+        json!({ "title": "x".repeat(300) }),
+    ] {
+        let reply = api
+            .call(Method::PUT, &path, Some(alice), Some(body.clone()))
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    }
+    for body in [
+        json!({}),
+        json!({ "title": "  " }),
+        json!({ "title": "x", "replies_policy": "no" }),
+    ] {
+        let reply = api.post("/api/v1/lists", Some(alice), body.clone()).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    }
+
+    let reply = api.call(Method::DELETE, &path, Some(bob), None).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    let reply = api.call(Method::DELETE, &path, Some(alice), None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        api.get(&path, Some(alice)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        api.get("/api/v1/lists", Some(alice)).await.ids(),
+        vec![team]
+    );
+    api.stop().await;
+}
+
+#[tokio::test]
+async fn list_members_and_timeline() {
+    let api = Api::start().await;
+    let tokens = api.people(&["alice", "bob", "carol", "dave"]).await;
+    let (alice, bob, carol, dave) = (&tokens[0], &tokens[1], &tokens[2], &tokens[3]);
+    let bob_id = api.account_id("bob").await;
+    let carol_id = api.account_id("carol").await;
+    let dave_id = api.account_id("dave").await;
+    api.follow("alice", "bob").await;
+    api.follow("alice", "carol").await;
+    api.follow("alice", "dave").await;
+    let list = api
+        .post("/api/v1/lists", Some(alice), json!({ "title": "Team" }))
+        .await
+        .id();
+    let members = format!("/api/v1/lists/{list}/accounts");
+
+    // Only followed accounts may be added.
+    let reply = api
+        .post(&members, Some(bob), json!({ "account_ids": [carol_id] }))
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "not bob's list");
+    let alice_id = api.account_id("alice").await;
+    let reply = api
+        .post(
+            &format!("/api/v1/lists/{list}/accounts"),
+            Some(alice),
+            json!({ "account_ids": [alice_id] }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reply = api
+        .post(&members, Some(alice), json!({ "account_ids": ["424242"] }))
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    let reply = api.post(&members, Some(alice), json!({})).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reply = api
+        .post_form(
+            &members,
+            alice,
+            &[
+                ("account_ids[]", bob_id.as_str()),
+                ("account_ids[]", carol_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let reply = api
+        .post(&members, Some(alice), json!({ "account_ids": [dave_id] }))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let mut all = api.get(&members, Some(alice)).await.ids();
+    all.sort();
+    let mut expected = vec![bob_id.clone(), carol_id.clone(), dave_id.clone()];
+    expected.sort();
+    assert_eq!(all, expected);
+    // Paged by account id, newest first.
+    let page = api.get(&format!("{members}?limit=2"), Some(alice)).await;
+    assert_eq!(page.ids().len(), 2);
+    let max_id = link_param(&page.link.unwrap(), "next", "max_id").unwrap();
+    let rest = api
+        .get(&format!("{members}?limit=2&max_id={max_id}"), Some(alice))
+        .await;
+    assert_eq!(rest.ids().len(), 1);
+    assert_eq!(
+        api.get(&format!("{members}?limit=0"), Some(alice))
+            .await
+            .ids()
+            .len(),
+        3
+    );
+    // Removing dave (ids in the query string).
+    let reply = api
+        .call(
+            Method::DELETE,
+            &format!("{members}?account_ids[]={dave_id}"),
+            Some(alice),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(api.get(&members, Some(alice)).await.ids().len(), 2);
+
+    let from_bob = api.status(bob, json!({ "status": "bob here" })).await;
+    let from_carol = api
+        .status(
+            carol,
+            json!({ "status": "carol, followers only", "visibility": "private" }),
+        )
+        .await;
+    let from_dave = api
+        .status(dave, json!({ "status": "dave is not listed" }))
+        .await;
+    let direct = api
+        .status(
+            bob,
+            json!({ "status": "@dave psst", "visibility": "direct" }),
+        )
+        .await;
+    let boost = api
+        .post(
+            &format!(
+                "/api/v1/statuses/{}/reblog",
+                from_dave["id"].as_str().unwrap()
+            ),
+            Some(bob),
+            json!({}),
+        )
+        .await
+        .id();
+    let id = |v: &serde_json::Value| v["id"].as_str().unwrap().to_string();
+    let timeline = format!("/api/v1/timelines/list/{list}");
+    let reply = api.get(&timeline, Some(alice)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        reply.ids(),
+        vec![boost.clone(), id(&from_carol), id(&from_bob)]
+    );
+    assert!(!reply.ids().contains(&id(&direct)));
+    assert!(reply.link.is_some());
+    let reply = api
+        .get(&format!("{timeline}?limit=1&max_id={boost}"), Some(alice))
+        .await;
+    assert_eq!(reply.ids(), vec![id(&from_carol)]);
+    // Replies to people outside the list are left out under the "list" policy.
+    let reply_to_dave = api
+        .status(
+            bob,
+            json!({ "status": "answering dave", "in_reply_to_id": id(&from_dave) }),
+        )
+        .await;
+    assert!(
+        !api.get(&timeline, Some(alice))
+            .await
+            .ids()
+            .contains(&id(&reply_to_dave))
+    );
+    api.call(
+        Method::PUT,
+        &format!("/api/v1/lists/{list}"),
+        Some(alice),
+        Some(json!({ "replies_policy": "followed" })),
+    )
+    .await;
+    assert!(
+        api.get(&timeline, Some(alice))
+            .await
+            .ids()
+            .contains(&id(&reply_to_dave))
+    );
+    // Someone else's list timeline is 404.
+    assert_eq!(
+        api.get(&timeline, Some(bob)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    api.stop().await;
+}
+
+#[tokio::test]
+async fn list_endpoints_answer_401_403_404_and_422() {
+    let api = Api::start().await;
+    let tokens = api.people(&["alice"]).await;
+    let alice = &tokens[0];
+    let revoked = api.inst.token("alice", "read write").await;
+    api.revoke(&revoked).await;
+    let narrow = api.inst.token("alice", "read:accounts").await;
+    let list = api
+        .post("/api/v1/lists", Some(alice), json!({ "title": "L" }))
+        .await
+        .id();
+    let body = Some(json!({ "title": "T", "account_ids": ["1"] }));
+    for (method, path) in [
+        (Method::GET, "/api/v1/lists".to_string()),
+        (Method::POST, "/api/v1/lists".to_string()),
+        (Method::GET, format!("/api/v1/lists/{list}")),
+        (Method::PUT, format!("/api/v1/lists/{list}")),
+        (Method::DELETE, format!("/api/v1/lists/{list}")),
+        (Method::GET, format!("/api/v1/lists/{list}/accounts")),
+        (Method::POST, format!("/api/v1/lists/{list}/accounts")),
+        (Method::DELETE, format!("/api/v1/lists/{list}/accounts")),
+        (Method::GET, format!("/api/v1/timelines/list/{list}")),
+    ] {
+        api.check_auth_errors(method.clone(), &path, &revoked, &narrow, body.clone())
+            .await;
+        if path != "/api/v1/lists" {
+            for unknown in ["1", "abc"] {
+                let missing = path.replace(&list, unknown);
+                let reply = api
+                    .call(method.clone(), &missing, Some(alice), body.clone())
+                    .await;
+                assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method} {missing}");
+            }
+        }
+    }
+    let reply = api
+        .get(
+            &format!("/api/v1/timelines/list/{list}?limit=lots"),
+            Some(alice),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reply = api
+        .post(
+            "/api/v1/lists",
+            Some(alice),
+            json!({ "title": "x", "exclusive": "perhaps" }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    api.stop().await;
+}
