@@ -266,6 +266,11 @@ impl ClientProcess {
                     self.transcript()
                 )
             });
+        eprintln!("{} result: {result}", self.name);
+        let stderr = self.stderr.lock().expect("stderr buffer").clone();
+        if !stderr.trim().is_empty() {
+            eprintln!("{} stderr:\n{stderr}", self.name);
+        }
         assert_eq!(
             result["ok"],
             true,

@@ -160,6 +160,9 @@ def main():
     step("status_reblog returns the boost", lambda: check(
         reblog.get("reblog") is not None and str(reblog["reblog"]["id"]) == str(marked["id"]),
         f"reblog is {reblog.get('reblog')!r}"))
+    step("the boosted status is marked reblogged", lambda: check(
+        reblog["reblog"].get("reblogged") is True,
+        f"reblog.reblogged is {reblog['reblog'].get('reblogged')!r}"))
 
     context = step("status_context", lambda: api.status_context(post["id"]))
     observed["context_descendants"] = [str(s["id"]) for s in context["descendants"]]
