@@ -128,7 +128,10 @@ async fn an_editor_publishes_an_official_must_read_article_to_followers() {
         content.contains("<strong>Travel &lt;policy&gt; &amp; you</strong>"),
         "{content}"
     );
-    assert!(content.contains("What &quot;changes&quot; in 2027"), "{content}");
+    assert!(
+        content.contains("What &quot;changes&quot; in 2027"),
+        "{content}"
+    );
     assert!(
         content.contains(&format!("href=\"{base}/articles/travel-policy-you\"")),
         "{content}"
@@ -147,7 +150,10 @@ async fn an_editor_publishes_an_official_must_read_article_to_followers() {
         )
         .await;
     let context = api
-        .get(&format!("/api/v1/statuses/{status_id}/context"), Some(&editor))
+        .get(
+            &format!("/api/v1/statuses/{status_id}/context"),
+            Some(&editor),
+        )
         .await;
     assert_eq!(context.body["descendants"][0]["id"], reply["id"]);
 
@@ -173,7 +179,12 @@ async fn roles_decide_who_writes_what() {
                 json!({ "title": "Mine", "status": "published", flag: true }),
             )
             .await;
-        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{flag}: {:?}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{flag}: {:?}",
+            reply.body
+        );
         assert!(
             reply.body["error"]
                 .as_str()
@@ -205,8 +216,14 @@ async fn roles_decide_who_writes_what() {
     // Now official: the member may no longer change or delete it.
     let reply = patch(&api, &path, &carol, json!({ "title": "Back" })).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
-    assert_eq!(delete(&api, &path, &carol).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(delete(&api, &path, &dave).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        delete(&api, &path, &carol).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        delete(&api, &path, &dave).await.status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(delete(&api, &path, &admin).await.status, StatusCode::OK);
 
     // Only editors and admins hand articles to someone else.
@@ -218,7 +235,12 @@ async fn roles_decide_who_writes_what() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
-    let given = article(&api, &editor, json!({ "title": "For dave", "owner": "dave" })).await;
+    let given = article(
+        &api,
+        &editor,
+        json!({ "title": "For dave", "owner": "dave" }),
+    )
+    .await;
     assert_eq!(given["owner"]["username"], "dave");
     assert_eq!(given["author"]["username"], "ed");
     api.stop().await;
@@ -262,22 +284,42 @@ async fn validation_errors_name_their_field() {
         field_error(&reply, field);
     }
     let reply = api
-        .post(ARTICLES, Some(&editor), json!({ "title": "T", "official": "maybe" }))
+        .post(
+            ARTICLES,
+            Some(&editor),
+            json!({ "title": "T", "official": "maybe" }),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let created = article(&api, &editor, json!({ "title": "T", "slug": "t" })).await;
     let reply = api
-        .post(ARTICLES, Some(&editor), json!({ "title": "T", "slug": "t" }))
+        .post(
+            ARTICLES,
+            Some(&editor),
+            json!({ "title": "T", "slug": "t" }),
+        )
         .await;
     field_error(&reply, "slug");
     let path = format!("{ARTICLES}/{}", created["id"].as_str().unwrap());
-    field_error(&patch(&api, &path, &editor, json!({ "title": "" })).await, "title");
-    field_error(&patch(&api, &path, &editor, json!({ "status": "x" })).await, "status");
-    field_error(&patch(&api, &path, &editor, json!({ "slug": "other" })).await, "slug");
+    field_error(
+        &patch(&api, &path, &editor, json!({ "title": "" })).await,
+        "title",
+    );
+    field_error(
+        &patch(&api, &path, &editor, json!({ "status": "x" })).await,
+        "status",
+    );
+    field_error(
+        &patch(&api, &path, &editor, json!({ "slug": "other" })).await,
+        "slug",
+    );
     let reply = patch(&api, &path, &editor, json!({ "status": "published" })).await;
     assert_eq!(reply.status, StatusCode::OK);
-    field_error(&patch(&api, &path, &editor, json!({ "status": "draft" })).await, "status");
+    field_error(
+        &patch(&api, &path, &editor, json!({ "status": "draft" })).await,
+        "status",
+    );
     // The same title again gets a free slug.
     let again = article(&api, &editor, json!({ "title": "T" })).await;
     assert_eq!(again["slug"], "t-2");
@@ -297,13 +339,20 @@ async fn drafts_are_seen_by_their_author_and_editors_only() {
     let id = draft["id"].as_str().unwrap().to_string();
     let path = format!("{ARTICLES}/{id}");
 
-    assert_eq!(api.get(&path, Some(&bob)).await.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        api.get(&format!("{path}/revisions"), Some(&bob)).await.status,
+        api.get(&path, Some(&bob)).await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        patch(&api, &path, &bob, json!({ "title": "x" })).await.status,
+        api.get(&format!("{path}/revisions"), Some(&bob))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        patch(&api, &path, &bob, json!({ "title": "x" }))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(api.get(&path, Some(&carol)).await.status, StatusCode::OK);
@@ -312,7 +361,10 @@ async fn drafts_are_seen_by_their_author_and_editors_only() {
     let drafts = format!("{ARTICLES}?status=draft");
     assert!(api.get(&drafts, Some(&bob)).await.ids().is_empty());
     assert_eq!(api.get(&drafts, Some(&carol)).await.ids(), vec![id.clone()]);
-    assert_eq!(api.get(&drafts, Some(&editor)).await.ids(), vec![id.clone()]);
+    assert_eq!(
+        api.get(&drafts, Some(&editor)).await.ids(),
+        vec![id.clone()]
+    );
     // Not in the default (published) list, and nobody's home timeline.
     assert!(api.get(ARTICLES, Some(&editor)).await.ids().is_empty());
     assert!(
@@ -403,7 +455,12 @@ async fn lists_filter_by_category_tag_author_status_official_and_staleness() {
                 "review_by": "2999-01-01" }),
     )
     .await;
-    let c = article(&api, &editor, json!({ "title": "C", "category": "handbook" })).await;
+    let c = article(
+        &api,
+        &editor,
+        json!({ "title": "C", "category": "handbook" }),
+    )
+    .await;
     let d = article(
         &api,
         &editor,
@@ -429,12 +486,13 @@ async fn lists_filter_by_category_tag_author_status_official_and_staleness() {
         ("official=false".into(), vec![id(&b)]),
         ("stale=true".into(), vec![id(&a)]),
         ("stale=false".into(), vec![id(&b)]),
-        ("category=handbook&official=true&stale=true".into(), vec![id(&a)]),
+        (
+            "category=handbook&official=true&stale=true".into(),
+            vec![id(&a)],
+        ),
     ];
     for (query, expected) in cases {
-        let reply = api
-            .get(&format!("{ARTICLES}?{query}"), Some(&editor))
-            .await;
+        let reply = api.get(&format!("{ARTICLES}?{query}"), Some(&editor)).await;
         assert_eq!(reply.status, StatusCode::OK, "{query}");
         assert_eq!(ids(&reply), sorted(expected), "{query}");
     }
@@ -451,9 +509,13 @@ async fn lists_filter_by_category_tag_author_status_official_and_staleness() {
         .await;
     assert_eq!(second.ids(), vec![id(&a)]);
 
-    let reply = api.get(&format!("{ARTICLES}?status=gone"), Some(&editor)).await;
+    let reply = api
+        .get(&format!("{ARTICLES}?status=gone"), Some(&editor))
+        .await;
     field_error(&reply, "status");
-    let reply = api.get(&format!("{ARTICLES}?official=perhaps"), Some(&editor)).await;
+    let reply = api
+        .get(&format!("{ARTICLES}?official=perhaps"), Some(&editor))
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     api.stop().await;
 }
@@ -471,7 +533,12 @@ async fn must_read_articles_are_acknowledged_and_counted() {
         json!({ "title": "Security rules", "must_read": true, "status": "published" }),
     )
     .await;
-    let plain = article(&api, &editor, json!({ "title": "Lunch", "status": "published" })).await;
+    let plain = article(
+        &api,
+        &editor,
+        json!({ "title": "Lunch", "status": "published" }),
+    )
+    .await;
     let draft = article(&api, &editor, json!({ "title": "Soon", "must_read": true })).await;
     let ack = |v: &Value| format!("{ARTICLES}/{}/acknowledge", v["id"].as_str().unwrap());
 
@@ -481,14 +548,23 @@ async fn must_read_articles_are_acknowledged_and_counted() {
         assert_eq!(reply.body["acknowledged"], true);
         assert!(reply.body["acknowledged_at"].is_string());
     }
-    field_error(&api.post(&ack(&plain), Some(&bob), json!({})).await, "article");
+    field_error(
+        &api.post(&ack(&plain), Some(&bob), json!({})).await,
+        "article",
+    );
     assert_eq!(
         api.post(&ack(&draft), Some(&bob), json!({})).await.status,
         StatusCode::NOT_FOUND
     );
 
-    let path = format!("{ARTICLES}/{}/acknowledgements", must["id"].as_str().unwrap());
-    assert_eq!(api.get(&path, Some(&bob)).await.status, StatusCode::FORBIDDEN);
+    let path = format!(
+        "{ARTICLES}/{}/acknowledgements",
+        must["id"].as_str().unwrap()
+    );
+    assert_eq!(
+        api.get(&path, Some(&bob)).await.status,
+        StatusCode::FORBIDDEN
+    );
     let report = api.get(&path, Some(&editor)).await;
     assert_eq!(report.status, StatusCode::OK, "{:?}", report.body);
     assert_eq!(report.body["count"], 3);
@@ -518,7 +594,12 @@ async fn deleting_an_article_withdraws_its_status_and_leaves_a_tombstone() {
     let editor = person(&api, "ed", Role::Editor, None).await;
     let bob = person(&api, "bob", Role::Member, None).await;
     api.follow("bob", "ed").await;
-    let created = article(&api, &editor, json!({ "title": "Old news", "status": "published" })).await;
+    let created = article(
+        &api,
+        &editor,
+        json!({ "title": "Old news", "status": "published" }),
+    )
+    .await;
     let path = format!("{ARTICLES}/{}", created["id"].as_str().unwrap());
     let status_id = created["status_id"].as_str().unwrap().to_string();
     let uri = created["uri"].as_str().unwrap().to_string();
@@ -527,11 +608,20 @@ async fn deleting_an_article_withdraws_its_status_and_leaves_a_tombstone() {
         vec![status_id.clone()]
     );
 
-    assert_eq!(delete(&api, &path, &bob).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        delete(&api, &path, &bob).await.status,
+        StatusCode::FORBIDDEN
+    );
     let reply = delete(&api, &path, &editor).await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-    assert_eq!(api.get(&path, Some(&editor)).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(delete(&api, &path, &editor).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        api.get(&path, Some(&editor)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        delete(&api, &path, &editor).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(
         api.get(&format!("/api/v1/statuses/{status_id}"), Some(&bob))
             .await
@@ -600,36 +690,66 @@ async fn categories_are_managed_by_editors() {
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert!(reply.body["error"].as_str().unwrap().contains("categories"));
     assert_eq!(
-        patch(&api, &path, &member, json!({ "name": "x" })).await.status,
+        patch(&api, &path, &member, json!({ "name": "x" }))
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
-    assert_eq!(delete(&api, &path, &member).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        delete(&api, &path, &member).await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // Validation and conflicts.
     field_error(
-        &api.post(CATEGORIES, Some(&editor), json!({ "name": " " })).await,
+        &api.post(CATEGORIES, Some(&editor), json!({ "name": " " }))
+            .await,
         "name",
     );
     field_error(
-        &api.post(CATEGORIES, Some(&editor), json!({ "name": "It" })).await,
-        "slug",
-    );
-    field_error(
-        &api.post(CATEGORIES, Some(&editor), json!({ "name": "X", "slug": "A B" }))
+        &api.post(CATEGORIES, Some(&editor), json!({ "name": "It" }))
             .await,
         "slug",
     );
-    field_error(&patch(&api, &path, &editor, json!({ "name": "" })).await, "name");
-    article(&api, &editor, json!({ "title": "Leave", "category": "human-resources" })).await;
-    assert_eq!(delete(&api, &path, &editor).await.status, StatusCode::CONFLICT);
+    field_error(
+        &api.post(
+            CATEGORIES,
+            Some(&editor),
+            json!({ "name": "X", "slug": "A B" }),
+        )
+        .await,
+        "slug",
+    );
+    field_error(
+        &patch(&api, &path, &editor, json!({ "name": "" })).await,
+        "name",
+    );
+    article(
+        &api,
+        &editor,
+        json!({ "title": "Leave", "category": "human-resources" }),
+    )
+    .await;
+    assert_eq!(
+        delete(&api, &path, &editor).await.status,
+        StatusCode::CONFLICT
+    );
     let it = format!("{CATEGORIES}/it");
     assert_eq!(delete(&api, &it, &editor).await.status, StatusCode::OK);
-    assert_eq!(api.get(&it, Some(&editor)).await.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        patch(&api, &it, &editor, json!({ "name": "y" })).await.status,
+        api.get(&it, Some(&editor)).await.status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(delete(&api, &it, &editor).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        patch(&api, &it, &editor, json!({ "name": "y" }))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        delete(&api, &it, &editor).await.status,
+        StatusCode::NOT_FOUND
+    );
     api.stop().await;
 }
 
@@ -639,7 +759,9 @@ async fn every_route_answers_401_403_and_404() {
     let editor = person(&api, "ed", Role::Editor, None).await;
     let revoked = person(&api, "gone", Role::Editor, None).await;
     api.revoke(&revoked).await;
-    api.inst.create_user("narrow", |p| p.role = Some(Role::Editor)).await;
+    api.inst
+        .create_user("narrow", |p| p.role = Some(Role::Editor))
+        .await;
     let narrow = api.inst.token("narrow", "read:accounts").await;
     let reader = api.inst.token("ed", "read").await;
     category(&api, &editor, "Handbook").await;
@@ -654,22 +776,44 @@ async fn every_route_answers_401_403_and_404() {
         (Method::GET, ARTICLES.into(), None),
         (Method::POST, ARTICLES.into(), Some(json!({ "title": "x" }))),
         (Method::GET, format!("{ARTICLES}/{id}"), None),
-        (Method::PATCH, format!("{ARTICLES}/{id}"), Some(json!({ "title": "y" }))),
+        (
+            Method::PATCH,
+            format!("{ARTICLES}/{id}"),
+            Some(json!({ "title": "y" })),
+        ),
         (Method::DELETE, format!("{ARTICLES}/{id}"), None),
         (Method::GET, format!("{ARTICLES}/{id}/revisions"), None),
-        (Method::POST, format!("{ARTICLES}/{id}/acknowledge"), Some(json!({}))),
-        (Method::GET, format!("{ARTICLES}/{id}/acknowledgements"), None),
+        (
+            Method::POST,
+            format!("{ARTICLES}/{id}/acknowledge"),
+            Some(json!({})),
+        ),
+        (
+            Method::GET,
+            format!("{ARTICLES}/{id}/acknowledgements"),
+            None,
+        ),
         (Method::GET, CATEGORIES.into(), None),
-        (Method::POST, CATEGORIES.into(), Some(json!({ "name": "x" }))),
+        (
+            Method::POST,
+            CATEGORIES.into(),
+            Some(json!({ "name": "x" })),
+        ),
         (Method::GET, format!("{CATEGORIES}/handbook"), None),
-        (Method::PATCH, format!("{CATEGORIES}/handbook"), Some(json!({ "name": "y" }))),
+        (
+            Method::PATCH,
+            format!("{CATEGORIES}/handbook"),
+            Some(json!({ "name": "y" })),
+        ),
         (Method::DELETE, format!("{CATEGORIES}/handbook"), None),
     ];
     for (method, path, body) in &routes {
         api.check_auth_errors(method.clone(), path, &revoked, &narrow, body.clone())
             .await;
         // A read-only token may read, not write.
-        let reply = api.call(method.clone(), path, Some(&reader), body.clone()).await;
+        let reply = api
+            .call(method.clone(), path, Some(&reader), body.clone())
+            .await;
         if *method == Method::GET {
             assert_eq!(reply.status, StatusCode::OK, "{method} {path}");
         } else {
@@ -680,13 +824,25 @@ async fn every_route_answers_401_403_and_404() {
     for (method, path, body) in [
         (Method::GET, format!("{ARTICLES}/1"), None),
         (Method::GET, format!("{ARTICLES}/not-a-number"), None),
-        (Method::PATCH, format!("{ARTICLES}/1"), Some(json!({ "title": "z" }))),
+        (
+            Method::PATCH,
+            format!("{ARTICLES}/1"),
+            Some(json!({ "title": "z" })),
+        ),
         (Method::DELETE, format!("{ARTICLES}/1"), None),
         (Method::GET, format!("{ARTICLES}/1/revisions"), None),
-        (Method::POST, format!("{ARTICLES}/1/acknowledge"), Some(json!({}))),
+        (
+            Method::POST,
+            format!("{ARTICLES}/1/acknowledge"),
+            Some(json!({})),
+        ),
         (Method::GET, format!("{ARTICLES}/1/acknowledgements"), None),
         (Method::GET, format!("{CATEGORIES}/nope"), None),
-        (Method::PATCH, format!("{CATEGORIES}/nope"), Some(json!({ "name": "z" }))),
+        (
+            Method::PATCH,
+            format!("{CATEGORIES}/nope"),
+            Some(json!({ "name": "z" })),
+        ),
         (Method::DELETE, format!("{CATEGORIES}/nope"), None),
     ] {
         let reply = api.call(method.clone(), &path, Some(&editor), body).await;
@@ -695,11 +851,23 @@ async fn every_route_answers_401_403_and_404() {
     }
     // Invalid bodies.
     field_error(
-        &patch(&api, &format!("{ARTICLES}/{id}"), &editor, json!({ "review_by": "x" })).await,
+        &patch(
+            &api,
+            &format!("{ARTICLES}/{id}"),
+            &editor,
+            json!({ "review_by": "x" }),
+        )
+        .await,
         "review_by",
     );
     field_error(
-        &patch(&api, &format!("{ARTICLES}/{id}"), &editor, json!({ "category": "nope" })).await,
+        &patch(
+            &api,
+            &format!("{ARTICLES}/{id}"),
+            &editor,
+            json!({ "category": "nope" }),
+        )
+        .await,
         "category",
     );
     let reply = api

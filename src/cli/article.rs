@@ -111,7 +111,10 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
         } else if path.exists() {
             files.push(path.clone());
         } else {
-            return Err(CliError::Usage(format!("{} does not exist", path.display())));
+            return Err(CliError::Usage(format!(
+                "{} does not exist",
+                path.display()
+            )));
         }
     }
     Ok(files)
@@ -198,13 +201,13 @@ async fn import_one(
     };
     match articles::create(state, &author, input).await {
         Ok(view) => Ok(format!("/articles/{}", view.article.slug)),
-        Err(ServiceError::Invalid { field: "category", .. }) => Err(format!(
+        Err(ServiceError::Invalid {
+            field: "category", ..
+        }) => Err(format!(
             "unknown category {:?}",
             doc.get("category").unwrap_or("")
         )),
-        Err(ServiceError::Invalid { field: "slug", .. }) => {
-            Err(format!("duplicate slug {slug:?}"))
-        }
+        Err(ServiceError::Invalid { field: "slug", .. }) => Err(format!("duplicate slug {slug:?}")),
         Err(ServiceError::Invalid { field, message }) => Err(format!("{field} {message}")),
         Err(ServiceError::Forbidden(message)) => Err(format!("not allowed: {message}")),
         Err(e) => Err(e.to_string()),

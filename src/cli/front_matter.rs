@@ -26,12 +26,8 @@ impl Document {
 
     /// A boolean value (`true`/`yes`/`1`/`on`); absent or anything else is false.
     pub fn flag(&self, key: &str) -> bool {
-        self.get(key).is_some_and(|v| {
-            matches!(
-                v.to_ascii_lowercase().as_str(),
-                "true" | "yes" | "1" | "on"
-            )
-        })
+        self.get(key)
+            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "yes" | "1" | "on"))
     }
 
     /// The items of a list key, or the comma-separated parts of a scalar one.
@@ -118,7 +114,9 @@ pub fn parse(text: &str) -> Document {
             ..Default::default()
         };
     }
-    document.body = text[consumed..].trim_start_matches(['\r', '\n']).to_string();
+    document.body = text[consumed..]
+        .trim_start_matches(['\r', '\n'])
+        .to_string();
     document
 }
 

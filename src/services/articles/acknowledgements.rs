@@ -91,10 +91,7 @@ pub async fn report(
             for (_, account) in &rows {
                 let domain = account.domain.clone().unwrap_or(local_domain.clone());
                 *by_domain.entry(domain).or_insert(0) += 1;
-                let department = account
-                    .department
-                    .clone()
-                    .filter(|d| !d.trim().is_empty());
+                let department = account.department.clone().filter(|d| !d.trim().is_empty());
                 *by_department.entry(department).or_insert(0) += 1;
             }
             let ids: Vec<i64> = rows.iter().map(|(_, a)| a.id).collect();

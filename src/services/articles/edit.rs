@@ -25,7 +25,11 @@ pub async fn edit(
     let summary = patch.summary.as_deref().map(fields::summary).transpose()?;
     let body = patch.body.as_deref().map(fields::body).transpose()?;
     let status = patch.status.as_deref().map(fields::status).transpose()?;
-    let review_by = patch.review_by.as_deref().map(fields::review_by).transpose()?;
+    let review_by = patch
+        .review_by
+        .as_deref()
+        .map(fields::review_by)
+        .transpose()?;
     let tags = patch.tags.as_deref().map(fields::tags).transpose()?;
     let body_html = body.as_deref().map(render_markdown);
     let members_may_write = state.config().articles.members_may_write;
@@ -39,16 +43,16 @@ pub async fn edit(
         let official = patch.official.unwrap_or(current.official);
         let must_read = patch.must_read.unwrap_or(current.must_read);
         let pinned = patch.pinned.unwrap_or(current.pinned);
-        if let Err(e) = ensure_may_edit(&current, editor.id, role, members_may_write).and_then(
-            |()| {
+        if let Err(e) =
+            ensure_may_edit(&current, editor.id, role, members_may_write).and_then(|()| {
                 ensure_flags(
                     role,
                     official && !current.official,
                     must_read && !current.must_read,
                     pinned && !current.pinned,
                 )
-            },
-        ) {
+            })
+        {
             return Ok(Err(e));
         }
         let was = ArticleStatus::of(&current);
@@ -116,9 +120,9 @@ pub async fn edit(
             publish::refresh(conn, state, &article, &tags)?;
         }
         let article = Article::find(conn, id)?.unwrap_or(article);
-        Ok(views(conn, vec![article])?.pop().ok_or_else(|| {
-            ServiceError::Internal("article author vanished".into())
-        }))
+        Ok(views(conn, vec![article])?
+            .pop()
+            .ok_or_else(|| ServiceError::Internal("article author vanished".into())))
     })
     .await?
 }

@@ -86,8 +86,7 @@ pub fn tags(values: &[String]) -> Result<Vec<String>, ServiceError> {
             if name.is_empty() {
                 continue;
             }
-            if name.chars().count() > 64 || !name.chars().all(|c| c.is_alphanumeric() || c == '_')
-            {
+            if name.chars().count() > 64 || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
                 return Err(ServiceError::invalid(
                     "tags",
                     format!("{part:?} is not a hashtag (letters, digits and _ only)"),
@@ -121,7 +120,11 @@ pub fn slugify(text: &str) -> String {
         }
     }
     let slug = slug.trim_end_matches('-').to_string();
-    if slug.is_empty() { "article".into() } else { slug }
+    if slug.is_empty() {
+        "article".into()
+    } else {
+        slug
+    }
 }
 
 /// A slug given explicitly: lower-case letters, digits and `-`, 1 to 100 characters.
@@ -150,7 +153,10 @@ mod tests {
 
     #[test]
     fn slugs_are_derived_from_titles() {
-        assert_eq!(slugify("Onboarding: Your First Week!"), "onboarding-your-first-week");
+        assert_eq!(
+            slugify("Onboarding: Your First Week!"),
+            "onboarding-your-first-week"
+        );
         assert_eq!(slugify("  Ça va? "), "a-va");
         assert_eq!(slugify("???"), "article");
     }

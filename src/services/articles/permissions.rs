@@ -119,8 +119,7 @@ pub fn ensure_may_see_acknowledgements(
         Ok(())
     } else {
         Err(ServiceError::Forbidden(
-            "Only the article's author, its owner, editors and admins see acknowledgements"
-                .into(),
+            "Only the article's author, its owner, editors and admins see acknowledgements".into(),
         ))
     }
 }
