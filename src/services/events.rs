@@ -19,7 +19,7 @@ use tokio::task::JoinHandle;
 
 use crate::db::models::stream_event::{StreamEvent, StreamKind};
 use crate::db::models::{Notification, Post};
-use crate::db::schema::{bookmarks, favourites, posts};
+use crate::db::schema::posts;
 use crate::db::{DbConnection, DbError};
 use crate::ids::IdGenerator;
 use crate::state::AppState;
@@ -334,7 +334,7 @@ pub async fn personalize(
         .collect();
     let (favourited, reblogged, bookmarked) = state
         .db()
-        .read(move |conn| reader_flags(conn, reader, &ids))
+        .read(move |conn| hydrate::viewer_flags(conn, reader, &ids))
         .await?;
     let apply = |v: &mut StatusView| {
         v.favourited = favourited.contains(&v.post.id);
@@ -346,34 +346,6 @@ pub async fn personalize(
         apply(inner);
     }
     Ok(view)
-}
-
-type Flags = (HashSet<i64>, HashSet<i64>, HashSet<i64>);
-
-/// Which of `ids` the reader liked, boosted and bookmarked.
-fn reader_flags(conn: &mut DbConnection, reader: i64, ids: &[i64]) -> Result<Flags, DbError> {
-    let favourited = favourites::table
-        .filter(favourites::account_id.eq(reader))
-        .filter(favourites::post_id.eq_any(ids))
-        .select(favourites::post_id)
-        .load::<i64>(conn)?
-        .into_iter()
-        .collect();
-    let reblogged = posts::table
-        .filter(posts::account_id.eq(reader))
-        .filter(posts::reblog_of_id.eq_any(ids))
-        .select(posts::reblog_of_id.assume_not_null())
-        .load::<i64>(conn)?
-        .into_iter()
-        .collect();
-    let bookmarked = bookmarks::table
-        .filter(bookmarks::account_id.eq(reader))
-        .filter(bookmarks::post_id.eq_any(ids))
-        .select(bookmarks::post_id)
-        .load::<i64>(conn)?
-        .into_iter()
-        .collect();
-    Ok((favourited, reblogged, bookmarked))
 }
 
 /// Accounts whose posts `reader` does not want in public streams (blocked or muted).
