@@ -157,6 +157,10 @@ async fn an_editor_publishes_an_official_must_read_article_to_followers() {
         .await;
     assert_eq!(context.body["descendants"][0]["id"], reply["id"]);
 
+    // The status is the article's: the Mastodon API cannot delete it behind its back.
+    let removed = delete(&api, &format!("/api/v1/statuses/{status_id}"), &editor).await;
+    assert_eq!(removed.status, StatusCode::UNPROCESSABLE_ENTITY);
+
     let shown = api.get(&format!("{ARTICLES}/{id}"), Some(&reader)).await;
     assert_eq!(shown.status, StatusCode::OK);
     assert_eq!(shown.body["title"], "Travel <policy> & you");
