@@ -77,6 +77,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .route("/{handle}", get(actors::short_profile))
         .route("/static/avatar.png", get(web::static_files::default_avatar))
         .route("/static/header.png", get(web::static_files::default_header))
+        .merge(web::articles::routes())
         .merge(api::router())
         .merge(trellis_api::routes())
         .merge(oauth::routes())

@@ -138,6 +138,10 @@ pub struct ArticleFilter {
     pub stale: Option<(bool, NaiveDate)>,
     /// Only articles written or owned by this account (a member's own drafts).
     pub written_or_owned_by: Option<i64>,
+    /// Only these articles (the matches of a full-text search).
+    pub ids: Option<Vec<i64>>,
+    /// Only pinned (true) or only unpinned (false) articles.
+    pub pinned: Option<bool>,
 }
 
 impl Article {
@@ -158,6 +162,15 @@ impl Article {
     pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Article>, DbError> {
         Ok(articles::table
             .find(id)
+            .select(Article::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    /// An article by slug.
+    pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> Result<Option<Article>, DbError> {
+        Ok(articles::table
+            .filter(articles::slug.eq(slug))
             .select(Article::as_select())
             .first(conn)
             .optional()?)
@@ -251,6 +264,12 @@ impl Article {
                     .eq(account)
                     .or(articles::owner_id.eq(account)),
             );
+        }
+        if let Some(pinned) = filter.pinned {
+            query = query.filter(articles::pinned.eq(pinned));
+        }
+        if let Some(ids) = &filter.ids {
+            query = query.filter(articles::id.eq_any(ids.clone()));
         }
         if let Some(max) = window.max_id {
             query = query.filter(articles::id.lt(max));

@@ -27,3 +27,4 @@ pub use user::{NewUser, User};
 pub mod article;
 pub mod article_category;
 pub mod article_revision;
+pub mod article_search;

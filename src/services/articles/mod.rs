@@ -13,6 +13,7 @@ pub mod categories;
 pub mod create;
 pub mod edit;
 pub mod fields;
+pub mod pages;
 pub mod permissions;
 pub mod publish;
 pub mod queries;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use crate::db::models::Account;
 use crate::db::models::article::{Article, ArticleFilter};
 use crate::db::models::article_category::ArticleCategory;
+use crate::db::models::article_search;
 use crate::db::models::article_revision::ArticleRevision;
 use crate::db::models::user::User;
 use crate::db::page::Window;
@@ -106,7 +107,12 @@ pub struct ListQuery {
     pub official: Option<bool>,
     /// Past their review date or not.
     pub stale: Option<bool>,
+    /// Words that must occur in the title, summary or body (full-text search).
+    pub q: Option<String>,
 }
+
+/// Most full-text matches a filtered list considers.
+const MAX_TEXT_MATCHES: i64 = 1000;
 
 /// A page of articles, newest first. Drafts are listed only to editors and admins, and to
 /// members for their own.
@@ -150,6 +156,9 @@ pub async fn list(
                     Some(account) => filter.author_id = Some(account.id),
                     None => return Ok(Ok(Vec::new())),
                 }
+            }
+            if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
+                filter.ids = Some(article_search::matching_ids(conn, q, MAX_TEXT_MATCHES)?);
             }
             let rows = Article::list(conn, &filter, window)?;
             Ok(Ok(views(conn, rows)?))
