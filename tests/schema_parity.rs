@@ -65,7 +65,10 @@ fn without_search_objects(
         for table in SQLITE_ONLY_TABLES {
             let before = columns.len();
             columns.retain(|(t, _, _)| t != table);
-            assert!(columns.len() < before, "SQLite search table {table} missing");
+            assert!(
+                columns.len() < before,
+                "SQLite search table {table} missing"
+            );
         }
     } else {
         for (table, column) in POSTGRES_ONLY_COLUMNS {

@@ -112,11 +112,7 @@ pub fn search(
 
 /// Ids of the articles (of any status) matching `query`, newest first, at most `limit`: the
 /// full-text filter of article lists.
-pub fn matching_ids(
-    conn: &mut DbConnection,
-    query: &str,
-    limit: i64,
-) -> Result<Vec<i64>, DbError> {
+pub fn matching_ids(conn: &mut DbConnection, query: &str, limit: i64) -> Result<Vec<i64>, DbError> {
     let terms = terms(query);
     if terms.is_empty() || limit <= 0 {
         return Ok(Vec::new());
@@ -141,11 +137,11 @@ mod tests {
     #[test]
     fn hostile_input_becomes_quoted_words() {
         let words = terms(r#""foo* OR ( bar:baz NEAR/2 -x ^y 'z'' \"#);
-        assert_eq!(words, ["foo", "or", "bar", "baz", "near", "2", "x", "y", "z"]);
         assert_eq!(
-            fts5_query(&words[..3]),
-            r#""foo"* AND "or"* AND "bar"*"#
+            words,
+            ["foo", "or", "bar", "baz", "near", "2", "x", "y", "z"]
         );
+        assert_eq!(fts5_query(&words[..3]), r#""foo"* AND "or"* AND "bar"*"#);
         assert_eq!(tsquery(&words[..2]), "'foo':* & 'or':*");
     }
 

@@ -257,9 +257,7 @@ fn article_page(state: &AppState, view: ArticleView, discussion: Discussion) -> 
         author_url: profile_url(&view.author),
         category: view.category.map(|c| {
             (
-                state
-                    .urls()
-                    .at(&format!("/articles/categories/{}", c.slug)),
+                state.urls().at(&format!("/articles/categories/{}", c.slug)),
                 c.name,
             )
         }),
@@ -428,7 +426,10 @@ async fn atom(state: &AppState, category: Option<&str>) -> Result<Response, Http
                 author_name: display_name(&view.author),
                 author_uri: profile_url(&view.author),
                 link: state.urls().article_page(&article.slug),
-                category: view.category.as_ref().map(|c| (c.slug.clone(), c.name.clone())),
+                category: view
+                    .category
+                    .as_ref()
+                    .map(|c| (c.slug.clone(), c.name.clone())),
                 published: article.published_at.unwrap_or(article.created_at),
                 updated: article.updated_at,
             }

@@ -96,7 +96,9 @@ pub async fn discussion(state: &AppState, article: &Article) -> Result<Discussio
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for reply in &replies {
         let domain = reply.account.account.domain.clone();
-        *counts.entry(domain.unwrap_or_else(|| local.clone())).or_default() += 1;
+        *counts
+            .entry(domain.unwrap_or_else(|| local.clone()))
+            .or_default() += 1;
     }
     let mut per_instance: Vec<(String, usize)> = counts.into_iter().collect();
     per_instance.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
