@@ -3,10 +3,15 @@
 //! run inside the caller's transaction; they are the one place where publishing, editing and
 //! deleting an article reach anything beyond the `articles` tables.
 
+use diesel::prelude::*;
+
 use crate::db::models::article::Article;
-use crate::db::models::{NewPost, Post, Tombstone};
+use crate::db::models::{Account, Follow, NewPost, Post, Tombstone};
+use crate::db::schema::accounts;
 use crate::db::{DbConnection, DbError};
+use crate::federation::activities::{create, delete};
 use crate::federation::delivery;
+use crate::federation::objects::note::note_json;
 use crate::state::AppState;
 use crate::text::escape_html;
 
@@ -55,6 +60,7 @@ pub fn announce(
     };
     let post = Post::insert(conn, state.ids(), &new, &[], tags)?;
     Article::set_post(conn, article.id, Some(post.id))?;
+    send(conn, state, &post, "Create", &format!("{}/activity", post.uri))?;
     Ok(post)
 }
 
@@ -80,6 +86,7 @@ pub fn refresh(
         Post::update_content(conn, state.ids(), post.id, &content, None, "", false, now)?;
     }
     Post::replace_mentions_and_tags(conn, post.id, &[], tags)?;
+    send(conn, state, &post, "Update", &state.urls().new_activity())?;
     Ok(())
 }
 
@@ -93,6 +100,17 @@ pub fn withdraw(
         return Ok(());
     };
     if let Some(post) = post {
+        let author = author_of(conn, &post)?;
+        let followers = author.followers_url.clone().unwrap_or_default();
+        let activity = delete::build(
+            &state.urls().new_activity(),
+            &author.uri,
+            &post.uri,
+            &[crate::federation::protocol::context::PUBLIC.to_string()],
+            &[followers],
+        );
+        let inboxes = Follow::remote_follower_inboxes(conn, author.id)?;
+        delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
         Post::delete(conn, state.ids(), &post)?;
     }
     Tombstone::insert(
@@ -104,4 +122,34 @@ pub fn withdraw(
         },
     )?;
     Ok(())
+}
+
+/// Queues a Create or Update of the article carried by `post` (as an ActivityPub `Article`) to
+/// the author's remote followers.
+fn send(
+    conn: &mut DbConnection,
+    state: &AppState,
+    post: &Post,
+    kind: &str,
+    activity_id: &str,
+) -> Result<(), DbError> {
+    let Some(post) = Post::find(conn, post.id)? else {
+        return Ok(());
+    };
+    let author = author_of(conn, &post)?;
+    let object = note_json(conn, &post)?;
+    let mut activity = create::build(activity_id, kind, &author.uri, &object);
+    if let Some(map) = activity.as_object_mut() {
+        map.insert("@context".into(), object.context.clone());
+    }
+    let inboxes = Follow::remote_follower_inboxes(conn, author.id)?;
+    delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
+    Ok(())
+}
+
+fn author_of(conn: &mut DbConnection, post: &Post) -> Result<Account, DbError> {
+    Ok(accounts::table
+        .find(post.account_id)
+        .select(Account::as_select())
+        .first(conn)?)
 }
