@@ -3,6 +3,7 @@
 //! Invariant: handlers never build SQL and never talk to other servers.
 
 pub mod actors;
+pub mod articles_ap;
 pub mod api;
 mod body_limit;
 pub mod collections;
@@ -79,6 +80,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .route("/static/header.png", get(web::static_files::default_header))
         .merge(api::router())
         .merge(trellis_api::routes())
+        .merge(articles_ap::routes())
         .merge(oauth::routes())
         .merge(streaming::routes())
         .merge(internal)

@@ -94,6 +94,8 @@ pub struct ListParams {
     official: Option<bool>,
     #[serde(default, deserialize_with = "de::opt_bool")]
     stale: Option<bool>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    origin: Option<String>,
 }
 
 /// `POST /api/trellis/v1/articles`: 201 with the article.
@@ -195,6 +197,7 @@ pub async fn index(
         status: params.status,
         official: params.official,
         stale: params.stale,
+        origin: params.origin,
     };
     let views = queries::list(&state, me, query, params.page.window(MAX_LIMIT)).await?;
     let today = today();

@@ -26,8 +26,9 @@ pub fn preview_html(state: &AppState, article: &Article) -> String {
     html
 }
 
-/// Publishes an article: inserts its public status (which reaches followers' home timelines)
-/// and links the article to it.
+/// Publishes an article: inserts its public status (which reaches followers' home timelines),
+/// links the article to it and sends a Create of the `Article` to the author's remote
+/// followers.
 pub fn announce(
     conn: &mut DbConnection,
     state: &AppState,
@@ -65,7 +66,7 @@ pub fn announce(
 }
 
 /// Brings the status of a published article up to date after an edit (publishing it when it
-/// has none).
+/// has none) and sends an Update of the `Article` to the author's remote followers.
 pub fn refresh(
     conn: &mut DbConnection,
     state: &AppState,
@@ -80,6 +81,10 @@ pub fn refresh(
         announce(conn, state, article, tags)?;
         return Ok(());
     };
+    if !post.local {
+        // An article from another instance changes only when its author edits it there.
+        return Ok(());
+    }
     let content = preview_html(state, article);
     if content != post.content {
         let now = delivery::now();
@@ -90,7 +95,8 @@ pub fn refresh(
     Ok(())
 }
 
-/// Withdraws the status of a deleted article and leaves a Tombstone for its id.
+/// Withdraws the status of a deleted article, sends a Delete (with a Tombstone) to the
+/// author's remote followers and leaves a Tombstone for its id.
 pub fn withdraw(
     conn: &mut DbConnection,
     state: &AppState,
@@ -99,6 +105,11 @@ pub fn withdraw(
     let Some(post) = article.post_id.map(|id| Post::find(conn, id)).transpose()? else {
         return Ok(());
     };
+    if let Some(post) = post.as_ref().filter(|p| !p.local) {
+        // Removing a copy of another instance's article tells nobody.
+        Post::delete(conn, state.ids(), post)?;
+        return Ok(());
+    }
     if let Some(post) = post {
         let author = author_of(conn, &post)?;
         let followers = author.followers_url.clone().unwrap_or_default();
@@ -133,7 +144,7 @@ fn send(
     kind: &str,
     activity_id: &str,
 ) -> Result<(), DbError> {
-    let Some(post) = Post::find(conn, post.id)? else {
+    let Some(post) = Post::find(conn, post.id)?.filter(|p| p.local) else {
         return Ok(());
     };
     let author = author_of(conn, &post)?;
