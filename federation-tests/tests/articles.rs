@@ -98,13 +98,17 @@ async fn article_status(client: &Client, uri: &str) -> Value {
 
 /// The remote article as the articles API of a receiving instance lists it.
 async fn remote_article(client: &Client, uri: &str, title: &str) -> Value {
-    wait_until(&format!("{title} in the articles API"), PATIENCE, || async {
-        let list = client.get("/api/trellis/v1/articles?origin=remote").await;
-        list.as_array()?
-            .iter()
-            .find(|a| a["uri"] == uri && a["title"] == title)
-            .cloned()
-    })
+    wait_until(
+        &format!("{title} in the articles API"),
+        PATIENCE,
+        || async {
+            let list = client.get("/api/trellis/v1/articles?origin=remote").await;
+            list.as_array()?
+                .iter()
+                .find(|a| a["uri"] == uri && a["title"] == title)
+                .cloned()
+        },
+    )
     .await
 }
 
@@ -157,7 +161,10 @@ async fn an_article_reaches_other_instances_and_gathers_their_discussion_and_ack
             .send()
             .await
             .expect("fetch");
-        (response.status().as_u16(), response.json::<Value>().await.expect("json"))
+        (
+            response.status().as_u16(),
+            response.json::<Value>().await.expect("json"),
+        )
     };
     assert_eq!(status, 200);
     assert_eq!(json["type"], "Article");
@@ -165,7 +172,12 @@ async fn an_article_reaches_other_instances_and_gathers_their_discussion_and_ack
     assert_eq!(json["name"], "Travel expenses policy");
     assert_eq!(json["url"], page.as_str());
     assert_eq!(json["mediaType"], "text/html");
-    assert!(json["content"].as_str().unwrap().contains("<strong>within 30 days</strong>"));
+    assert!(
+        json["content"]
+            .as_str()
+            .unwrap()
+            .contains("<strong>within 30 days</strong>")
+    );
     assert_eq!(json["preview"]["type"], "Note");
     assert_eq!(json["tag"][0]["type"], "Hashtag");
     let response = editor
@@ -190,10 +202,21 @@ async fn an_article_reaches_other_instances_and_gathers_their_discussion_and_ack
     assert_eq!(stored["official"], true);
     assert_eq!(stored["must_read"], true);
     assert_eq!(stored["summary"], "How to claim travel costs");
-    assert!(stored["body_html"].as_str().unwrap().contains("within 30 days"));
+    assert!(
+        stored["body_html"]
+            .as_str()
+            .unwrap()
+            .contains("within 30 days")
+    );
     assert_eq!(stored["tags"], json!(["travel"]));
     let local_only = reader.get("/api/trellis/v1/articles?origin=local").await;
-    assert!(!local_only.as_array().unwrap().iter().any(|a| a["uri"] == uri.as_str()));
+    assert!(
+        !local_only
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["uri"] == uri.as_str())
+    );
     let beta_id = stored["id"].as_str().unwrap().to_string();
 
     // Replies from beta and gamma gather under the article on alpha.
@@ -254,9 +277,18 @@ async fn an_article_reaches_other_instances_and_gathers_their_discussion_and_ack
         )
         .await;
     let edited = remote_article(&reader, &uri, "Travel and lodging expenses").await;
-    assert_eq!(edited["id"], beta_id.as_str(), "the same article is updated");
+    assert_eq!(
+        edited["id"],
+        beta_id.as_str(),
+        "the same article is updated"
+    );
     assert_eq!(edited["summary"], "Now with hotels");
-    assert!(edited["body_html"].as_str().unwrap().contains("Hotels are covered"));
+    assert!(
+        edited["body_html"]
+            .as_str()
+            .unwrap()
+            .contains("Hotels are covered")
+    );
 
     // An acknowledgement made on beta is counted on alpha.
     let (status, body) = reader
@@ -274,8 +306,14 @@ async fn an_article_reaches_other_instances_and_gathers_their_discussion_and_ack
         (report["count"] == 1).then_some(report)
     })
     .await;
-    assert_eq!(count_for(&report["by_domain"], &beta.domain()), Some(&json!(1)));
-    assert_eq!(count_for(&report["by_department"], "Sales"), Some(&json!(1)));
+    assert_eq!(
+        count_for(&report["by_domain"], &beta.domain()),
+        Some(&json!(1))
+    );
+    assert_eq!(
+        count_for(&report["by_department"], "Sales"),
+        Some(&json!(1))
+    );
     // A repeated acknowledgement changes nothing.
     reader
         .ok(

@@ -3,8 +3,8 @@
 //! Invariant: handlers never build SQL and never talk to other servers.
 
 pub mod actors;
-pub mod articles_ap;
 pub mod api;
+pub mod articles_ap;
 mod body_limit;
 pub mod collections;
 mod cors;

@@ -84,7 +84,7 @@ pub fn article_fields(
 /// What Trellis keeps of an Article from another instance.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoteArticle {
-    /// `name` (or a placeholder).
+    /// `name`, plain text with whitespace collapsed (or a placeholder).
     pub title: String,
     /// `summary`, as plain text.
     pub summary: String,
@@ -117,11 +117,11 @@ pub fn remote_fields(note: &NoteJson) -> RemoteArticle {
     }
     .map(|c| html_to_plain_text(&c).trim().to_string())
     .filter(|c| !c.is_empty());
+    // `name` is plain text in ActivityStreams: kept as written (escaped wherever it is shown).
     let title = note
         .name
         .as_deref()
-        .map(html_to_plain_text)
-        .map(|t| t.trim().to_string())
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| "(untitled)".into());
     RemoteArticle {
@@ -282,7 +282,10 @@ mod tests {
         assert_eq!(json["mustRead"], true);
         assert_eq!(json["published"], "2026-11-29T10:00:00Z");
         assert_eq!(json["updated"], "2026-11-29T11:00:00Z");
-        assert_eq!(json["to"][0], "https://www.w3.org/ns/activitystreams#Public");
+        assert_eq!(
+            json["to"][0],
+            "https://www.w3.org/ns/activitystreams#Public"
+        );
         assert_eq!(json["cc"][0], "https://alpha.test/users/alice/followers");
         assert_eq!(json["tag"][0]["type"], "Hashtag");
         assert_eq!(json["tag"][0]["href"], "https://alpha.test/tags/travel");
@@ -337,7 +340,10 @@ mod tests {
         }))
         .expect("note");
         let remote = remote_fields(&note);
-        assert_eq!(remote.title, "Title");
+        assert_eq!(
+            remote.title, "<b>Title</b>",
+            "plain text, escaped when shown"
+        );
         assert_eq!(remote.summary, "Sum");
         assert!(!remote.body_html.contains("script"));
         assert!(!remote.body_html.contains("onclick"));
@@ -376,10 +382,17 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{path} does not parse: {e}"));
             let remote = remote_fields(&note);
             if let Some(name) = value.get("name").and_then(Value::as_str) {
-                assert_eq!(remote.title, html_to_plain_text(name).trim(), "{path}");
+                assert_eq!(
+                    remote.title,
+                    name.split_whitespace().collect::<Vec<_>>().join(" "),
+                    "{path}"
+                );
             }
             assert!(!remote.body_html.contains("<script"), "{path}");
-            assert!(!remote.official, "{path}: only Trellis marks articles official");
+            assert!(
+                !remote.official,
+                "{path}: only Trellis marks articles official"
+            );
             seen += 1;
         }
         if std::path::Path::new("/work/shared/fixtures/activitypub").exists() {

@@ -80,7 +80,12 @@ fn tell_origin(
     if author.is_local() {
         return Ok(());
     }
-    let Some(post) = article.post_id.map(|id| Post::find(conn, id)).transpose()?.flatten() else {
+    let Some(post) = article
+        .post_id
+        .map(|id| Post::find(conn, id))
+        .transpose()?
+        .flatten()
+    else {
         return Ok(());
     };
     let activity = read::build(

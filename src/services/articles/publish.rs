@@ -61,7 +61,13 @@ pub fn announce(
     };
     let post = Post::insert(conn, state.ids(), &new, &[], tags)?;
     Article::set_post(conn, article.id, Some(post.id))?;
-    send(conn, state, &post, "Create", &format!("{}/activity", post.uri))?;
+    send(
+        conn,
+        state,
+        &post,
+        "Create",
+        &format!("{}/activity", post.uri),
+    )?;
     Ok(post)
 }
 

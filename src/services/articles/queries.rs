@@ -40,10 +40,11 @@ pub fn views(conn: &mut DbConnection, rows: Vec<Article>) -> Result<Vec<ArticleV
     for (post, domain, count) in Article::comment_counts(conn, &post_ids)? {
         comments.entry(post).or_default().push((domain, count));
     }
-    let mut origins: HashMap<i64, (String, Option<String>)> = Article::remote_origins(conn, &post_ids)?
-        .into_iter()
-        .map(|(post, uri, url)| (post, (uri, url)))
-        .collect();
+    let mut origins: HashMap<i64, (String, Option<String>)> =
+        Article::remote_origins(conn, &post_ids)?
+            .into_iter()
+            .map(|(post, uri, url)| (post, (uri, url)))
+            .collect();
     let mut out = Vec::with_capacity(rows.len());
     for article in rows {
         let (Some(author), Some(owner)) = (
