@@ -31,7 +31,7 @@ pub fn routes() -> Router<AppState> {
 /// What stands at an article id.
 enum Found {
     /// A published (or archived) local article and its status.
-    Article(Article, Post),
+    Article(Box<(Article, Post)>),
     /// A deleted article.
     Gone(Tombstone),
 }
@@ -51,7 +51,7 @@ async fn find(data: &AppState, key: &str) -> Result<Option<Found>, HttpError> {
                     None => None,
                 };
                 if let Some(post) = post {
-                    return Ok(Some(Found::Article(article, post)));
+                    return Ok(Some(Found::Article(Box::new((article, post)))));
                 }
                 return Ok(None);
             }
@@ -72,14 +72,15 @@ pub async fn article(
     };
     let wants_json = Representation::from_headers(&headers) != Representation::Html;
     match found {
-        Some(Found::Article(_, post)) if wants_json => {
+        Some(Found::Article(found)) if wants_json => {
+            let (_, post) = *found;
             match data.db().read(move |conn| note_json(conn, &post)).await {
                 Ok(json) => activity_json(&json),
                 Err(e) => HttpError::from(e).into_response(),
             }
         }
-        Some(Found::Article(article, _)) => {
-            Redirect::to(&data.urls().article_page(&article.slug)).into_response()
+        Some(Found::Article(found)) => {
+            Redirect::to(&data.urls().article_page(&found.0.slug)).into_response()
         }
         Some(Found::Gone(t)) => (
             StatusCode::GONE,
@@ -105,7 +106,7 @@ pub async fn replies(
     headers: HeaderMap,
 ) -> Response {
     let post = match find(&data, &key).await {
-        Ok(Some(Found::Article(_, post))) => post,
+        Ok(Some(Found::Article(found))) => found.1,
         Ok(Some(Found::Gone(_)) | None) => {
             return HttpError::not_found("no such article").into_response();
         }
