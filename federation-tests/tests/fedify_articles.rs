@@ -84,23 +84,28 @@ async fn fedify_receives_a_trellis_article_with_its_preview() {
         received(&inbox, "Create", &uri).is_some().then_some(inbox)
     })
     .await;
-    let object = &received(&inbox, "Create", &uri).unwrap()["object"];
-    assert_eq!(object["type"], "Article");
-    assert_eq!(object["name"], "Security update");
-    assert_eq!(object["summary"], "Rotate your keys");
-    assert_eq!(object["url"], article["url"]);
+    // `object` is what Fedify understood; `json` the document as received.
+    let entry = received(&inbox, "Create", &uri).unwrap();
+    assert_eq!(entry["object"]["type"], "Article", "{entry}");
     assert!(
-        object["content"]
+        entry["object"]["content"]
             .as_str()
-            .unwrap()
-            .contains("<strong>keys</strong>")
+            .unwrap_or_default()
+            .contains("<strong>keys</strong>"),
+        "{entry}"
     );
-    assert_eq!(object["preview"]["type"], "Note");
+    let raw = &entry["json"]["object"];
+    assert_eq!(raw["type"], "Article", "{entry}");
+    assert_eq!(raw["name"], "Security update", "{entry}");
+    assert_eq!(raw["summary"], "Rotate your keys", "{entry}");
+    assert_eq!(raw["url"], article["url"], "{entry}");
+    assert_eq!(raw["preview"]["type"], "Note", "{entry}");
     assert!(
-        object["preview"]["content"]
+        raw["preview"]["content"]
             .as_str()
-            .unwrap()
-            .contains("<strong>Security update</strong>")
+            .unwrap_or_default()
+            .contains("<strong>Security update</strong>"),
+        "{entry}"
     );
 
     let id = article["id"].as_str().unwrap();
@@ -114,7 +119,7 @@ async fn fedify_receives_a_trellis_article_with_its_preview() {
     wait_until("the Update at Fedify", PATIENCE, || async {
         let inbox = fedify.inbox().await;
         received(&inbox, "Update", &uri)
-            .filter(|u| u["object"]["name"] == "Security update (revised)")
+            .filter(|u| u["json"]["object"]["name"] == "Security update (revised)")
             .map(|_| ())
     })
     .await;
