@@ -28,6 +28,15 @@ pub struct Config {
     pub delivery: DeliverySettings,
     /// Bearer token of the internal operations interface (`/internal/v1`); unset disables it.
     pub internal_api_token: Option<Secret>,
+    /// Who may write articles.
+    pub articles: ArticleSettings,
+}
+
+/// Article settings.
+#[derive(Clone, Debug)]
+pub struct ArticleSettings {
+    /// Whether members (not only editors and admins) may write their own articles.
+    pub members_may_write: bool,
 }
 
 /// A value that must never reach logs: its `Debug` output is hidden.
@@ -179,6 +188,14 @@ struct FileConfig {
     #[serde(default)]
     delivery: FileDelivery,
     internal_api_token: Option<String>,
+    #[serde(default)]
+    articles: FileArticles,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileArticles {
+    members_may_write: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -371,7 +388,19 @@ impl Config {
             ));
         }
 
+        let members_may_write = match env.get("TRELLIS_MEMBERS_MAY_WRITE") {
+            Some(text) => parse_bool(text).ok_or_else(|| {
+                invalid(
+                    "TRELLIS_MEMBERS_MAY_WRITE",
+                    text,
+                    "expected true or false".into(),
+                )
+            })?,
+            None => file.articles.members_may_write.unwrap_or(true),
+        };
+
         Ok(Config {
+            articles: ArticleSettings { members_may_write },
             internal_api_token: internal_api_token.map(Secret),
             delivery,
             domain,
@@ -468,6 +497,18 @@ mod tests {
         );
         assert!(!config.allow_http);
         assert_eq!(config.instance.registrations, RegistrationMode::Closed);
+        assert!(config.articles.members_may_write);
+    }
+
+    #[test]
+    fn members_may_write_comes_from_file_or_environment() {
+        let toml = "[articles]\nmembers_may_write = false\n";
+        let config = Config::from_sources(Some(toml), &env(&[])).unwrap();
+        assert!(!config.articles.members_may_write);
+        let config =
+            Config::from_sources(Some(toml), &env(&[("TRELLIS_MEMBERS_MAY_WRITE", "yes")]))
+                .unwrap();
+        assert!(config.articles.members_may_write);
     }
 
     #[test]
@@ -497,6 +538,7 @@ mod tests {
             ("TRELLIS_ALLOW_HTTP", "maybe"),
             ("TRELLIS_REGISTRATIONS", "sometimes"),
             ("TRELLIS_CONTACT_EMAIL", "nobody"),
+            ("TRELLIS_MEMBERS_MAY_WRITE", "sometimes"),
         ];
         for (key, value) in cases {
             let err = Config::from_sources(None, &env(&[(key, value)])).unwrap_err();

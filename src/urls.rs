@@ -101,6 +101,16 @@ impl Urls {
         self.at(&format!("/users/{username}/statuses/{id}"))
     }
 
+    /// An article's web page.
+    pub fn article_page(&self, slug: &str) -> String {
+        self.at(&format!("/articles/{slug}"))
+    }
+
+    /// An article's ActivityPub id.
+    pub fn article(&self, id: i64) -> String {
+        self.at(&format!("/articles/{id}"))
+    }
+
     /// A hashtag's page.
     pub fn tag(&self, name: &str) -> String {
         self.at(&format!("/tags/{name}"))

@@ -20,6 +20,9 @@ pub enum CliError {
     /// Storage failed (exit code 1).
     #[error(transparent)]
     Db(#[from] DbError),
+    /// The command ran but achieved nothing (exit code 1).
+    #[error("{0}")]
+    Failed(String),
     /// The server could not start or stop (exit code 1).
     #[error(transparent)]
     App(#[from] AppError),

@@ -1,7 +1,9 @@
-//! The `trellis` command line: serve, migrate, config check, user management.
+//! The `trellis` command line: serve, migrate, config check, user management, article import.
 
+mod article;
 mod error;
 mod federation;
+mod front_matter;
 mod user;
 
 use std::io::IsTerminal;
@@ -42,6 +44,9 @@ enum Command {
     /// Inspect federation with other servers.
     #[command(subcommand)]
     Federation(federation::FederationCommand),
+    /// Manage intranet articles.
+    #[command(subcommand)]
+    Article(article::ArticleCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -115,6 +120,12 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Federation(command) => {
             let state = open_existing(config).await?;
             let result = federation::run(&state, command).await;
+            state.db().clone().close().await?;
+            result
+        }
+        Command::Article(command) => {
+            let state = open_existing(config).await?;
+            let result = article::run(&state, command).await;
             state.db().clone().close().await?;
             result
         }

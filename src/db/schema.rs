@@ -287,6 +287,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    article_categories (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    articles (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        summary -> Text,
+        body_markdown -> Text,
+        body_html -> Text,
+        category_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        owner_id -> BigInt,
+        status -> Text,
+        official -> Bool,
+        must_read -> Bool,
+        pinned -> Bool,
+        review_by -> Nullable<Date>,
+        post_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    article_tags (article_id, name) {
+        article_id -> BigInt,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    article_revisions (id) {
+        id -> BigInt,
+        article_id -> BigInt,
+        editor_id -> BigInt,
+        title -> Text,
+        summary -> Text,
+        body_markdown -> Text,
+        change_note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    article_acknowledgements (article_id, account_id) {
+        article_id -> BigInt,
+        account_id -> BigInt,
+        created_at -> Timestamp,
+        uri -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(posts -> accounts (account_id));
 diesel::joinable!(post_mentions -> posts (post_id));
@@ -297,6 +359,12 @@ diesel::joinable!(home_feed -> posts (post_id));
 diesel::joinable!(bookmarks -> posts (post_id));
 diesel::joinable!(list_accounts -> lists (list_id));
 diesel::joinable!(oauth_access_tokens -> oauth_applications (application_id));
+diesel::joinable!(articles -> article_categories (category_id));
+diesel::joinable!(article_tags -> articles (article_id));
+diesel::joinable!(article_revisions -> articles (article_id));
+diesel::joinable!(article_revisions -> accounts (editor_id));
+diesel::joinable!(article_acknowledgements -> articles (article_id));
+diesel::joinable!(article_acknowledgements -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     users,
@@ -322,4 +390,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     blocks,
     mutes,
     stream_events,
+    article_categories,
+    articles,
+    article_tags,
+    article_revisions,
+    article_acknowledgements,
 );

@@ -53,6 +53,7 @@ impl From<ServiceError> for FederationError {
             ServiceError::NotFound(m) => Self::NotFound(m),
             ServiceError::Invalid { field, message } => Self::Invalid(format!("{field} {message}")),
             ServiceError::Conflict(m) => Self::Invalid(m),
+            ServiceError::Forbidden(m) => Self::Forbidden(m),
             ServiceError::Internal(m) => Self::Fetch(m),
         }
     }

@@ -18,6 +18,7 @@ pub mod oauth;
 pub mod objects;
 mod request_id;
 pub mod streaming;
+pub mod trellis_api;
 pub mod web;
 
 use std::time::Duration;
@@ -77,6 +78,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .route("/static/avatar.png", get(web::static_files::default_avatar))
         .route("/static/header.png", get(web::static_files::default_header))
         .merge(api::router())
+        .merge(trellis_api::routes())
         .merge(oauth::routes())
         .merge(streaming::routes())
         .merge(internal)

@@ -7,13 +7,12 @@
 //! notifications when asked (`Notification::record`).
 
 use chrono::{Duration, NaiveDateTime};
-use serde_json::json;
 
 use crate::db::models::block::{self, Block, Mute};
 use crate::db::models::{Account, feed};
 use crate::db::page::Window;
 use crate::db::{DbConnection, DbError};
-use crate::federation::activities::{undo, with_context};
+use crate::federation::activities::{block as block_activity, undo};
 use crate::federation::delivery;
 use crate::state::AppState;
 
@@ -72,7 +71,7 @@ fn apply_block(
         silence(conn, target.id, reader.id)?;
     }
     if let Some(activity_id) = activity_id {
-        let activity = block_activity(&activity_id, &reader.uri, &target.uri);
+        let activity = block_activity::build(&activity_id, &reader.uri, &target.uri);
         delivery::enqueue(
             conn,
             state,
@@ -95,7 +94,7 @@ pub async fn unblock(
     publish(state, move |conn, state| {
         let removed = Block::delete_pair(conn, reader_row.id, target.id)?;
         if let Some(uri) = removed.and_then(|b| b.uri).filter(|_| !target.is_local()) {
-            let original = block_activity(&uri, &reader_row.uri, &target.uri);
+            let original = block_activity::build(&uri, &reader_row.uri, &target.uri);
             let activity = undo::build(&state.urls().new_activity(), &reader_row.uri, original);
             delivery::enqueue(
                 conn,
@@ -204,10 +203,6 @@ fn silence(conn: &mut DbConnection, reader: i64, author: i64) -> Result<(), DbEr
     feed::remove_origin(conn, reader, author)?;
     block::remove_boosts_of(conn, reader, author)?;
     Ok(())
-}
-
-fn block_activity(id: &str, actor: &str, target: &str) -> serde_json::Value {
-    with_context(json!({ "id": id, "type": "Block", "actor": actor, "object": target }))
 }
 
 /// When a mute of `duration` seconds from `now` ends.

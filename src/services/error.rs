@@ -16,6 +16,9 @@ pub enum ServiceError {
     /// The change conflicts with existing data (a taken username, say).
     #[error("{0}")]
     Conflict(String),
+    /// The caller may not do this (a role or ownership rule).
+    #[error("{0}")]
+    Forbidden(String),
     /// The thing asked for does not exist.
     #[error("{0}")]
     NotFound(String),

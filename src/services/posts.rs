@@ -213,6 +213,12 @@ async fn own_post(state: &AppState, author: &Account, post_id: i64) -> Result<Po
         .ok_or_else(|| {
             ServiceError::NotFound(format!("no post {post_id} by {}", author.username))
         })?;
+    if post.object_type == "Article" {
+        return Err(ServiceError::invalid(
+            "status",
+            "is an article: edit or delete it through the articles API",
+        ));
+    }
     Ok(post)
 }
 

@@ -23,3 +23,7 @@ pub use notification::{Notification, NotificationKind};
 pub use post::{NewPost, Post};
 pub use tombstone::{ReceivedActivity, Tombstone};
 pub use user::{NewUser, User};
+
+pub mod article;
+pub mod article_category;
+pub mod article_revision;

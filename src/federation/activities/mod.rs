@@ -3,6 +3,7 @@
 
 pub mod accept;
 pub mod announce;
+pub mod block;
 pub mod create;
 pub mod delete;
 pub mod follow;

@@ -1,0 +1,193 @@
+//! JSON of articles, revisions, acknowledgements and categories.
+
+use serde::Serialize;
+
+use crate::db::models::article_category::ArticleCategory;
+use crate::http::api::entities::{AccountEntity, datetime};
+use crate::services::articles::ArticleView;
+use crate::services::articles::acknowledgements::AcknowledgementReport;
+use crate::services::articles::queries::RevisionView;
+use crate::state::AppState;
+
+/// A category.
+#[derive(Clone, Debug, Serialize)]
+pub struct CategoryEntity {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub created_at: String,
+}
+
+impl CategoryEntity {
+    /// The entity of a category row.
+    pub fn new(category: &ArticleCategory) -> Self {
+        Self {
+            id: category.id.to_string(),
+            slug: category.slug.clone(),
+            name: category.name.clone(),
+            description: category.description.clone(),
+            created_at: datetime(category.created_at),
+        }
+    }
+}
+
+/// An article.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArticleEntity {
+    pub id: String,
+    pub slug: String,
+    /// The web page.
+    pub url: String,
+    /// The ActivityPub id.
+    pub uri: String,
+    pub title: String,
+    pub summary: String,
+    /// Markdown as written.
+    pub body: String,
+    /// Rendered, sanitized HTML.
+    pub body_html: String,
+    pub status: String,
+    pub official: bool,
+    pub must_read: bool,
+    pub pinned: bool,
+    pub category: Option<CategoryEntity>,
+    pub tags: Vec<String>,
+    pub author: AccountEntity,
+    pub owner: AccountEntity,
+    pub review_by: Option<String>,
+    /// The review date has passed.
+    pub stale: bool,
+    /// The status that carries the article (its replies are the discussion).
+    pub status_id: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub published_at: Option<String>,
+}
+
+impl ArticleEntity {
+    /// The entity of an article view.
+    pub fn new(state: &AppState, view: &ArticleView, today: chrono::NaiveDate) -> Self {
+        let article = &view.article;
+        Self {
+            id: article.id.to_string(),
+            slug: article.slug.clone(),
+            url: state.urls().article_page(&article.slug),
+            uri: state.urls().article(article.id),
+            title: article.title.clone(),
+            summary: article.summary.clone(),
+            body: article.body_markdown.clone(),
+            body_html: article.body_html.clone(),
+            status: article.status.clone(),
+            official: article.official,
+            must_read: article.must_read,
+            pinned: article.pinned,
+            category: view.category.as_ref().map(CategoryEntity::new),
+            tags: view.tags.clone(),
+            author: AccountEntity::new(state, &view.author),
+            owner: AccountEntity::new(state, &view.owner),
+            review_by: article.review_by.map(|d| d.format("%Y-%m-%d").to_string()),
+            stale: view.stale(today),
+            status_id: article.post_id.map(|id| id.to_string()),
+            created_at: datetime(article.created_at),
+            updated_at: datetime(article.updated_at),
+            published_at: article.published_at.map(datetime),
+        }
+    }
+}
+
+/// A revision: who changed what, and when.
+#[derive(Clone, Debug, Serialize)]
+pub struct RevisionEntity {
+    pub id: String,
+    pub editor: AccountEntity,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub change_note: String,
+    /// Fields changed since the previous revision.
+    pub changed: Vec<&'static str>,
+    pub created_at: String,
+}
+
+impl RevisionEntity {
+    /// The entity of a revision view.
+    pub fn new(state: &AppState, view: &RevisionView) -> Self {
+        let revision = &view.revision;
+        Self {
+            id: revision.id.to_string(),
+            editor: AccountEntity::new(state, &view.editor),
+            title: revision.title.clone(),
+            summary: revision.summary.clone(),
+            body: revision.body_markdown.clone(),
+            change_note: revision.change_note.clone(),
+            changed: view.changed.clone(),
+            created_at: datetime(revision.created_at),
+        }
+    }
+}
+
+/// One reader's acknowledgement.
+#[derive(Clone, Debug, Serialize)]
+pub struct AcknowledgementEntity {
+    pub account: AccountEntity,
+    pub acknowledged_at: String,
+}
+
+/// A count for one group of readers.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupCount {
+    /// Instance domain, or department (`null`: none given).
+    pub name: Option<String>,
+    pub count: i64,
+}
+
+/// Who acknowledged an article, with counts per instance and per department.
+#[derive(Clone, Debug, Serialize)]
+pub struct AcknowledgementsEntity {
+    pub count: usize,
+    pub acknowledgements: Vec<AcknowledgementEntity>,
+    pub by_domain: Vec<GroupCount>,
+    pub by_department: Vec<GroupCount>,
+}
+
+impl AcknowledgementsEntity {
+    /// The entity of a report.
+    pub fn new(state: &AppState, report: &AcknowledgementReport) -> Self {
+        let sorted = |mut groups: Vec<GroupCount>| {
+            groups.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+            groups
+        };
+        Self {
+            count: report.readers.len(),
+            acknowledgements: report
+                .readers
+                .iter()
+                .map(|(account, at)| AcknowledgementEntity {
+                    account: AccountEntity::new(state, account),
+                    acknowledged_at: datetime(*at),
+                })
+                .collect(),
+            by_domain: sorted(
+                report
+                    .by_domain
+                    .iter()
+                    .map(|(name, count)| GroupCount {
+                        name: Some(name.clone()),
+                        count: *count,
+                    })
+                    .collect(),
+            ),
+            by_department: sorted(
+                report
+                    .by_department
+                    .iter()
+                    .map(|(name, count)| GroupCount {
+                        name: name.clone(),
+                        count: *count,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
