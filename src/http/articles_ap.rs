@@ -66,23 +66,33 @@ pub async fn article(
     Path(key): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let found = match find(&data, &key).await {
-        Ok(found) => found,
-        Err(e) => return e.into_response(),
+    match at_id(&data, &key, &headers).await {
+        Some(response) => response,
+        None => HttpError::not_found("no such article").into_response(),
+    }
+}
+
+/// The answer at an article id, or `None` when `key` is not the id of a published or
+/// deleted local article. The web page handler of `/articles/{slug}` (the same route pattern)
+/// calls this first, so that one route serves ids and slugs.
+pub async fn at_id(data: &AppState, key: &str, headers: &HeaderMap) -> Option<Response> {
+    let found = match find(data, key).await {
+        Ok(found) => found?,
+        Err(e) => return Some(e.into_response()),
     };
-    let wants_json = Representation::from_headers(&headers) != Representation::Html;
-    match found {
-        Some(Found::Article(found)) if wants_json => {
+    let wants_json = Representation::from_headers(headers) != Representation::Html;
+    Some(match found {
+        Found::Article(found) if wants_json => {
             let (_, post) = *found;
             match data.db().read(move |conn| note_json(conn, &post)).await {
                 Ok(json) => activity_json(&json),
                 Err(e) => HttpError::from(e).into_response(),
             }
         }
-        Some(Found::Article(found)) => {
+        Found::Article(found) => {
             Redirect::to(&data.urls().article_page(&found.0.slug)).into_response()
         }
-        Some(Found::Gone(t)) => (
+        Found::Gone(t) => (
             StatusCode::GONE,
             activity_json(&json!({
                 "@context": ACTIVITYSTREAMS,
@@ -93,8 +103,7 @@ pub async fn article(
             })),
         )
             .into_response(),
-        None => HttpError::not_found("no such article").into_response(),
-    }
+    })
 }
 
 /// GET /articles/{id}/replies: the direct replies the requester may see.
