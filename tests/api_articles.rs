@@ -2,51 +2,49 @@
 //! publishing as a status, acknowledgements, deletion and categories.
 
 mod common;
-mod statuses_support;
 
+use common::{ApiResponse, INTERNAL_TOKEN, TestInstance, link_param};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use statuses_support::{Api, INTERNAL, Reply, link_param};
 use trellis::services::accounts::Role;
 
 const ARTICLES: &str = "/api/trellis/v1/articles";
 const CATEGORIES: &str = "/api/trellis/v1/categories";
 
 /// A person with a role and a department; returns a full-access token.
-async fn person(api: &Api, name: &str, role: Role, department: Option<&str>) -> String {
+async fn person(api: &TestInstance, name: &str, role: Role, department: Option<&str>) -> String {
     let department = department.map(str::to_string);
-    api.inst
-        .create_user(name, |p| {
-            p.role = Some(role);
-            p.department = department;
-        })
-        .await;
-    api.inst.token(name, "read write follow").await
+    api.create_user(name, |p| {
+        p.role = Some(role);
+        p.department = department;
+    })
+    .await;
+    api.token(name, "read write follow").await
 }
 
-async fn category(api: &Api, token: &str, name: &str) -> Value {
+async fn category(api: &TestInstance, token: &str, name: &str) -> Value {
     let reply = api
-        .post(CATEGORIES, Some(token), json!({ "name": name }))
+        .api_post(CATEGORIES, Some(token), Some(json!({ "name": name })))
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
     reply.body
 }
 
-async fn article(api: &Api, token: &str, body: Value) -> Value {
-    let reply = api.post(ARTICLES, Some(token), body).await;
+async fn article(api: &TestInstance, token: &str, body: Value) -> Value {
+    let reply = api.api_post(ARTICLES, Some(token), Some(body)).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
     reply.body
 }
 
-async fn patch(api: &Api, path: &str, token: &str, body: Value) -> Reply {
-    api.call(Method::PATCH, path, Some(token), Some(body)).await
+async fn patch(api: &TestInstance, path: &str, token: &str, body: Value) -> ApiResponse {
+    api.api(Method::PATCH, path, Some(token), Some(body)).await
 }
 
-async fn delete(api: &Api, path: &str, token: &str) -> Reply {
-    api.call(Method::DELETE, path, Some(token), None).await
+async fn delete(api: &TestInstance, path: &str, token: &str) -> ApiResponse {
+    api.api(Method::DELETE, path, Some(token), None).await
 }
 
-fn ids(reply: &Reply) -> Vec<String> {
+fn ids(reply: &ApiResponse) -> Vec<String> {
     let mut ids = reply.ids();
     ids.sort();
     ids
@@ -57,7 +55,7 @@ fn sorted(mut ids: Vec<String>) -> Vec<String> {
     ids
 }
 
-fn field_error(reply: &Reply, field: &str) {
+fn field_error(reply: &ApiResponse, field: &str) {
     assert_eq!(
         reply.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -73,10 +71,10 @@ fn field_error(reply: &Reply, field: &str) {
 
 #[tokio::test]
 async fn an_editor_publishes_an_official_must_read_article_to_followers() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let editor = person(&api, "comms", Role::Editor, Some("Communications")).await;
     let reader = person(&api, "bob", Role::Member, None).await;
-    api.follow("bob", "comms").await;
+    api.follow_as("bob", "comms").await;
     category(&api, &editor, "Handbook").await;
 
     let created = article(
@@ -96,7 +94,7 @@ async fn an_editor_publishes_an_official_must_read_article_to_followers() {
     )
     .await;
     let id = created["id"].as_str().unwrap();
-    let base = &api.inst.base;
+    let base = &api.base;
     assert_eq!(created["slug"], "travel-policy-you");
     assert_eq!(created["url"], format!("{base}/articles/travel-policy-you"));
     assert_eq!(created["uri"], format!("{base}/articles/{id}"));
@@ -119,7 +117,7 @@ async fn an_editor_publishes_an_official_must_read_article_to_followers() {
 
     // The follower sees it as a status: title, summary and link, never a content warning.
     let status_id = created["status_id"].as_str().unwrap().to_string();
-    let home = api.get("/api/v1/timelines/home", Some(&reader)).await;
+    let home = api.api_get("/api/v1/timelines/home", Some(&reader)).await;
     assert_eq!(home.status, StatusCode::OK);
     assert_eq!(home.ids(), vec![status_id.clone()]);
     let status = &home.body[0];
@@ -144,13 +142,13 @@ async fn an_editor_publishes_an_official_must_read_article_to_followers() {
 
     // Replies to that status are the article's discussion.
     let reply = api
-        .status(
+        .post_status(
             &reader,
             json!({ "status": "Does this cover trains?", "in_reply_to_id": status_id }),
         )
         .await;
     let context = api
-        .get(
+        .api_get(
             &format!("/api/v1/statuses/{status_id}/context"),
             Some(&editor),
         )
@@ -161,7 +159,9 @@ async fn an_editor_publishes_an_official_must_read_article_to_followers() {
     let removed = delete(&api, &format!("/api/v1/statuses/{status_id}"), &editor).await;
     assert_eq!(removed.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    let shown = api.get(&format!("{ARTICLES}/{id}"), Some(&reader)).await;
+    let shown = api
+        .api_get(&format!("{ARTICLES}/{id}"), Some(&reader))
+        .await;
     assert_eq!(shown.status, StatusCode::OK);
     assert_eq!(shown.body["title"], "Travel <policy> & you");
     api.stop().await;
@@ -169,7 +169,7 @@ async fn an_editor_publishes_an_official_must_read_article_to_followers() {
 
 #[tokio::test]
 async fn roles_decide_who_writes_what() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let editor = person(&api, "ed", Role::Editor, None).await;
     let carol = person(&api, "carol", Role::Member, None).await;
     let dave = person(&api, "dave", Role::Member, None).await;
@@ -177,10 +177,10 @@ async fn roles_decide_who_writes_what() {
 
     for flag in ["official", "must_read", "pinned"] {
         let reply = api
-            .post(
+            .api_post(
                 ARTICLES,
                 Some(&carol),
-                json!({ "title": "Mine", "status": "published", flag: true }),
+                Some(json!({ "title": "Mine", "status": "published", flag: true })),
             )
             .await;
         assert_eq!(
@@ -232,10 +232,10 @@ async fn roles_decide_who_writes_what() {
 
     // Only editors and admins hand articles to someone else.
     let reply = api
-        .post(
+        .api_post(
             ARTICLES,
             Some(&carol),
-            json!({ "title": "Given away", "owner": "dave" }),
+            Some(json!({ "title": "Given away", "owner": "dave" })),
         )
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
@@ -252,16 +252,15 @@ async fn roles_decide_who_writes_what() {
 
 #[tokio::test]
 async fn members_may_not_write_where_the_instance_forbids_it() {
-    let inst = common::TestInstance::start_with(&[
-        ("TRELLIS_INTERNAL_API_TOKEN", INTERNAL),
+    let api = TestInstance::start_with(&[
+        ("TRELLIS_INTERNAL_API_TOKEN", INTERNAL_TOKEN),
         ("TRELLIS_MEMBERS_MAY_WRITE", "false"),
     ])
     .await;
-    let api = Api { inst };
     let member = person(&api, "carol", Role::Member, None).await;
     let editor = person(&api, "ed", Role::Editor, None).await;
     let reply = api
-        .post(ARTICLES, Some(&member), json!({ "title": "Mine" }))
+        .api_post(ARTICLES, Some(&member), Some(json!({ "title": "Mine" })))
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN, "{:?}", reply.body);
     article(&api, &editor, json!({ "title": "Official word" })).await;
@@ -270,7 +269,7 @@ async fn members_may_not_write_where_the_instance_forbids_it() {
 
 #[tokio::test]
 async fn validation_errors_name_their_field() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let editor = person(&api, "ed", Role::Editor, None).await;
     let cases = [
         (json!({ "title": "  " }), "title"),
@@ -284,24 +283,24 @@ async fn validation_errors_name_their_field() {
         (json!({ "title": "T", "owner": "nobody" }), "owner"),
     ];
     for (body, field) in cases {
-        let reply = api.post(ARTICLES, Some(&editor), body).await;
+        let reply = api.api_post(ARTICLES, Some(&editor), Some(body)).await;
         field_error(&reply, field);
     }
     let reply = api
-        .post(
+        .api_post(
             ARTICLES,
             Some(&editor),
-            json!({ "title": "T", "official": "maybe" }),
+            Some(json!({ "title": "T", "official": "maybe" })),
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let created = article(&api, &editor, json!({ "title": "T", "slug": "t" })).await;
     let reply = api
-        .post(
+        .api_post(
             ARTICLES,
             Some(&editor),
-            json!({ "title": "T", "slug": "t" }),
+            Some(json!({ "title": "T", "slug": "t" })),
         )
         .await;
     field_error(&reply, "slug");
@@ -332,7 +331,7 @@ async fn validation_errors_name_their_field() {
 
 #[tokio::test]
 async fn drafts_are_seen_by_their_author_and_editors_only() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let editor = person(&api, "ed", Role::Editor, None).await;
     let carol = person(&api, "carol", Role::Member, None).await;
     let bob = person(&api, "bob", Role::Member, None).await;
@@ -344,11 +343,11 @@ async fn drafts_are_seen_by_their_author_and_editors_only() {
     let path = format!("{ARTICLES}/{id}");
 
     assert_eq!(
-        api.get(&path, Some(&bob)).await.status,
+        api.api_get(&path, Some(&bob)).await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        api.get(&format!("{path}/revisions"), Some(&bob))
+        api.api_get(&format!("{path}/revisions"), Some(&bob))
             .await
             .status,
         StatusCode::NOT_FOUND
@@ -359,20 +358,29 @@ async fn drafts_are_seen_by_their_author_and_editors_only() {
             .status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(api.get(&path, Some(&carol)).await.status, StatusCode::OK);
-    assert_eq!(api.get(&path, Some(&editor)).await.status, StatusCode::OK);
+    assert_eq!(
+        api.api_get(&path, Some(&carol)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        api.api_get(&path, Some(&editor)).await.status,
+        StatusCode::OK
+    );
 
     let drafts = format!("{ARTICLES}?status=draft");
-    assert!(api.get(&drafts, Some(&bob)).await.ids().is_empty());
-    assert_eq!(api.get(&drafts, Some(&carol)).await.ids(), vec![id.clone()]);
+    assert!(api.api_get(&drafts, Some(&bob)).await.ids().is_empty());
     assert_eq!(
-        api.get(&drafts, Some(&editor)).await.ids(),
+        api.api_get(&drafts, Some(&carol)).await.ids(),
+        vec![id.clone()]
+    );
+    assert_eq!(
+        api.api_get(&drafts, Some(&editor)).await.ids(),
         vec![id.clone()]
     );
     // Not in the default (published) list, and nobody's home timeline.
-    assert!(api.get(ARTICLES, Some(&editor)).await.ids().is_empty());
+    assert!(api.api_get(ARTICLES, Some(&editor)).await.ids().is_empty());
     assert!(
-        api.get("/api/v1/timelines/home", Some(&carol))
+        api.api_get("/api/v1/timelines/home", Some(&carol))
             .await
             .ids()
             .is_empty()
@@ -383,16 +391,18 @@ async fn drafts_are_seen_by_their_author_and_editors_only() {
     assert_eq!(published.status, StatusCode::OK, "{:?}", published.body);
     let status_id = published.body["status_id"].as_str().unwrap().to_string();
     assert_eq!(
-        api.get("/api/v1/timelines/home", Some(&carol)).await.ids(),
+        api.api_get("/api/v1/timelines/home", Some(&carol))
+            .await
+            .ids(),
         vec![status_id]
     );
-    assert_eq!(api.get(&path, Some(&bob)).await.status, StatusCode::OK);
+    assert_eq!(api.api_get(&path, Some(&bob)).await.status, StatusCode::OK);
     api.stop().await;
 }
 
 #[tokio::test]
 async fn edits_are_kept_as_revisions_and_reach_the_status() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let editor = person(&api, "ed", Role::Editor, None).await;
     let carol = person(&api, "carol", Role::Member, None).await;
     let created = article(
@@ -414,7 +424,9 @@ async fn edits_are_kept_as_revisions_and_reach_the_status() {
     assert_eq!(reply.body["summary"], "How to claim");
     assert_eq!(reply.body["author"]["username"], "carol");
 
-    let revisions = api.get(&format!("{path}/revisions"), Some(&carol)).await;
+    let revisions = api
+        .api_get(&format!("{path}/revisions"), Some(&carol))
+        .await;
     assert_eq!(revisions.status, StatusCode::OK);
     let list = revisions.body.as_array().unwrap();
     assert_eq!(list.len(), 2);
@@ -430,7 +442,7 @@ async fn edits_are_kept_as_revisions_and_reach_the_status() {
     // The status follows the edit.
     let status_id = created["status_id"].as_str().unwrap();
     let status = api
-        .get(&format!("/api/v1/statuses/{status_id}"), Some(&carol))
+        .api_get(&format!("/api/v1/statuses/{status_id}"), Some(&carol))
         .await;
     let content = status.body["content"].as_str().unwrap();
     assert!(content.contains("Expenses 2027"), "{content}");
@@ -440,7 +452,7 @@ async fn edits_are_kept_as_revisions_and_reach_the_status() {
 
 #[tokio::test]
 async fn lists_filter_by_category_tag_author_status_official_and_staleness() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let editor = person(&api, "ed", Role::Editor, None).await;
     let carol = person(&api, "carol", Role::Member, None).await;
     category(&api, &editor, "Handbook").await;
@@ -496,29 +508,35 @@ async fn lists_filter_by_category_tag_author_status_official_and_staleness() {
         ),
     ];
     for (query, expected) in cases {
-        let reply = api.get(&format!("{ARTICLES}?{query}"), Some(&editor)).await;
+        let reply = api
+            .api_get(&format!("{ARTICLES}?{query}"), Some(&editor))
+            .await;
         assert_eq!(reply.status, StatusCode::OK, "{query}");
         assert_eq!(ids(&reply), sorted(expected), "{query}");
     }
-    let stale = api.get(&format!("{ARTICLES}?stale=1"), Some(&editor)).await;
+    let stale = api
+        .api_get(&format!("{ARTICLES}?stale=1"), Some(&editor))
+        .await;
     assert_eq!(stale.body[0]["stale"], true);
 
     // Pages of one, newest first, with a Link header.
-    let first = api.get(&format!("{ARTICLES}?limit=1"), Some(&carol)).await;
+    let first = api
+        .api_get(&format!("{ARTICLES}?limit=1"), Some(&carol))
+        .await;
     assert_eq!(first.ids(), vec![id(&b)]);
     let link = first.link.clone().expect("Link header");
     let max_id = link_param(&link, "next", "max_id").unwrap();
     let second = api
-        .get(&format!("{ARTICLES}?limit=1&max_id={max_id}"), Some(&carol))
+        .api_get(&format!("{ARTICLES}?limit=1&max_id={max_id}"), Some(&carol))
         .await;
     assert_eq!(second.ids(), vec![id(&a)]);
 
     let reply = api
-        .get(&format!("{ARTICLES}?status=gone"), Some(&editor))
+        .api_get(&format!("{ARTICLES}?status=gone"), Some(&editor))
         .await;
     field_error(&reply, "status");
     let reply = api
-        .get(&format!("{ARTICLES}?official=perhaps"), Some(&editor))
+        .api_get(&format!("{ARTICLES}?official=perhaps"), Some(&editor))
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     api.stop().await;
@@ -526,7 +544,7 @@ async fn lists_filter_by_category_tag_author_status_official_and_staleness() {
 
 #[tokio::test]
 async fn must_read_articles_are_acknowledged_and_counted() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let editor = person(&api, "ed", Role::Editor, Some("Communications")).await;
     let bob = person(&api, "bob", Role::Member, Some("Finance")).await;
     let carol = person(&api, "carol", Role::Member, Some("Finance")).await;
@@ -547,17 +565,22 @@ async fn must_read_articles_are_acknowledged_and_counted() {
     let ack = |v: &Value| format!("{ARTICLES}/{}/acknowledge", v["id"].as_str().unwrap());
 
     for token in [&bob, &carol, &dave, &bob] {
-        let reply = api.post(&ack(&must), Some(token), json!({})).await;
+        let reply = api
+            .api_post(&ack(&must), Some(token), Some(json!({})))
+            .await;
         assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
         assert_eq!(reply.body["acknowledged"], true);
         assert!(reply.body["acknowledged_at"].is_string());
     }
     field_error(
-        &api.post(&ack(&plain), Some(&bob), json!({})).await,
+        &api.api_post(&ack(&plain), Some(&bob), Some(json!({})))
+            .await,
         "article",
     );
     assert_eq!(
-        api.post(&ack(&draft), Some(&bob), json!({})).await.status,
+        api.api_post(&ack(&draft), Some(&bob), Some(json!({})))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 
@@ -566,10 +589,10 @@ async fn must_read_articles_are_acknowledged_and_counted() {
         must["id"].as_str().unwrap()
     );
     assert_eq!(
-        api.get(&path, Some(&bob)).await.status,
+        api.api_get(&path, Some(&bob)).await.status,
         StatusCode::FORBIDDEN
     );
-    let report = api.get(&path, Some(&editor)).await;
+    let report = api.api_get(&path, Some(&editor)).await;
     assert_eq!(report.status, StatusCode::OK, "{:?}", report.body);
     assert_eq!(report.body["count"], 3);
     let names: Vec<&str> = report.body["acknowledgements"]
@@ -582,7 +605,7 @@ async fn must_read_articles_are_acknowledged_and_counted() {
     assert!(report.body["acknowledgements"][0]["acknowledged_at"].is_string());
     assert_eq!(
         report.body["by_domain"],
-        json!([{ "name": api.inst.domain, "count": 3 }])
+        json!([{ "name": api.domain, "count": 3 }])
     );
     assert_eq!(
         report.body["by_department"],
@@ -594,10 +617,10 @@ async fn must_read_articles_are_acknowledged_and_counted() {
 #[tokio::test]
 async fn deleting_an_article_withdraws_its_status_and_leaves_a_tombstone() {
     use trellis::db::models::Tombstone;
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let editor = person(&api, "ed", Role::Editor, None).await;
     let bob = person(&api, "bob", Role::Member, None).await;
-    api.follow("bob", "ed").await;
+    api.follow_as("bob", "ed").await;
     let created = article(
         &api,
         &editor,
@@ -608,7 +631,9 @@ async fn deleting_an_article_withdraws_its_status_and_leaves_a_tombstone() {
     let status_id = created["status_id"].as_str().unwrap().to_string();
     let uri = created["uri"].as_str().unwrap().to_string();
     assert_eq!(
-        api.get("/api/v1/timelines/home", Some(&bob)).await.ids(),
+        api.api_get("/api/v1/timelines/home", Some(&bob))
+            .await
+            .ids(),
         vec![status_id.clone()]
     );
 
@@ -619,7 +644,7 @@ async fn deleting_an_article_withdraws_its_status_and_leaves_a_tombstone() {
     let reply = delete(&api, &path, &editor).await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     assert_eq!(
-        api.get(&path, Some(&editor)).await.status,
+        api.api_get(&path, Some(&editor)).await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
@@ -627,18 +652,18 @@ async fn deleting_an_article_withdraws_its_status_and_leaves_a_tombstone() {
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        api.get(&format!("/api/v1/statuses/{status_id}"), Some(&bob))
+        api.api_get(&format!("/api/v1/statuses/{status_id}"), Some(&bob))
             .await
             .status,
         StatusCode::NOT_FOUND
     );
     assert!(
-        api.get("/api/v1/timelines/home", Some(&bob))
+        api.api_get("/api/v1/timelines/home", Some(&bob))
             .await
             .ids()
             .is_empty()
     );
-    let state = api.inst.running.as_ref().unwrap().state.clone();
+    let state = api.state().clone();
     let tombstone = state
         .db()
         .read(move |conn| Tombstone::find(conn, &uri))
@@ -651,14 +676,14 @@ async fn deleting_an_article_withdraws_its_status_and_leaves_a_tombstone() {
 
 #[tokio::test]
 async fn categories_are_managed_by_editors() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let editor = person(&api, "ed", Role::Editor, None).await;
     let member = person(&api, "carol", Role::Member, None).await;
     let created = api
-        .post(
+        .api_post(
             CATEGORIES,
             Some(&editor),
-            json!({ "name": "Human Resources", "description": "People matters" }),
+            Some(json!({ "name": "Human Resources", "description": "People matters" })),
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
@@ -667,7 +692,7 @@ async fn categories_are_managed_by_editors() {
     let named = category(&api, &editor, "IT").await;
     assert_eq!(named["slug"], "it");
 
-    let all = api.get(CATEGORIES, Some(&member)).await;
+    let all = api.api_get(CATEGORIES, Some(&member)).await;
     assert_eq!(all.status, StatusCode::OK);
     let slugs: Vec<&str> = all
         .body
@@ -677,7 +702,9 @@ async fn categories_are_managed_by_editors() {
         .map(|c| c["slug"].as_str().unwrap())
         .collect();
     assert_eq!(slugs, vec!["human-resources", "it"]);
-    let one = api.get(&format!("{CATEGORIES}/it"), Some(&member)).await;
+    let one = api
+        .api_get(&format!("{CATEGORIES}/it"), Some(&member))
+        .await;
     assert_eq!(one.body["name"], "IT");
 
     let path = format!("{CATEGORIES}/human-resources");
@@ -689,7 +716,7 @@ async fn categories_are_managed_by_editors() {
 
     // Members read but do not change.
     let reply = api
-        .post(CATEGORIES, Some(&member), json!({ "name": "Mine" }))
+        .api_post(CATEGORIES, Some(&member), Some(json!({ "name": "Mine" })))
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert!(reply.body["error"].as_str().unwrap().contains("categories"));
@@ -706,20 +733,20 @@ async fn categories_are_managed_by_editors() {
 
     // Validation and conflicts.
     field_error(
-        &api.post(CATEGORIES, Some(&editor), json!({ "name": " " }))
+        &api.api_post(CATEGORIES, Some(&editor), Some(json!({ "name": " " })))
             .await,
         "name",
     );
     field_error(
-        &api.post(CATEGORIES, Some(&editor), json!({ "name": "It" }))
+        &api.api_post(CATEGORIES, Some(&editor), Some(json!({ "name": "It" })))
             .await,
         "slug",
     );
     field_error(
-        &api.post(
+        &api.api_post(
             CATEGORIES,
             Some(&editor),
-            json!({ "name": "X", "slug": "A B" }),
+            Some(json!({ "name": "X", "slug": "A B" })),
         )
         .await,
         "slug",
@@ -741,7 +768,7 @@ async fn categories_are_managed_by_editors() {
     let it = format!("{CATEGORIES}/it");
     assert_eq!(delete(&api, &it, &editor).await.status, StatusCode::OK);
     assert_eq!(
-        api.get(&it, Some(&editor)).await.status,
+        api.api_get(&it, Some(&editor)).await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
@@ -759,15 +786,14 @@ async fn categories_are_managed_by_editors() {
 
 #[tokio::test]
 async fn every_route_answers_401_403_and_404() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let editor = person(&api, "ed", Role::Editor, None).await;
     let revoked = person(&api, "gone", Role::Editor, None).await;
     api.revoke(&revoked).await;
-    api.inst
-        .create_user("narrow", |p| p.role = Some(Role::Editor))
+    api.create_user("narrow", |p| p.role = Some(Role::Editor))
         .await;
-    let narrow = api.inst.token("narrow", "read:accounts").await;
-    let reader = api.inst.token("ed", "read").await;
+    let narrow = api.token("narrow", "read:accounts").await;
+    let reader = api.token("ed", "read").await;
     category(&api, &editor, "Handbook").await;
     let created = article(
         &api,
@@ -816,7 +842,7 @@ async fn every_route_answers_401_403_and_404() {
             .await;
         // A read-only token may read, not write.
         let reply = api
-            .call(method.clone(), path, Some(&reader), body.clone())
+            .api(method.clone(), path, Some(&reader), body.clone())
             .await;
         if *method == Method::GET {
             assert_eq!(reply.status, StatusCode::OK, "{method} {path}");
@@ -849,7 +875,7 @@ async fn every_route_answers_401_403_and_404() {
         ),
         (Method::DELETE, format!("{CATEGORIES}/nope"), None),
     ] {
-        let reply = api.call(method.clone(), &path, Some(&editor), body).await;
+        let reply = api.api(method.clone(), &path, Some(&editor), body).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method} {path}");
         assert!(reply.body["error"].is_string());
     }
@@ -875,7 +901,7 @@ async fn every_route_answers_401_403_and_404() {
         "category",
     );
     let reply = api
-        .call(
+        .api(
             Method::POST,
             ARTICLES,
             Some(&editor),

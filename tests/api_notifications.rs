@@ -7,84 +7,15 @@ use std::collections::BTreeSet;
 
 use common::TestInstance;
 use diesel::prelude::*;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-const INTERNAL_TOKEN: &str = "internal-test-token-notifications";
-
-/// An instance with the internal interface, to act as people without the client API.
-async fn start() -> TestInstance {
-    TestInstance::start_with(&[("TRELLIS_INTERNAL_API_TOKEN", INTERNAL_TOKEN)]).await
-}
-
-async fn internal(t: &TestInstance, method: reqwest::Method, path: &str, body: Value) -> Value {
-    let response = t
-        .client
-        .request(method, format!("{}/internal/v1{path}", t.base))
-        .bearer_auth(INTERNAL_TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .expect("internal request");
-    let status = response.status();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    assert!(status.is_success(), "{path}: {status} {body}");
-    body
-}
-
-async fn post(t: &TestInstance, user: &str, text: &str, visibility: &str) -> Value {
-    internal(
-        t,
-        reqwest::Method::POST,
-        &format!("/users/{user}/posts"),
-        json!({ "text": text, "visibility": visibility }),
-    )
-    .await
-}
-
-async fn act(t: &TestInstance, user: &str, action: &str, body: Value) -> Value {
-    internal(
-        t,
-        reqwest::Method::POST,
-        &format!("/users/{user}/{action}"),
-        body,
-    )
-    .await
-}
-
-async fn get(t: &TestInstance, token: &str, path: &str) -> reqwest::Response {
-    t.client
-        .get(format!("{}{path}", t.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("request sent")
-}
-
-async fn post_api(
-    t: &TestInstance,
-    token: &str,
-    path: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    t.client
-        .post(format!("{}{path}", t.base))
-        .bearer_auth(token)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(
-            url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(form)
-                .finish(),
-        )
-        .send()
-        .await
-        .expect("request sent")
-}
-
 async fn list(t: &TestInstance, token: &str, query: &str) -> Vec<Value> {
-    let response = get(t, token, &format!("/api/v1/notifications{query}")).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap()
+    let response = t
+        .api_get(&format!("/api/v1/notifications{query}"), Some(token))
+        .await;
+    assert_eq!(response.status, StatusCode::OK);
+    serde_json::from_value(response.body).unwrap()
 }
 
 fn kinds(items: &[Value]) -> BTreeSet<String> {
@@ -94,43 +25,36 @@ fn kinds(items: &[Value]) -> BTreeSet<String> {
         .collect()
 }
 
-async fn account_id(t: &TestInstance, username: &str) -> i64 {
-    let state = &t.running.as_ref().unwrap().state;
-    trellis::services::accounts::find(state, username)
-        .await
-        .unwrap()
-        .account
-        .id
-}
-
 /// alice is followed by bob, mentioned by bob, and her post is liked and boosted by bob; she
 /// boosts carol's post, which carol then edits; dave asks to follow the locked erin.
 async fn scenario(t: &TestInstance) -> Value {
     for user in ["alice", "bob", "carol", "dave", "erin"] {
         t.create_user(user, |_| {}).await;
     }
-    act(t, "erin", "locked", json!({ "locked": true })).await;
-    act(t, "bob", "follow", json!({ "target": "alice" })).await;
-    post(t, "bob", "hello @alice", "public").await;
-    let mine = post(t, "alice", "my post", "public").await;
-    act(t, "bob", "like", json!({ "object": mine["uri"] })).await;
-    act(t, "bob", "boost", json!({ "object": mine["uri"] })).await;
-    let theirs = post(t, "carol", "first version", "public").await;
-    act(t, "alice", "boost", json!({ "object": theirs["uri"] })).await;
-    internal(
-        t,
-        reqwest::Method::PUT,
+    t.act_as("erin", "locked", json!({ "locked": true })).await;
+    t.follow_as("bob", "alice").await;
+    t.post_as("bob", "hello @alice", "public").await;
+    let mine = t.post_as("alice", "my post", "public").await;
+    t.act_as("bob", "like", json!({ "object": mine["uri"] }))
+        .await;
+    t.act_as("bob", "boost", json!({ "object": mine["uri"] }))
+        .await;
+    let theirs = t.post_as("carol", "first version", "public").await;
+    t.act_as("alice", "boost", json!({ "object": theirs["uri"] }))
+        .await;
+    t.internal(
+        Method::PUT,
         &format!("/users/carol/posts/{}", theirs["id"].as_str().unwrap()),
         json!({ "text": "second version" }),
     )
     .await;
-    act(t, "dave", "follow", json!({ "target": "erin" })).await;
+    t.follow_as("dave", "erin").await;
     mine
 }
 
 #[tokio::test]
 async fn every_kind_is_listed_with_its_account_and_status() {
-    let t = start().await;
+    let t = TestInstance::start_with_internal().await;
     let mine = scenario(&t).await;
     let token = t.token("alice", "read write").await;
     let items = list(&t, &token, "").await;
@@ -141,7 +65,7 @@ async fn every_kind_is_listed_with_its_account_and_status() {
             .map(String::from)
             .collect()
     );
-    let bob = account_id(&t, "bob").await.to_string();
+    let bob = t.account_id("bob").await.to_string();
     let ids: Vec<i64> = items
         .iter()
         .map(|n| n["id"].as_str().unwrap().parse().unwrap())
@@ -189,7 +113,7 @@ async fn every_kind_is_listed_with_its_account_and_status() {
 
 #[tokio::test]
 async fn types_and_exclude_types_filter() {
-    let t = start().await;
+    let t = TestInstance::start_with_internal().await;
     scenario(&t).await;
     let token = t.token("alice", "read").await;
     let only = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
@@ -231,7 +155,7 @@ async fn types_and_exclude_types_filter() {
         ),
         only(&["update"])
     );
-    let carol = account_id(&t, "carol").await;
+    let carol = t.account_id("carol").await;
     assert_eq!(
         kinds(&list(&t, &token, &format!("?account_id={carol}")).await),
         only(&["update"])
@@ -241,7 +165,7 @@ async fn types_and_exclude_types_filter() {
 
 #[tokio::test]
 async fn pages_follow_the_link_header() {
-    let t = start().await;
+    let t = TestInstance::start_with_internal().await;
     scenario(&t).await;
     let token = t.token("alice", "read").await;
     let all: Vec<String> = list(&t, &token, "")
@@ -291,7 +215,7 @@ async fn pages_follow_the_link_header() {
 
 #[tokio::test]
 async fn get_dismiss_and_clear() {
-    let t = start().await;
+    let t = TestInstance::start_with_internal().await;
     scenario(&t).await;
     let alice = t.token("alice", "read write").await;
     let bob = t.token("bob", "read write").await;
@@ -299,70 +223,70 @@ async fn get_dismiss_and_clear() {
     let first = items[0]["id"].as_str().unwrap().to_string();
     let second = items[1]["id"].as_str().unwrap().to_string();
 
-    let one = get(&t, &alice, &format!("/api/v1/notifications/{first}")).await;
-    assert_eq!(one.status(), StatusCode::OK);
-    let one: Value = one.json().await.unwrap();
+    let one = t
+        .api_get(&format!("/api/v1/notifications/{first}"), Some(&alice))
+        .await;
+    assert_eq!(one.status, StatusCode::OK);
+    let one: Value = one.body;
     assert_eq!(one["id"], first.as_str());
     assert_eq!(one["type"], items[0]["type"]);
 
     // Someone else's notification does not exist for bob.
-    let theirs = get(&t, &bob, &format!("/api/v1/notifications/{first}")).await;
-    assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
-    let body: Value = theirs.json().await.unwrap();
+    let theirs = t
+        .api_get(&format!("/api/v1/notifications/{first}"), Some(&bob))
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    let body: Value = theirs.body;
     assert!(body["error"].is_string());
-    let dismiss_theirs = post_api(
-        &t,
-        &bob,
-        &format!("/api/v1/notifications/{first}/dismiss"),
-        &[],
-    )
-    .await;
-    assert_eq!(dismiss_theirs.status(), StatusCode::NOT_FOUND);
+    let dismiss_theirs = t
+        .api_form(&format!("/api/v1/notifications/{first}/dismiss"), &bob, &[])
+        .await;
+    assert_eq!(dismiss_theirs.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        get(&t, &alice, "/api/v1/notifications/123456789")
+        t.api_get("/api/v1/notifications/123456789", Some(&alice))
             .await
-            .status(),
+            .status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        get(&t, &alice, "/api/v1/notifications/abc").await.status(),
+        t.api_get("/api/v1/notifications/abc", Some(&alice))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 
-    let dismissed = post_api(
-        &t,
-        &alice,
-        &format!("/api/v1/notifications/{first}/dismiss"),
-        &[],
-    )
-    .await;
-    assert_eq!(dismissed.status(), StatusCode::OK);
-    assert_eq!(dismissed.json::<Value>().await.unwrap(), json!({}));
+    let dismissed = t
+        .api_form(
+            &format!("/api/v1/notifications/{first}/dismiss"),
+            &alice,
+            &[],
+        )
+        .await;
+    assert_eq!(dismissed.status, StatusCode::OK);
+    assert_eq!(dismissed.body, json!({}));
     assert_eq!(
-        get(&t, &alice, &format!("/api/v1/notifications/{first}"))
+        t.api_get(&format!("/api/v1/notifications/{first}"), Some(&alice))
             .await
-            .status(),
+            .status,
         StatusCode::NOT_FOUND
     );
-    let legacy = post_api(
-        &t,
-        &alice,
-        "/api/v1/notifications/dismiss",
-        &[("id", &second)],
-    )
-    .await;
-    assert_eq!(legacy.status(), StatusCode::OK);
+    let legacy = t
+        .api_form("/api/v1/notifications/dismiss", &alice, &[("id", &second)])
+        .await;
+    assert_eq!(legacy.status, StatusCode::OK);
     let left = list(&t, &alice, "").await;
     assert_eq!(left.len(), 3);
     assert!(
         left.iter()
             .all(|n| n["id"] != first.as_str() && n["id"] != second.as_str())
     );
-    let missing_id = post_api(&t, &alice, "/api/v1/notifications/dismiss", &[]).await;
-    assert_eq!(missing_id.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let missing_id = t
+        .api_form("/api/v1/notifications/dismiss", &alice, &[])
+        .await;
+    assert_eq!(missing_id.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    let cleared = post_api(&t, &alice, "/api/v1/notifications/clear", &[]).await;
-    assert_eq!(cleared.status(), StatusCode::OK);
+    let cleared = t.api_form("/api/v1/notifications/clear", &alice, &[]).await;
+    assert_eq!(cleared.status, StatusCode::OK);
     assert!(list(&t, &alice, "").await.is_empty());
     // Other people's notifications are untouched.
     let erin = t.token("erin", "read").await;
@@ -372,23 +296,21 @@ async fn get_dismiss_and_clear() {
 
 #[tokio::test]
 async fn unread_count_starts_after_the_marker() {
-    let t = start().await;
+    let t = TestInstance::start_with_internal().await;
     scenario(&t).await;
     let token = t.token("alice", "read").await;
     let count = |query: &'static str| {
         let t = &t;
         let token = token.clone();
         async move {
-            let response = get(
-                t,
-                &token,
-                &format!("/api/v1/notifications/unread_count{query}"),
-            )
-            .await;
-            assert_eq!(response.status(), StatusCode::OK);
-            response.json::<Value>().await.unwrap()["count"]
-                .as_i64()
-                .unwrap()
+            let response = t
+                .api_get(
+                    &format!("/api/v1/notifications/unread_count{query}"),
+                    Some(&token),
+                )
+                .await;
+            assert_eq!(response.status, StatusCode::OK);
+            response.body["count"].as_i64().unwrap()
         }
     };
     assert_eq!(count("").await, 5);
@@ -396,8 +318,8 @@ async fn unread_count_starts_after_the_marker() {
     assert_eq!(count("?types[]=mention").await, 1);
     let items = list(&t, &token, "").await;
     let third = items[2]["id"].as_str().unwrap().to_string();
-    let alice = account_id(&t, "alice").await;
-    let state = t.running.as_ref().unwrap().state.clone();
+    let alice: i64 = t.account_id("alice").await.parse().unwrap();
+    let state = t.state().clone();
     state
         .db()
         .write(move |conn| {
@@ -421,16 +343,16 @@ async fn unread_count_starts_after_the_marker() {
 
 #[tokio::test]
 async fn notifications_about_posts_no_longer_visible_are_left_out() {
-    let t = start().await;
+    let t = TestInstance::start_with_internal().await;
     for user in ["alice", "carol"] {
         t.create_user(user, |_| {}).await;
     }
-    act(&t, "alice", "follow", json!({ "target": "carol" })).await;
-    let private = post(&t, "carol", "followers only", "private").await;
-    act(&t, "alice", "like", json!({ "object": private["uri"] })).await;
-    internal(
-        &t,
-        reqwest::Method::PUT,
+    t.follow_as("alice", "carol").await;
+    let private = t.post_as("carol", "followers only", "private").await;
+    t.act_as("alice", "like", json!({ "object": private["uri"] }))
+        .await;
+    t.internal(
+        Method::PUT,
         &format!("/users/carol/posts/{}", private["id"].as_str().unwrap()),
         json!({ "text": "followers only, edited" }),
     )
@@ -439,12 +361,13 @@ async fn notifications_about_posts_no_longer_visible_are_left_out() {
     let before = list(&t, &token, "?types[]=update").await;
     assert_eq!(before.len(), 1);
     let id = before[0]["id"].as_str().unwrap().to_string();
-    act(&t, "alice", "unfollow", json!({ "target": "carol" })).await;
+    t.act_as("alice", "unfollow", json!({ "target": "carol" }))
+        .await;
     assert!(list(&t, &token, "?types[]=update").await.is_empty());
     assert_eq!(
-        get(&t, &token, &format!("/api/v1/notifications/{id}"))
+        t.api_get(&format!("/api/v1/notifications/{id}"), Some(&token))
             .await
-            .status(),
+            .status,
         StatusCode::NOT_FOUND
     );
     t.stop().await;
@@ -452,7 +375,7 @@ async fn notifications_about_posts_no_longer_visible_are_left_out() {
 
 #[tokio::test]
 async fn error_answers() {
-    let t = start().await;
+    let t = TestInstance::start_with_internal().await;
     scenario(&t).await;
     let no_scope = t.token("alice", "read:accounts write:accounts").await;
     let items_token = t.token("alice", "read").await;
@@ -475,11 +398,11 @@ async fn error_answers() {
             .unwrap();
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(
-            get(&t, "not-a-token", &path).await.status(),
+            t.api_get(&path, Some("not-a-token")).await.status,
             StatusCode::UNAUTHORIZED
         );
         assert_eq!(
-            get(&t, &no_scope, &path).await.status(),
+            t.api_get(&path, Some(&no_scope)).await.status,
             StatusCode::FORBIDDEN,
             "{path}"
         );
@@ -496,46 +419,36 @@ async fn error_answers() {
             .unwrap();
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(
-            post_api(&t, &no_scope, &path, &[]).await.status(),
+            t.api_form(&path, &no_scope, &[]).await.status,
             StatusCode::FORBIDDEN
         );
         // Reading does not allow writing.
         assert_eq!(
-            post_api(&t, &items_token, &path, &[]).await.status(),
+            t.api_form(&path, &items_token, &[]).await.status,
             StatusCode::FORBIDDEN
         );
     }
     // Invalid parameters.
     for query in ["?limit=many", "?max_id=abc", "?account_id=x"] {
-        let response = get(&t, &items_token, &format!("/api/v1/notifications{query}")).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{query}"
-        );
-        assert!(response.json::<Value>().await.unwrap()["error"].is_string());
+        let response = t
+            .api_get(&format!("/api/v1/notifications{query}"), Some(&items_token))
+            .await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert!(response.body["error"].is_string());
     }
     // A revoked token.
     let revoked = t.token("alice", "read").await;
     assert_eq!(
-        get(&t, &revoked, "/api/v1/notifications").await.status(),
+        t.api_get("/api/v1/notifications", Some(&revoked))
+            .await
+            .status,
         StatusCode::OK
     );
-    let hash = trellis::services::oauth::secret_hash(&revoked);
-    let state = t.running.as_ref().unwrap().state.clone();
-    state
-        .db()
-        .write(move |conn| {
-            use trellis::db::schema::oauth_access_tokens as tokens;
-            diesel::update(tokens::table.filter(tokens::token_hash.eq(hash)))
-                .set(tokens::revoked_at.eq(Some(chrono::Utc::now().naive_utc())))
-                .execute(conn)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
+    t.revoke(&revoked).await;
     assert_eq!(
-        get(&t, &revoked, "/api/v1/notifications").await.status(),
+        t.api_get("/api/v1/notifications", Some(&revoked))
+            .await
+            .status,
         StatusCode::UNAUTHORIZED
     );
     t.stop().await;

@@ -21,10 +21,6 @@ struct App {
     client_secret: String,
 }
 
-fn state(instance: &TestInstance) -> &trellis::state::AppState {
-    &instance.running.as_ref().unwrap().state
-}
-
 async fn register(instance: &TestInstance, redirect_uris: &str, scopes: &str) -> App {
     let response = instance
         .client
@@ -238,7 +234,8 @@ async fn app_registration_returns_the_application_entity() {
 
     // The secret is stored only as a hash.
     let (stored_id, stored) = (client_id.to_string(), client_secret.to_string());
-    let hashes: Vec<String> = state(&instance)
+    let hashes: Vec<String> = instance
+        .state()
         .db()
         .read(move |conn| {
             Ok(oauth_applications::table
@@ -321,7 +318,8 @@ async fn authorization_code_flow_with_pkce() {
     let code = query_param(&location, "code").unwrap();
 
     // The code is stored hashed, with its challenge.
-    let stored: Vec<(String, Option<String>)> = state(&instance)
+    let stored: Vec<(String, Option<String>)> = instance
+        .state()
         .db()
         .read(|conn| {
             Ok(oauth_authorization_codes::table
@@ -389,7 +387,8 @@ async fn authorization_code_flow_with_pkce() {
     assert_eq!(body["error"], "invalid_grant");
 
     // The token is stored only as a hash.
-    let hashes: Vec<String> = state(&instance)
+    let hashes: Vec<String> = instance
+        .state()
         .db()
         .read(|conn| {
             Ok(oauth_access_tokens::table
@@ -460,7 +459,8 @@ async fn authorization_code_exchange_checks_redirect_client_expiry_and_plain_pkc
     // An expired code.
     let code = new_code().await;
     let past = chrono::Utc::now().naive_utc() - chrono::Duration::minutes(11);
-    state(&instance)
+    instance
+        .state()
         .db()
         .write(move |conn| {
             diesel::update(oauth_authorization_codes::table)
@@ -580,7 +580,7 @@ async fn the_authorization_page_refuses_bad_requests_without_redirecting() {
     instance
         .create_user("bob", |p| p.email = "bob@corp.example".into())
         .await;
-    let state = state(&instance);
+    let state = instance.state();
     trellis::services::accounts::set_disabled(state, "bob", true)
         .await
         .unwrap();
@@ -808,7 +808,8 @@ async fn client_credentials_tokens_act_for_no_one() {
     assert!(body["vapid_key"].is_string());
     assert!(body.get("client_secret").is_none());
 
-    let accounts: Vec<Option<i64>> = state(&instance)
+    let accounts: Vec<Option<i64>> = instance
+        .state()
         .db()
         .read(|conn| {
             Ok(oauth_access_tokens::table

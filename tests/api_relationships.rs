@@ -3,45 +3,25 @@
 
 mod common;
 
-use common::TestInstance;
+use common::{ALL_SCOPES, TestInstance};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-const INTERNAL: &str = "internal-token-for-relationship-tests";
-const ALL: &str = "read write follow";
-
-async fn start() -> TestInstance {
-    TestInstance::start_with(&[("TRELLIS_INTERNAL_API_TOKEN", INTERNAL)]).await
-}
-
-async fn call(
+/// `actor` POSTs `/api/v1/accounts/{target}/{action}` (follow, block, mute, ...).
+async fn act_on(
     instance: &TestInstance,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
+    actor: &Person,
+    action: &str,
+    target: &Person,
 ) -> (StatusCode, Value) {
-    let mut request = instance
-        .client
-        .request(method, format!("{}{}", instance.base, path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("request sent");
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-async fn get(instance: &TestInstance, path: &str, token: &str) -> (StatusCode, Value) {
-    call(instance, Method::GET, path, Some(token), None).await
-}
-
-async fn post(instance: &TestInstance, path: &str, token: &str) -> (StatusCode, Value) {
-    call(instance, Method::POST, path, Some(token), None).await
+    instance
+        .api_post(
+            &format!("/api/v1/accounts/{}/{action}", target.id),
+            Some(&actor.token),
+            None,
+        )
+        .await
+        .parts()
 }
 
 /// A person with a full-scope token and their account id.
@@ -52,19 +32,23 @@ struct Person {
 
 async fn person(instance: &TestInstance, name: &str, locked: bool) -> Person {
     instance.create_user(name, |_| {}).await;
-    let token = instance.token(name, ALL).await;
-    let (status, body) = get(instance, "/api/v1/accounts/verify_credentials", &token).await;
+    let token = instance.token(name, ALL_SCOPES).await;
+    let (status, body) = instance
+        .api_get("/api/v1/accounts/verify_credentials", Some(&token))
+        .await
+        .parts();
     assert_eq!(status, 200);
     let id = body["id"].as_str().unwrap().to_string();
     if locked {
-        let (status, body) = call(
-            instance,
-            Method::PATCH,
-            "/api/v1/accounts/update_credentials",
-            Some(&token),
-            Some(json!({ "locked": true })),
-        )
-        .await;
+        let (status, body) = instance
+            .api(
+                Method::PATCH,
+                "/api/v1/accounts/update_credentials",
+                Some(&token),
+                Some(json!({ "locked": true })),
+            )
+            .await
+            .parts();
         assert_eq!(status, 200);
         assert_eq!(body["locked"], true);
     }
@@ -72,28 +56,23 @@ async fn person(instance: &TestInstance, name: &str, locked: bool) -> Person {
 }
 
 async fn relationship(instance: &TestInstance, reader: &Person, other: &Person) -> Value {
-    let (status, body) = get(
-        instance,
-        &format!("/api/v1/accounts/relationships?id[]={}", other.id),
-        &reader.token,
-    )
-    .await;
+    let (status, body) = instance
+        .api_get(
+            &format!("/api/v1/accounts/relationships?id[]={}", other.id),
+            Some(&reader.token),
+        )
+        .await
+        .parts();
     assert_eq!(status, 200);
     body[0].clone()
 }
 
 async fn publish(instance: &TestInstance, user: &str, text: &str) -> i64 {
-    let response = instance
-        .client
-        .post(format!("{}/internal/v1/users/{user}/posts", instance.base))
-        .bearer_auth(INTERNAL)
-        .json(&json!({ "text": text }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    let body: Value = response.json().await.unwrap();
-    body["id"].as_str().unwrap().parse().unwrap()
+    instance.post_json_as(user, json!({ "text": text })).await["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 /// Post ids in a person's stored home feed.
@@ -101,7 +80,7 @@ async fn home_feed(instance: &TestInstance, account: &Person) -> Vec<i64> {
     use diesel::prelude::*;
     use trellis::db::schema::home_feed;
     let id: i64 = account.id.parse().unwrap();
-    let state = &instance.running.as_ref().unwrap().state;
+    let state = instance.state();
     state
         .db()
         .read(move |conn| {
@@ -120,7 +99,7 @@ async fn notifications(instance: &TestInstance, account: &Person) -> Vec<String>
     use diesel::prelude::*;
     use trellis::db::schema::notifications;
     let id: i64 = account.id.parse().unwrap();
-    let state = &instance.running.as_ref().unwrap().state;
+    let state = instance.state();
     state
         .db()
         .read(move |conn| {
@@ -136,38 +115,24 @@ async fn notifications(instance: &TestInstance, account: &Person) -> Vec<String>
 
 #[tokio::test]
 async fn relationships_are_computed_for_many_ids() {
-    let instance = start().await;
+    let instance = TestInstance::start_with_internal().await;
     let alice = person(&instance, "alice", false).await;
     let bob = person(&instance, "bob", false).await;
     let carol = person(&instance, "carol", true).await;
-    post(
-        &instance,
-        &format!("/api/v1/accounts/{}/follow", bob.id),
-        &alice.token,
-    )
-    .await;
-    post(
-        &instance,
-        &format!("/api/v1/accounts/{}/follow", alice.id),
-        &bob.token,
-    )
-    .await;
-    post(
-        &instance,
-        &format!("/api/v1/accounts/{}/follow", carol.id),
-        &alice.token,
-    )
-    .await;
+    act_on(&instance, &alice, "follow", &bob).await;
+    act_on(&instance, &bob, "follow", &alice).await;
+    act_on(&instance, &alice, "follow", &carol).await;
 
-    let (status, body) = get(
-        &instance,
-        &format!(
-            "/api/v1/accounts/relationships?id[]={}&id[]={}&id[]=123&id[]=abc&id[]={}",
-            bob.id, carol.id, bob.id
-        ),
-        &alice.token,
-    )
-    .await;
+    let (status, body) = instance
+        .api_get(
+            &format!(
+                "/api/v1/accounts/relationships?id[]={}&id[]={}&id[]=123&id[]=abc&id[]={}",
+                bob.id, carol.id, bob.id
+            ),
+            Some(&alice.token),
+        )
+        .await
+        .parts();
     assert_eq!(status, 200);
     let list = body.as_array().unwrap();
     assert_eq!(
@@ -187,68 +152,64 @@ async fn relationships_are_computed_for_many_ids() {
     assert_eq!(list[1]["id"], carol.id);
     assert_eq!(list[1]["following"], false);
     assert_eq!(list[1]["requested"], true);
-    let (_, single) = get(
-        &instance,
-        &format!("/api/v1/accounts/relationships?id={}", bob.id),
-        &alice.token,
-    )
-    .await;
+    let single = instance
+        .api_get(
+            &format!("/api/v1/accounts/relationships?id={}", bob.id),
+            Some(&alice.token),
+        )
+        .await
+        .body;
     assert_eq!(single[0]["id"], bob.id);
-    let (_, none) = get(&instance, "/api/v1/accounts/relationships", &alice.token).await;
+    let none = instance
+        .api_get("/api/v1/accounts/relationships", Some(&alice.token))
+        .await
+        .body;
     assert_eq!(none, json!([]));
     let carol_view = relationship(&instance, &carol, &alice).await;
     assert_eq!(carol_view["requested_by"], true);
     assert_eq!(carol_view["followed_by"], false);
 
-    let (status, _) = call(
-        &instance,
-        Method::GET,
-        "/api/v1/accounts/relationships?id[]=1",
-        None,
-        None,
-    )
-    .await;
+    let status = instance
+        .api(
+            Method::GET,
+            "/api/v1/accounts/relationships?id[]=1",
+            None,
+            None,
+        )
+        .await
+        .status;
     assert_eq!(status, 401);
     let narrow = instance.token("alice", "read:statuses").await;
-    let (status, _) = get(&instance, "/api/v1/accounts/relationships?id[]=1", &narrow).await;
+    let status = instance
+        .api_get("/api/v1/accounts/relationships?id[]=1", Some(&narrow))
+        .await
+        .status;
     assert_eq!(status, 403);
     instance.stop().await;
 }
 
 #[tokio::test]
 async fn locked_account_authorizes_a_request() {
-    let instance = start().await;
+    let instance = TestInstance::start_with_internal().await;
     let alice = person(&instance, "alice", false).await;
     let bob = person(&instance, "bob", true).await;
     let carol = person(&instance, "carol", false).await;
 
-    let (status, rel) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/follow", bob.id),
-        &alice.token,
-    )
-    .await;
+    let (status, rel) = act_on(&instance, &alice, "follow", &bob).await;
     assert_eq!(status, 200);
     assert_eq!(rel["id"], bob.id);
     assert_eq!(rel["requested"], true);
     assert_eq!(rel["following"], false);
     // Following again is idempotent.
-    let (status, rel) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/follow", bob.id),
-        &alice.token,
-    )
-    .await;
+    let (status, rel) = act_on(&instance, &alice, "follow", &bob).await;
     assert_eq!(status, 200);
     assert_eq!(rel["requested"], true);
-    post(
-        &instance,
-        &format!("/api/v1/accounts/{}/follow", bob.id),
-        &carol.token,
-    )
-    .await;
+    act_on(&instance, &carol, "follow", &bob).await;
 
-    let (status, requests) = get(&instance, "/api/v1/follow_requests", &bob.token).await;
+    let (status, requests) = instance
+        .api_get("/api/v1/follow_requests", Some(&bob.token))
+        .await
+        .parts();
     assert_eq!(status, 200);
     let names: Vec<&str> = requests
         .as_array()
@@ -257,7 +218,10 @@ async fn locked_account_authorizes_a_request() {
         .map(|a| a["username"].as_str().unwrap())
         .collect();
     assert_eq!(names, vec!["carol", "alice"]);
-    let (_, first) = get(&instance, "/api/v1/follow_requests?limit=1", &bob.token).await;
+    let first = instance
+        .api_get("/api/v1/follow_requests?limit=1", Some(&bob.token))
+        .await
+        .body;
     assert_eq!(first.as_array().unwrap().len(), 1);
     assert!(
         notifications(&instance, &bob)
@@ -265,12 +229,14 @@ async fn locked_account_authorizes_a_request() {
             .contains(&"follow_request".to_string())
     );
 
-    let (status, rel) = post(
-        &instance,
-        &format!("/api/v1/follow_requests/{}/authorize", alice.id),
-        &bob.token,
-    )
-    .await;
+    let (status, rel) = instance
+        .api_post(
+            &format!("/api/v1/follow_requests/{}/authorize", alice.id),
+            Some(&bob.token),
+            None,
+        )
+        .await
+        .parts();
     assert_eq!(status, 200);
     assert_eq!(rel["id"], alice.id);
     assert_eq!(rel["followed_by"], true);
@@ -279,152 +245,154 @@ async fn locked_account_authorizes_a_request() {
     assert_eq!(seen["following"], true);
     assert_eq!(seen["requested"], false);
 
-    let (status, rel) = post(
-        &instance,
-        &format!("/api/v1/follow_requests/{}/reject", carol.id),
-        &bob.token,
-    )
-    .await;
+    let (status, rel) = instance
+        .api_post(
+            &format!("/api/v1/follow_requests/{}/reject", carol.id),
+            Some(&bob.token),
+            None,
+        )
+        .await
+        .parts();
     assert_eq!(status, 200);
     assert_eq!(rel["followed_by"], false);
     assert_eq!(
         relationship(&instance, &carol, &bob).await["requested"],
         false
     );
-    let (_, requests) = get(&instance, "/api/v1/follow_requests", &bob.token).await;
+    let requests = instance
+        .api_get("/api/v1/follow_requests", Some(&bob.token))
+        .await
+        .body;
     assert_eq!(requests, json!([]));
 
     // No pending request any more, unknown ids, scopes.
-    let (status, _) = post(
-        &instance,
-        &format!("/api/v1/follow_requests/{}/reject", carol.id),
-        &bob.token,
-    )
-    .await;
+    let status = instance
+        .api_post(
+            &format!("/api/v1/follow_requests/{}/reject", carol.id),
+            Some(&bob.token),
+            None,
+        )
+        .await
+        .status;
     assert_eq!(status, 404);
-    let (status, _) = post(
-        &instance,
-        &format!("/api/v1/follow_requests/{}/authorize", alice.id),
-        &bob.token,
-    )
-    .await;
+    let status = instance
+        .api_post(
+            &format!("/api/v1/follow_requests/{}/authorize", alice.id),
+            Some(&bob.token),
+            None,
+        )
+        .await
+        .status;
     assert_eq!(status, 404);
-    let (status, _) = post(
-        &instance,
-        "/api/v1/follow_requests/77/authorize",
-        &bob.token,
-    )
-    .await;
+    let status = instance
+        .api_post(
+            "/api/v1/follow_requests/77/authorize",
+            Some(&bob.token),
+            None,
+        )
+        .await
+        .status;
     assert_eq!(status, 404);
-    let (status, _) = post(&instance, "/api/v1/follow_requests/x/reject", &bob.token).await;
+    let status = instance
+        .api_post("/api/v1/follow_requests/x/reject", Some(&bob.token), None)
+        .await
+        .status;
     assert_eq!(status, 404);
     let read_only = instance.token("bob", "read").await;
-    let (status, _) = post(
-        &instance,
-        &format!("/api/v1/follow_requests/{}/authorize", carol.id),
-        &read_only,
-    )
-    .await;
+    let status = instance
+        .api_post(
+            &format!("/api/v1/follow_requests/{}/authorize", carol.id),
+            Some(&read_only),
+            None,
+        )
+        .await
+        .status;
     assert_eq!(status, 403);
     let write_only = instance.token("bob", "write").await;
-    let (status, _) = get(&instance, "/api/v1/follow_requests", &write_only).await;
+    let status = instance
+        .api_get("/api/v1/follow_requests", Some(&write_only))
+        .await
+        .status;
     assert_eq!(status, 403);
-    let (status, _) = call(
-        &instance,
-        Method::GET,
-        "/api/v1/follow_requests",
-        None,
-        None,
-    )
-    .await;
+    let status = instance
+        .api(Method::GET, "/api/v1/follow_requests", None, None)
+        .await
+        .status;
     assert_eq!(status, 401);
     instance.stop().await;
 }
 
 #[tokio::test]
 async fn follow_and_unfollow() {
-    let instance = start().await;
+    let instance = TestInstance::start_with_internal().await;
     let alice = person(&instance, "alice", false).await;
     let bob = person(&instance, "bob", false).await;
     let post_id = publish(&instance, "bob", "before the follow").await;
 
-    let (status, rel) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/follow", bob.id),
-        &alice.token,
-    )
-    .await;
+    let (status, rel) = act_on(&instance, &alice, "follow", &bob).await;
     assert_eq!(status, 200);
     assert_eq!(rel["following"], true);
     assert!(home_feed(&instance, &alice).await.contains(&post_id));
-    let (_, followers) = call(
-        &instance,
-        Method::GET,
-        &format!("/api/v1/accounts/{}/followers", bob.id),
-        None,
-        None,
-    )
-    .await;
+    let followers = instance
+        .api(
+            Method::GET,
+            &format!("/api/v1/accounts/{}/followers", bob.id),
+            None,
+            None,
+        )
+        .await
+        .body;
     assert_eq!(followers[0]["id"], alice.id);
 
-    let (status, rel) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/unfollow", bob.id),
-        &alice.token,
-    )
-    .await;
+    let (status, rel) = act_on(&instance, &alice, "unfollow", &bob).await;
     assert_eq!(status, 200);
     assert_eq!(rel["following"], false);
     assert!(!home_feed(&instance, &alice).await.contains(&post_id));
-    let (_, followers) = call(
-        &instance,
-        Method::GET,
-        &format!("/api/v1/accounts/{}/followers", bob.id),
-        None,
-        None,
-    )
-    .await;
+    let followers = instance
+        .api(
+            Method::GET,
+            &format!("/api/v1/accounts/{}/followers", bob.id),
+            None,
+            None,
+        )
+        .await
+        .body;
     assert_eq!(followers, json!([]));
     // Unfollowing again is harmless.
-    let (status, _) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/unfollow", bob.id),
-        &alice.token,
-    )
-    .await;
+    let (status, _) = act_on(&instance, &alice, "unfollow", &bob).await;
     assert_eq!(status, 200);
 
-    let (status, _) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/follow", alice.id),
-        &alice.token,
-    )
-    .await;
+    let (status, _) = act_on(&instance, &alice, "follow", &alice).await;
     assert_eq!(status, 422, "following oneself");
     for action in ["follow", "unfollow"] {
-        let (status, _) = post(
-            &instance,
-            &format!("/api/v1/accounts/4242/{action}"),
-            &alice.token,
-        )
-        .await;
+        let status = instance
+            .api_post(
+                &format!("/api/v1/accounts/4242/{action}"),
+                Some(&alice.token),
+                None,
+            )
+            .await
+            .status;
         assert_eq!(status, 404);
-        let (status, _) = call(
-            &instance,
-            Method::POST,
-            &format!("/api/v1/accounts/{}/{action}", bob.id),
-            None,
-            None,
-        )
-        .await;
+        let status = instance
+            .api(
+                Method::POST,
+                &format!("/api/v1/accounts/{}/{action}", bob.id),
+                None,
+                None,
+            )
+            .await
+            .status;
         assert_eq!(status, 401);
         let read_only = instance.token("alice", "read").await;
-        let (status, _) = post(
-            &instance,
-            &format!("/api/v1/accounts/{}/{action}", bob.id),
-            &read_only,
-        )
-        .await;
+        let status = instance
+            .api_post(
+                &format!("/api/v1/accounts/{}/{action}", bob.id),
+                Some(&read_only),
+                None,
+            )
+            .await
+            .status;
         assert_eq!(status, 403);
     }
     instance.stop().await;
@@ -432,49 +400,27 @@ async fn follow_and_unfollow() {
 
 #[tokio::test]
 async fn block_severs_follows_and_hides_posts() {
-    let instance = start().await;
+    let instance = TestInstance::start_with_internal().await;
     let alice = person(&instance, "alice", false).await;
     let bob = person(&instance, "bob", false).await;
     let carol = person(&instance, "carol", false).await;
-    post(
-        &instance,
-        &format!("/api/v1/accounts/{}/follow", bob.id),
-        &alice.token,
-    )
-    .await;
-    post(
-        &instance,
-        &format!("/api/v1/accounts/{}/follow", alice.id),
-        &bob.token,
-    )
-    .await;
-    post(
-        &instance,
-        &format!("/api/v1/accounts/{}/follow", carol.id),
-        &alice.token,
-    )
-    .await;
+    act_on(&instance, &alice, "follow", &bob).await;
+    act_on(&instance, &bob, "follow", &alice).await;
+    act_on(&instance, &alice, "follow", &carol).await;
     let bob_post = publish(&instance, "bob", "from bob").await;
     let alice_post = publish(&instance, "alice", "from alice").await;
     // Carol boosts bob's post into alice's feed.
-    let response = instance
-        .client
-        .post(format!("{}/internal/v1/users/carol/boost", instance.base))
-        .bearer_auth(INTERNAL)
-        .json(&json!({ "object": format!("{}/users/bob/statuses/{bob_post}", instance.base) }))
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success());
+    instance
+        .act_as(
+            "carol",
+            "boost",
+            json!({ "object": format!("{}/users/bob/statuses/{bob_post}", instance.base) }),
+        )
+        .await;
     assert_eq!(home_feed(&instance, &alice).await.len(), 3);
     assert!(home_feed(&instance, &bob).await.contains(&alice_post));
 
-    let (status, rel) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/block", bob.id),
-        &alice.token,
-    )
-    .await;
+    let (status, rel) = act_on(&instance, &alice, "block", &bob).await;
     assert_eq!(status, 200);
     assert_eq!(rel["blocking"], true);
     assert_eq!(rel["following"], false);
@@ -493,106 +439,95 @@ async fn block_severs_follows_and_hides_posts() {
     publish(&instance, "bob", "after the block").await;
     assert_eq!(home_feed(&instance, &alice).await, vec![alice_post]);
     // Neither can follow the other.
-    let (status, _) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/follow", alice.id),
-        &bob.token,
-    )
-    .await;
+    let (status, _) = act_on(&instance, &bob, "follow", &alice).await;
     assert!(status == 422 || status == 403, "{status}");
-    let (status, _) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/follow", bob.id),
-        &alice.token,
-    )
-    .await;
+    let (status, _) = act_on(&instance, &alice, "follow", &bob).await;
     assert!(status == 422 || status == 403, "{status}");
     assert_eq!(
         relationship(&instance, &bob, &alice).await["requested"],
         false
     );
     // Bob no longer sees alice's posts on her profile.
-    let (_, statuses) = get(
-        &instance,
-        &format!("/api/v1/accounts/{}/statuses", alice.id),
-        &bob.token,
-    )
-    .await;
+    let statuses = instance
+        .api_get(
+            &format!("/api/v1/accounts/{}/statuses", alice.id),
+            Some(&bob.token),
+        )
+        .await
+        .body;
     assert_eq!(statuses, json!([]));
 
-    let (status, blocked) = get(&instance, "/api/v1/blocks", &alice.token).await;
+    let (status, blocked) = instance
+        .api_get("/api/v1/blocks", Some(&alice.token))
+        .await
+        .parts();
     assert_eq!(status, 200);
     assert_eq!(blocked.as_array().unwrap().len(), 1);
     assert_eq!(blocked[0]["id"], bob.id);
-    let (status, rel) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/unblock", bob.id),
-        &alice.token,
-    )
-    .await;
+    let (status, rel) = act_on(&instance, &alice, "unblock", &bob).await;
     assert_eq!(status, 200);
     assert_eq!(rel["blocking"], false);
-    let (_, blocked) = get(&instance, "/api/v1/blocks", &alice.token).await;
+    let blocked = instance
+        .api_get("/api/v1/blocks", Some(&alice.token))
+        .await
+        .body;
     assert_eq!(blocked, json!([]));
-    let (status, rel) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/follow", alice.id),
-        &bob.token,
-    )
-    .await;
+    let (status, rel) = act_on(&instance, &bob, "follow", &alice).await;
     assert_eq!(status, 200);
     assert_eq!(rel["following"], true);
 
     // Errors.
-    let (status, _) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/block", alice.id),
-        &alice.token,
-    )
-    .await;
+    let (status, _) = act_on(&instance, &alice, "block", &alice).await;
     assert_eq!(status, 422);
-    let (status, _) = post(&instance, "/api/v1/accounts/999/block", &alice.token).await;
+    let status = instance
+        .api_post("/api/v1/accounts/999/block", Some(&alice.token), None)
+        .await
+        .status;
     assert_eq!(status, 404);
-    let (status, _) = post(&instance, "/api/v1/accounts/999/unblock", &alice.token).await;
+    let status = instance
+        .api_post("/api/v1/accounts/999/unblock", Some(&alice.token), None)
+        .await
+        .status;
     assert_eq!(status, 404);
     let no_blocks = instance.token("alice", "write:follows read:follows").await;
-    let (status, _) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/block", bob.id),
-        &no_blocks,
-    )
-    .await;
+    let status = instance
+        .api_post(
+            &format!("/api/v1/accounts/{}/block", bob.id),
+            Some(&no_blocks),
+            None,
+        )
+        .await
+        .status;
     assert_eq!(status, 403);
-    let (status, _) = get(&instance, "/api/v1/blocks", &no_blocks).await;
+    let status = instance
+        .api_get("/api/v1/blocks", Some(&no_blocks))
+        .await
+        .status;
     assert_eq!(status, 403);
-    let (status, _) = call(&instance, Method::GET, "/api/v1/blocks", None, None).await;
+    let status = instance
+        .api(Method::GET, "/api/v1/blocks", None, None)
+        .await
+        .status;
     assert_eq!(status, 401);
-    let (status, _) = get(&instance, "/api/v1/blocks?limit=x", &alice.token).await;
+    let status = instance
+        .api_get("/api/v1/blocks?limit=x", Some(&alice.token))
+        .await
+        .status;
     assert_eq!(status, 422);
     instance.stop().await;
 }
 
 #[tokio::test]
 async fn mute_hides_posts_and_notifications() {
-    let instance = start().await;
+    let instance = TestInstance::start_with_internal().await;
     let alice = person(&instance, "alice", false).await;
     let bob = person(&instance, "bob", false).await;
     let carol = person(&instance, "carol", false).await;
-    post(
-        &instance,
-        &format!("/api/v1/accounts/{}/follow", bob.id),
-        &alice.token,
-    )
-    .await;
+    act_on(&instance, &alice, "follow", &bob).await;
     let before = publish(&instance, "bob", "before the mute").await;
     assert!(home_feed(&instance, &alice).await.contains(&before));
 
-    let (status, rel) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/mute", bob.id),
-        &alice.token,
-    )
-    .await;
+    let (status, rel) = act_on(&instance, &alice, "mute", &bob).await;
     assert_eq!(status, 200);
     assert_eq!(rel["muting"], true);
     assert_eq!(rel["muting_notifications"], true);
@@ -614,18 +549,22 @@ async fn mute_hides_posts_and_notifications() {
     );
 
     // Muting again replaces the settings: posts only, for an hour.
-    let (status, rel) = call(
-        &instance,
-        Method::POST,
-        &format!("/api/v1/accounts/{}/mute", carol.id),
-        Some(&alice.token),
-        Some(json!({ "notifications": false, "duration": 3600 })),
-    )
-    .await;
+    let (status, rel) = instance
+        .api(
+            Method::POST,
+            &format!("/api/v1/accounts/{}/mute", carol.id),
+            Some(&alice.token),
+            Some(json!({ "notifications": false, "duration": 3600 })),
+        )
+        .await
+        .parts();
     assert_eq!(status, 200);
     assert_eq!(rel["muting"], true);
     assert_eq!(rel["muting_notifications"], false);
-    let (status, muted) = get(&instance, "/api/v1/mutes", &alice.token).await;
+    let (status, muted) = instance
+        .api_get("/api/v1/mutes", Some(&alice.token))
+        .await
+        .parts();
     assert_eq!(status, 200);
     let ids: Vec<&str> = muted
         .as_array()
@@ -635,60 +574,72 @@ async fn mute_hides_posts_and_notifications() {
         .collect();
     assert_eq!(ids, vec![carol.id.as_str(), bob.id.as_str()]);
 
-    let (status, rel) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/unmute", bob.id),
-        &alice.token,
-    )
-    .await;
+    let (status, rel) = act_on(&instance, &alice, "unmute", &bob).await;
     assert_eq!(status, 200);
     assert_eq!(rel["muting"], false);
-    let (_, muted) = get(&instance, "/api/v1/mutes", &alice.token).await;
+    let muted = instance
+        .api_get("/api/v1/mutes", Some(&alice.token))
+        .await
+        .body;
     assert_eq!(muted.as_array().unwrap().len(), 1);
     let later = publish(&instance, "bob", "after the unmute").await;
     assert!(home_feed(&instance, &alice).await.contains(&later));
 
     // Errors.
-    let (status, _) = call(
-        &instance,
-        Method::POST,
-        &format!("/api/v1/accounts/{}/mute", bob.id),
-        Some(&alice.token),
-        Some(json!({ "duration": -5 })),
-    )
-    .await;
+    let status = instance
+        .api(
+            Method::POST,
+            &format!("/api/v1/accounts/{}/mute", bob.id),
+            Some(&alice.token),
+            Some(json!({ "duration": -5 })),
+        )
+        .await
+        .status;
     assert_eq!(status, 422);
-    let (status, _) = call(
-        &instance,
-        Method::POST,
-        &format!("/api/v1/accounts/{}/mute", bob.id),
-        Some(&alice.token),
-        Some(json!({ "notifications": "perhaps" })),
-    )
-    .await;
+    let status = instance
+        .api(
+            Method::POST,
+            &format!("/api/v1/accounts/{}/mute", bob.id),
+            Some(&alice.token),
+            Some(json!({ "notifications": "perhaps" })),
+        )
+        .await
+        .status;
     assert_eq!(status, 422);
-    let (status, _) = post(&instance, "/api/v1/accounts/999/mute", &alice.token).await;
+    let status = instance
+        .api_post("/api/v1/accounts/999/mute", Some(&alice.token), None)
+        .await
+        .status;
     assert_eq!(status, 404);
-    let (status, _) = post(&instance, "/api/v1/accounts/999/unmute", &alice.token).await;
+    let status = instance
+        .api_post("/api/v1/accounts/999/unmute", Some(&alice.token), None)
+        .await
+        .status;
     assert_eq!(status, 404);
     let blocks_only = instance.token("alice", "write:blocks read:blocks").await;
-    let (status, _) = post(
-        &instance,
-        &format!("/api/v1/accounts/{}/mute", bob.id),
-        &blocks_only,
-    )
-    .await;
+    let status = instance
+        .api_post(
+            &format!("/api/v1/accounts/{}/mute", bob.id),
+            Some(&blocks_only),
+            None,
+        )
+        .await
+        .status;
     assert_eq!(status, 403);
-    let (status, _) = get(&instance, "/api/v1/mutes", &blocks_only).await;
+    let status = instance
+        .api_get("/api/v1/mutes", Some(&blocks_only))
+        .await
+        .status;
     assert_eq!(status, 403);
-    let (status, _) = call(
-        &instance,
-        Method::POST,
-        &format!("/api/v1/accounts/{}/unmute", bob.id),
-        None,
-        None,
-    )
-    .await;
+    let status = instance
+        .api(
+            Method::POST,
+            &format!("/api/v1/accounts/{}/unmute", bob.id),
+            None,
+            None,
+        )
+        .await
+        .status;
     assert_eq!(status, 401);
     instance.stop().await;
 }

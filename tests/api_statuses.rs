@@ -2,21 +2,20 @@
 //! boosts, bookmarks and the favourites and bookmarks lists.
 
 mod common;
-mod statuses_support;
 
+use common::{TestInstance, link_param};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use statuses_support::{Api, link_param};
 
 #[tokio::test]
 async fn post_read_edit_and_delete_a_status() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let tokens = api.people(&["alice", "bob"]).await;
     let (alice, bob) = (&tokens[0], &tokens[1]);
 
     // Url-encoded, as most clients send it.
     let reply = api
-        .post_form(
+        .api_form(
             "/api/v1/statuses",
             alice,
             &[
@@ -40,25 +39,25 @@ async fn post_read_edit_and_delete_a_status() {
     assert!(status["edited_at"].is_null());
 
     // Anyone may read a public status.
-    let reply = api.get(&format!("/api/v1/statuses/{id}"), None).await;
+    let reply = api.api_get(&format!("/api/v1/statuses/{id}"), None).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.id(), id);
 
     let reply = api
-        .get(&format!("/api/v1/statuses/{id}/source"), Some(alice))
+        .api_get(&format!("/api/v1/statuses/{id}/source"), Some(alice))
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body["text"], "Hello #Trellis world");
     assert_eq!(reply.body["spoiler_text"], "greeting");
     // Only the author reads the source.
     let reply = api
-        .get(&format!("/api/v1/statuses/{id}/source"), Some(bob))
+        .api_get(&format!("/api/v1/statuses/{id}/source"), Some(bob))
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 
     // Edit (JSON body).
     let reply = api
-        .call(
+        .api(
             Method::PUT,
             &format!("/api/v1/statuses/{id}"),
             Some(alice),
@@ -71,7 +70,7 @@ async fn post_read_edit_and_delete_a_status() {
     assert_eq!(reply.body["spoiler_text"], "");
     // Someone else's status cannot be edited.
     let reply = api
-        .call(
+        .api(
             Method::PUT,
             &format!("/api/v1/statuses/{id}"),
             Some(bob),
@@ -80,7 +79,7 @@ async fn post_read_edit_and_delete_a_status() {
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     let reply = api
-        .call(
+        .api(
             Method::PUT,
             &format!("/api/v1/statuses/{id}"),
             Some(alice),
@@ -90,7 +89,7 @@ async fn post_read_edit_and_delete_a_status() {
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let reply = api
-        .get(&format!("/api/v1/statuses/{id}/history"), None)
+        .api_get(&format!("/api/v1/statuses/{id}/history"), None)
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     let versions = reply.body.as_array().unwrap();
@@ -104,7 +103,7 @@ async fn post_read_edit_and_delete_a_status() {
 
     // Delete: only one's own, answered with the source text.
     let reply = api
-        .call(
+        .api(
             Method::DELETE,
             &format!("/api/v1/statuses/{id}"),
             Some(bob),
@@ -113,7 +112,7 @@ async fn post_read_edit_and_delete_a_status() {
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     let reply = api
-        .call(
+        .api(
             Method::DELETE,
             &format!("/api/v1/statuses/{id}"),
             Some(alice),
@@ -123,7 +122,7 @@ async fn post_read_edit_and_delete_a_status() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body["text"], "Edited text");
     let reply = api
-        .get(&format!("/api/v1/statuses/{id}"), Some(alice))
+        .api_get(&format!("/api/v1/statuses/{id}"), Some(alice))
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     api.stop().await;
@@ -131,13 +130,13 @@ async fn post_read_edit_and_delete_a_status() {
 
 #[tokio::test]
 async fn followers_only_and_direct_statuses_reach_only_their_audience() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let tokens = api.people(&["alice", "bob", "carol"]).await;
     let (alice, bob, carol) = (&tokens[0], &tokens[1], &tokens[2]);
-    api.follow("bob", "alice").await;
+    api.follow_as("bob", "alice").await;
 
     let private = api
-        .status(
+        .post_status(
             alice,
             json!({ "status": "for followers", "visibility": "private" }),
         )
@@ -145,33 +144,33 @@ async fn followers_only_and_direct_statuses_reach_only_their_audience() {
     let private_id = private["id"].as_str().unwrap();
     assert_eq!(private["visibility"], "private");
     let path = format!("/api/v1/statuses/{private_id}");
-    assert_eq!(api.get(&path, Some(bob)).await.status, StatusCode::OK);
-    assert_eq!(api.get(&path, Some(alice)).await.status, StatusCode::OK);
+    assert_eq!(api.api_get(&path, Some(bob)).await.status, StatusCode::OK);
+    assert_eq!(api.api_get(&path, Some(alice)).await.status, StatusCode::OK);
     assert_eq!(
-        api.get(&path, Some(carol)).await.status,
+        api.api_get(&path, Some(carol)).await.status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(api.get(&path, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.api_get(&path, None).await.status, StatusCode::NOT_FOUND);
     // Nor can a non-follower act on it.
     let reply = api
-        .post(&format!("{path}/favourite"), Some(carol), json!({}))
+        .api_post(&format!("{path}/favourite"), Some(carol), Some(json!({})))
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     // Followers-only statuses cannot be boosted.
     let reply = api
-        .post(&format!("{path}/reblog"), Some(bob), json!({}))
+        .api_post(&format!("{path}/reblog"), Some(bob), Some(json!({})))
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    let home = api.get("/api/v1/timelines/home", Some(bob)).await;
+    let home = api.api_get("/api/v1/timelines/home", Some(bob)).await;
     assert!(home.ids().contains(&private_id.to_string()));
-    let home = api.get("/api/v1/timelines/home", Some(carol)).await;
+    let home = api.api_get("/api/v1/timelines/home", Some(carol)).await;
     assert!(!home.ids().contains(&private_id.to_string()));
-    let public = api.get("/api/v1/timelines/public", Some(bob)).await;
+    let public = api.api_get("/api/v1/timelines/public", Some(bob)).await;
     assert!(!public.ids().contains(&private_id.to_string()));
 
     let direct = api
-        .status(
+        .post_status(
             alice,
             json!({ "status": "@carol just for you", "visibility": "direct" }),
         )
@@ -179,36 +178,38 @@ async fn followers_only_and_direct_statuses_reach_only_their_audience() {
     let direct_id = direct["id"].as_str().unwrap().to_string();
     assert_eq!(direct["mentions"][0]["username"], "carol");
     let path = format!("/api/v1/statuses/{direct_id}");
-    assert_eq!(api.get(&path, Some(carol)).await.status, StatusCode::OK);
+    assert_eq!(api.api_get(&path, Some(carol)).await.status, StatusCode::OK);
     assert_eq!(
-        api.get(&path, Some(bob)).await.status,
+        api.api_get(&path, Some(bob)).await.status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(api.get(&path, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.api_get(&path, None).await.status, StatusCode::NOT_FOUND);
     assert!(
-        api.get("/api/v1/timelines/home", Some(carol))
+        api.api_get("/api/v1/timelines/home", Some(carol))
             .await
             .ids()
             .contains(&direct_id)
     );
     assert!(
-        !api.get("/api/v1/timelines/home", Some(bob))
+        !api.api_get("/api/v1/timelines/home", Some(bob))
             .await
             .ids()
             .contains(&direct_id)
     );
     assert_eq!(
-        api.get("/api/v1/timelines/direct", Some(carol)).await.ids(),
+        api.api_get("/api/v1/timelines/direct", Some(carol))
+            .await
+            .ids(),
         vec![direct_id.clone()]
     );
     assert!(
-        api.get("/api/v1/timelines/direct", Some(bob))
+        api.api_get("/api/v1/timelines/direct", Some(bob))
             .await
             .ids()
             .is_empty()
     );
     assert!(
-        !api.get("/api/v1/timelines/public", None)
+        !api.api_get("/api/v1/timelines/public", None)
             .await
             .ids()
             .contains(&direct_id)
@@ -218,13 +219,15 @@ async fn followers_only_and_direct_statuses_reach_only_their_audience() {
 
 #[tokio::test]
 async fn replies_appear_in_the_context() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let tokens = api.people(&["alice", "bob", "carol"]).await;
     let (alice, bob, carol) = (&tokens[0], &tokens[1], &tokens[2]);
-    let parent = api.status(alice, json!({ "status": "A question" })).await;
+    let parent = api
+        .post_status(alice, json!({ "status": "A question" }))
+        .await;
     let parent_id = parent["id"].as_str().unwrap();
     let reply = api
-        .status(
+        .post_status(
             bob,
             json!({ "status": "An answer", "in_reply_to_id": parent_id }),
         )
@@ -237,7 +240,7 @@ async fn replies_appear_in_the_context() {
     );
     // A reply to the reply, followers-only: carol (not a follower of bob) does not see it.
     let nested = api
-        .status(
+        .post_status(
             bob,
             json!({ "status": "More", "in_reply_to_id": reply_id, "visibility": "private" }),
         )
@@ -245,7 +248,7 @@ async fn replies_appear_in_the_context() {
     let nested_id = nested["id"].as_str().unwrap();
 
     let context = api
-        .get(&format!("/api/v1/statuses/{parent_id}/context"), Some(bob))
+        .api_get(&format!("/api/v1/statuses/{parent_id}/context"), Some(bob))
         .await;
     assert_eq!(context.status, StatusCode::OK);
     assert!(context.body["ancestors"].as_array().unwrap().is_empty());
@@ -258,7 +261,7 @@ async fn replies_appear_in_the_context() {
     assert_eq!(descendants, vec![reply_id, nested_id]);
 
     let context = api
-        .get(
+        .api_get(
             &format!("/api/v1/statuses/{parent_id}/context"),
             Some(carol),
         )
@@ -272,7 +275,7 @@ async fn replies_appear_in_the_context() {
     assert_eq!(descendants, vec![reply_id]);
 
     let context = api
-        .get(&format!("/api/v1/statuses/{nested_id}/context"), Some(bob))
+        .api_get(&format!("/api/v1/statuses/{nested_id}/context"), Some(bob))
         .await;
     let ancestors: Vec<&str> = context.body["ancestors"]
         .as_array()
@@ -282,29 +285,29 @@ async fn replies_appear_in_the_context() {
         .collect();
     assert_eq!(ancestors, vec![parent_id, reply_id]);
     let parent = api
-        .get(&format!("/api/v1/statuses/{parent_id}"), None)
+        .api_get(&format!("/api/v1/statuses/{parent_id}"), None)
         .await;
     assert_eq!(parent.body["replies_count"], 1);
 
     // Replying to an unknown or hidden status is 404.
     let reply = api
-        .post(
+        .api_post(
             "/api/v1/statuses",
             Some(carol),
-            json!({ "status": "x", "in_reply_to_id": "999999" }),
+            Some(json!({ "status": "x", "in_reply_to_id": "999999" })),
         )
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     let reply = api
-        .post(
+        .api_post(
             "/api/v1/statuses",
             Some(carol),
-            json!({ "status": "x", "in_reply_to_id": nested_id }),
+            Some(json!({ "status": "x", "in_reply_to_id": nested_id })),
         )
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        api.get(
+        api.api_get(
             &format!("/api/v1/statuses/{nested_id}/context"),
             Some(carol)
         )
@@ -317,18 +320,18 @@ async fn replies_appear_in_the_context() {
 
 #[tokio::test]
 async fn favourites_and_reblogs_change_counters_and_flags() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let tokens = api.people(&["alice", "bob"]).await;
     let (alice, bob) = (&tokens[0], &tokens[1]);
-    let status = api.status(alice, json!({ "status": "Like me" })).await;
+    let status = api.post_status(alice, json!({ "status": "Like me" })).await;
     let id = status["id"].as_str().unwrap();
     let bob_id = api.account_id("bob").await;
 
     let reply = api
-        .post(
+        .api_post(
             &format!("/api/v1/statuses/{id}/favourite"),
             Some(bob),
-            json!({}),
+            Some(json!({})),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -336,48 +339,48 @@ async fn favourites_and_reblogs_change_counters_and_flags() {
     assert_eq!(reply.body["favourited"], true);
     // Twice is still one like.
     let reply = api
-        .post(
+        .api_post(
             &format!("/api/v1/statuses/{id}/favourite"),
             Some(bob),
-            json!({}),
+            Some(json!({})),
         )
         .await;
     assert_eq!(reply.body["favourites_count"], 1);
     let by = api
-        .get(&format!("/api/v1/statuses/{id}/favourited_by"), None)
+        .api_get(&format!("/api/v1/statuses/{id}/favourited_by"), None)
         .await;
     assert_eq!(by.status, StatusCode::OK);
     assert_eq!(by.ids(), vec![bob_id.clone()]);
     assert!(by.link.is_some());
     // Alice sees the count but not her own flag.
     let seen = api
-        .get(&format!("/api/v1/statuses/{id}"), Some(alice))
+        .api_get(&format!("/api/v1/statuses/{id}"), Some(alice))
         .await;
     assert_eq!(seen.body["favourites_count"], 1);
     assert_eq!(seen.body["favourited"], false);
 
     let reply = api
-        .post(
+        .api_post(
             &format!("/api/v1/statuses/{id}/unfavourite"),
             Some(bob),
-            json!({}),
+            Some(json!({})),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body["favourites_count"], 0);
     assert_eq!(reply.body["favourited"], false);
     assert!(
-        api.get(&format!("/api/v1/statuses/{id}/favourited_by"), None)
+        api.api_get(&format!("/api/v1/statuses/{id}/favourited_by"), None)
             .await
             .ids()
             .is_empty()
     );
 
     let reply = api
-        .post(
+        .api_post(
             &format!("/api/v1/statuses/{id}/reblog"),
             Some(bob),
-            json!({}),
+            Some(json!({})),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
@@ -388,28 +391,28 @@ async fn favourites_and_reblogs_change_counters_and_flags() {
     assert_eq!(reply.body["reblog"]["reblogs_count"], 1);
     assert_eq!(reply.body["reblog"]["reblogged"], true);
     let by = api
-        .get(&format!("/api/v1/statuses/{id}/reblogged_by"), None)
+        .api_get(&format!("/api/v1/statuses/{id}/reblogged_by"), None)
         .await;
     assert_eq!(by.ids(), vec![bob_id.clone()]);
     // The boost is in bob's home timeline, wrapping the original.
-    let home = api.get("/api/v1/timelines/home", Some(bob)).await;
+    let home = api.api_get("/api/v1/timelines/home", Some(bob)).await;
     assert_eq!(home.body[0]["id"], boost_id.as_str());
     assert_eq!(home.body[0]["reblog"]["id"], id);
     // Favouriting the boost favourites the original.
     let reply = api
-        .post(
+        .api_post(
             &format!("/api/v1/statuses/{boost_id}/favourite"),
             Some(bob),
-            json!({}),
+            Some(json!({})),
         )
         .await;
     assert_eq!(reply.id(), id);
 
     let reply = api
-        .post(
+        .api_post(
             &format!("/api/v1/statuses/{id}/unreblog"),
             Some(bob),
-            json!({}),
+            Some(json!({})),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -417,13 +420,13 @@ async fn favourites_and_reblogs_change_counters_and_flags() {
     assert_eq!(reply.body["reblogs_count"], 0);
     assert_eq!(reply.body["reblogged"], false);
     assert!(
-        api.get(&format!("/api/v1/statuses/{id}/reblogged_by"), None)
+        api.api_get(&format!("/api/v1/statuses/{id}/reblogged_by"), None)
             .await
             .ids()
             .is_empty()
     );
     assert_eq!(
-        api.get(&format!("/api/v1/statuses/{boost_id}"), None)
+        api.api_get(&format!("/api/v1/statuses/{boost_id}"), None)
             .await
             .status,
         StatusCode::NOT_FOUND
@@ -433,36 +436,38 @@ async fn favourites_and_reblogs_change_counters_and_flags() {
 
 #[tokio::test]
 async fn favourites_and_bookmarks_lists_page_with_link_headers() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let tokens = api.people(&["alice", "bob"]).await;
     let (alice, bob) = (&tokens[0], &tokens[1]);
     let mut ids = Vec::new();
     for n in 0..3 {
         let status = api
-            .status(alice, json!({ "status": format!("post {n}") }))
+            .post_status(alice, json!({ "status": format!("post {n}") }))
             .await;
         ids.push(status["id"].as_str().unwrap().to_string());
     }
     // Liked and bookmarked oldest first: the lists are newest action first.
     for id in &ids {
-        api.post(
+        api.api_post(
             &format!("/api/v1/statuses/{id}/favourite"),
             Some(bob),
-            json!({}),
+            Some(json!({})),
         )
         .await;
         let reply = api
-            .post(
+            .api_post(
                 &format!("/api/v1/statuses/{id}/bookmark"),
                 Some(bob),
-                json!({}),
+                Some(json!({})),
             )
             .await;
         assert_eq!(reply.status, StatusCode::OK);
         assert_eq!(reply.body["bookmarked"], true);
     }
     for list in ["favourites", "bookmarks"] {
-        let first = api.get(&format!("/api/v1/{list}?limit=2"), Some(bob)).await;
+        let first = api
+            .api_get(&format!("/api/v1/{list}?limit=2"), Some(bob))
+            .await;
         assert_eq!(first.status, StatusCode::OK);
         assert_eq!(first.ids(), vec![ids[2].clone(), ids[1].clone()], "{list}");
         let link = first.link.clone().expect("Link header");
@@ -470,29 +475,29 @@ async fn favourites_and_bookmarks_lists_page_with_link_headers() {
         assert!(link_param(&link, "prev", "min_id").is_some());
         assert!(link.contains("limit=2"));
         let second = api
-            .get(
+            .api_get(
                 &format!("/api/v1/{list}?limit=2&max_id={max_id}"),
                 Some(bob),
             )
             .await;
         assert_eq!(second.ids(), vec![ids[0].clone()], "{list}");
         assert!(
-            api.get(&format!("/api/v1/{list}"), Some(alice))
+            api.api_get(&format!("/api/v1/{list}"), Some(alice))
                 .await
                 .ids()
                 .is_empty()
         );
     }
     let reply = api
-        .post(
+        .api_post(
             &format!("/api/v1/statuses/{}/unbookmark", ids[1]),
             Some(bob),
-            json!({}),
+            Some(json!({})),
         )
         .await;
     assert_eq!(reply.body["bookmarked"], false);
     assert_eq!(
-        api.get("/api/v1/bookmarks", Some(bob)).await.ids(),
+        api.api_get("/api/v1/bookmarks", Some(bob)).await.ids(),
         vec![ids[2].clone(), ids[0].clone()]
     );
     api.stop().await;
@@ -500,7 +505,7 @@ async fn favourites_and_bookmarks_lists_page_with_link_headers() {
 
 #[tokio::test]
 async fn invalid_statuses_are_rejected() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let tokens = api.people(&["alice"]).await;
     let alice = &tokens[0];
     for body in [
@@ -512,14 +517,14 @@ async fn invalid_statuses_are_rejected() {
         json!({ "status": "hi", "poll": { "options": ["a", "b"], "expires_in": 600 } }),
     ] {
         let reply = api
-            .post("/api/v1/statuses", Some(alice), body.clone())
+            .api_post("/api/v1/statuses", Some(alice), Some(body.clone()))
             .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert!(reply.body["error"].is_string());
     }
     // Empty media and JSON nulls are fine; unlisted stays out of the public timeline.
     let status = api
-        .status(
+        .post_status(
             alice,
             json!({ "status": "quiet", "visibility": "unlisted", "media_ids": [],
                     "in_reply_to_id": null, "spoiler_text": null, "sensitive": "0" }),
@@ -527,16 +532,16 @@ async fn invalid_statuses_are_rejected() {
         .await;
     assert_eq!(status["visibility"], "unlisted");
     assert!(
-        !api.get("/api/v1/timelines/public", None)
+        !api.api_get("/api/v1/timelines/public", None)
             .await
             .ids()
             .contains(&status["id"].as_str().unwrap().to_string())
     );
     let reply = api
-        .post(
+        .api_post(
             &format!("/api/v1/statuses/{}/pin", status["id"].as_str().unwrap()),
             Some(alice),
-            json!({}),
+            Some(json!({})),
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -545,13 +550,12 @@ async fn invalid_statuses_are_rejected() {
 
 #[tokio::test]
 async fn status_endpoints_answer_401_403_and_404() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let tokens = api.people(&["alice"]).await;
     let alice = &tokens[0];
-    let revoked = api.inst.token("alice", "read write").await;
-    api.revoke(&revoked).await;
-    let narrow = api.inst.token("alice", "read:accounts").await;
-    let status = api.status(alice, json!({ "status": "target" })).await;
+    let revoked = api.revoked_token("alice", "read write").await;
+    let narrow = api.token("alice", "read:accounts").await;
+    let status = api.post_status(alice, json!({ "status": "target" })).await;
     let id = status["id"].as_str().unwrap();
 
     api.check_auth_errors(
@@ -583,7 +587,7 @@ async fn status_endpoints_answer_401_403_and_404() {
         for unknown in ["1", "nope"] {
             let path = format!("/api/v1/statuses/{unknown}{suffix}");
             let reply = api
-                .call(method.clone(), &path, Some(alice), body.clone())
+                .api(method.clone(), &path, Some(alice), body.clone())
                 .await;
             assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method} {path}");
         }
@@ -591,7 +595,9 @@ async fn status_endpoints_answer_401_403_and_404() {
     for list in ["/api/v1/favourites", "/api/v1/bookmarks"] {
         api.check_auth_errors(Method::GET, list, &revoked, &narrow, None)
             .await;
-        let reply = api.get(&format!("{list}?limit=many"), Some(alice)).await;
+        let reply = api
+            .api_get(&format!("{list}?limit=many"), Some(alice))
+            .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
     // Public reads: unknown ids are 404, a revoked token is still 401.
@@ -603,16 +609,16 @@ async fn status_endpoints_answer_401_403_and_404() {
         "/reblogged_by",
     ] {
         let reply = api
-            .get(&format!("/api/v1/statuses/1{suffix}"), Some(alice))
+            .api_get(&format!("/api/v1/statuses/1{suffix}"), Some(alice))
             .await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{suffix}");
         let reply = api
-            .get(&format!("/api/v1/statuses/{id}{suffix}"), Some(&revoked))
+            .api_get(&format!("/api/v1/statuses/{id}{suffix}"), Some(&revoked))
             .await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{suffix}");
     }
     let reply = api
-        .get(
+        .api_get(
             &format!("/api/v1/statuses/{id}/favourited_by?max_id=x"),
             None,
         )

@@ -8,57 +8,17 @@ use std::time::Duration;
 use common::TestInstance;
 use diesel::prelude::*;
 use futures::{SinkExt, StreamExt};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-const INTERNAL_TOKEN: &str = "internal-test-token-streaming";
 /// How long a test waits for an expected message.
 const WAIT: Duration = Duration::from_secs(15);
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-async fn start() -> TestInstance {
-    TestInstance::start_with(&[("TRELLIS_INTERNAL_API_TOKEN", INTERNAL_TOKEN)]).await
-}
-
-async fn internal(t: &TestInstance, method: reqwest::Method, path: &str, body: Value) -> Value {
-    let response = t
-        .client
-        .request(method, format!("{}/internal/v1{path}", t.base))
-        .bearer_auth(INTERNAL_TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .expect("internal request");
-    let status = response.status();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    assert!(status.is_success(), "{path}: {status} {body}");
-    body
-}
-
-async fn post(t: &TestInstance, user: &str, text: &str, visibility: &str) -> Value {
-    internal(
-        t,
-        reqwest::Method::POST,
-        &format!("/users/{user}/posts"),
-        json!({ "text": text, "visibility": visibility }),
-    )
-    .await
-}
-
-async fn act(t: &TestInstance, user: &str, action: &str, body: Value) {
-    internal(
-        t,
-        reqwest::Method::POST,
-        &format!("/users/{user}/{action}"),
-        body,
-    )
-    .await;
-}
 
 fn ws_url(t: &TestInstance, query: &str) -> String {
     let addr = t.running.as_ref().unwrap().addr;
@@ -120,22 +80,22 @@ async fn send(socket: &mut Socket, message: Value) {
 
 #[tokio::test]
 async fn websocket_user_stream_subscriptions_and_deletes() {
-    let t = start().await;
+    let t = TestInstance::start_with_internal().await;
     for user in ["alice", "bob", "carol"] {
         t.create_user(user, |_| {}).await;
     }
-    act(&t, "alice", "follow", json!({ "target": "bob" })).await;
+    t.follow_as("alice", "bob").await;
     let token = t.token("alice", "read").await;
     let mut socket = connect_with_protocol(&t, "?stream=user", &token).await;
 
     // The reader's own post is in their home feed.
-    let mine = post(&t, "alice", "something to like", "public").await;
+    let mine = t.post_as("alice", "something to like", "public").await;
     let message = next_message(&mut socket).await;
     assert_eq!(message["event"], "update");
     assert_eq!(payload(&message)["id"], mine["id"]);
 
     // A followed account's new post.
-    let hello = post(&t, "bob", "hello followers", "private").await;
+    let hello = t.post_as("bob", "hello followers", "private").await;
     let message = next_message(&mut socket).await;
     assert_eq!(message["event"], "update");
     assert_eq!(message["stream"], json!(["user"]));
@@ -151,7 +111,8 @@ async fn websocket_user_stream_subscriptions_and_deletes() {
     );
 
     // A like of the reader's post.
-    act(&t, "carol", "like", json!({ "object": mine["uri"] })).await;
+    t.act_as("carol", "like", json!({ "object": mine["uri"] }))
+        .await;
     let message = next_message(&mut socket).await;
     assert_eq!(message["event"], "notification");
     assert_eq!(message["stream"], json!(["user"]));
@@ -166,7 +127,7 @@ async fn websocket_user_stream_subscriptions_and_deletes() {
         json!({ "type": "subscribe", "stream": "hashtag", "tag": "Rust" }),
     )
     .await;
-    let tagged = post(&t, "carol", "learning #rust today", "public").await;
+    let tagged = t.post_as("carol", "learning #rust today", "public").await;
     let message = next_message(&mut socket).await;
     assert_eq!(message["event"], "update");
     assert_eq!(message["stream"], json!(["hashtag", "Rust"]));
@@ -179,16 +140,15 @@ async fn websocket_user_stream_subscriptions_and_deletes() {
         json!({ "type": "unsubscribe", "stream": "hashtag", "tag": "Rust" }),
     )
     .await;
-    post(&t, "carol", "more #rust", "public").await;
-    let marker = post(&t, "bob", "after the tag", "public").await;
+    t.post_as("carol", "more #rust", "public").await;
+    let marker = t.post_as("bob", "after the tag", "public").await;
     let message = next_message(&mut socket).await;
     assert_eq!(message["stream"], json!(["user"]));
     assert_eq!(payload(&message)["id"], marker["id"]);
 
     // Deleting the post streams its id.
-    internal(
-        &t,
-        reqwest::Method::DELETE,
+    t.internal(
+        Method::DELETE,
         &format!("/users/bob/posts/{}", hello["id"].as_str().unwrap()),
         json!({}),
     )
@@ -201,12 +161,12 @@ async fn websocket_user_stream_subscriptions_and_deletes() {
 
 #[tokio::test]
 async fn public_local_never_carries_followers_only_posts() {
-    let t = start().await;
+    let t = TestInstance::start_with_internal().await;
     t.create_user("bob", |_| {}).await;
     let mut socket = connect(&t, "?stream=public:local").await;
-    post(&t, "bob", "for my followers", "private").await;
-    post(&t, "bob", "quietly public", "unlisted").await;
-    let open = post(&t, "bob", "for everyone", "public").await;
+    t.post_as("bob", "for my followers", "private").await;
+    t.post_as("bob", "quietly public", "unlisted").await;
+    let open = t.post_as("bob", "for everyone", "public").await;
     let message = next_message(&mut socket).await;
     assert_eq!(message["event"], "update");
     assert_eq!(message["stream"], json!(["public:local"]));
@@ -218,13 +178,13 @@ async fn public_local_never_carries_followers_only_posts() {
 
 #[tokio::test]
 async fn list_stream_carries_only_members() {
-    let t = start().await;
+    let t = TestInstance::start_with_internal().await;
     for user in ["alice", "bob", "carol"] {
         t.create_user(user, |_| {}).await;
     }
-    act(&t, "alice", "follow", json!({ "target": "bob" })).await;
-    act(&t, "alice", "follow", json!({ "target": "carol" })).await;
-    let state = t.running.as_ref().unwrap().state.clone();
+    t.follow_as("alice", "bob").await;
+    t.follow_as("alice", "carol").await;
+    let state = t.state().clone();
     let alice = trellis::services::accounts::find(&state, "alice")
         .await
         .unwrap()
@@ -264,8 +224,8 @@ async fn list_stream_carries_only_members() {
         &format!("?stream=list&list={list_id}&access_token={token}"),
     )
     .await;
-    post(&t, "carol", "not in the list", "public").await;
-    let member = post(&t, "bob", "in the list", "private").await;
+    t.post_as("carol", "not in the list", "public").await;
+    let member = t.post_as("bob", "in the list", "private").await;
     let message = next_message(&mut socket).await;
     assert_eq!(message["stream"], json!(["list", list_id.to_string()]));
     assert_eq!(payload(&message)["id"], member["id"]);
@@ -334,7 +294,7 @@ async fn sse(t: &TestInstance, path: &str, token: Option<&str>) -> reqwest::Resp
 
 #[tokio::test]
 async fn server_sent_events() {
-    let t = start().await;
+    let t = TestInstance::start_with_internal().await;
     for user in ["alice", "bob"] {
         t.create_user(user, |_| {}).await;
     }
@@ -373,8 +333,8 @@ async fn server_sent_events() {
         buffer: String::new(),
     };
 
-    post(&t, "bob", "not public", "private").await;
-    let open = post(&t, "bob", "public #news", "public").await;
+    t.post_as("bob", "not public", "private").await;
+    let open = t.post_as("bob", "public #news", "public").await;
     let (event, data) = public.next().await;
     assert_eq!(event, "update");
     let status: Value = serde_json::from_str(&data).unwrap();
@@ -386,7 +346,7 @@ async fn server_sent_events() {
         open["id"]
     );
 
-    act(&t, "bob", "follow", json!({ "target": "alice" })).await;
+    t.follow_as("bob", "alice").await;
     let (event, data) = notifications.next().await;
     assert_eq!(event, "notification");
     let notification: Value = serde_json::from_str(&data).unwrap();
@@ -409,7 +369,7 @@ async fn server_sent_events() {
 
 #[tokio::test]
 async fn who_may_open_which_stream() {
-    let t = start().await;
+    let t = TestInstance::start_with_internal().await;
     t.create_user("alice", |_| {}).await;
     let read = t.token("alice", "read").await;
     let no_scope = t.token("alice", "read:accounts").await;
@@ -516,7 +476,7 @@ async fn next_event(events: &mut Broadcast) -> std::sync::Arc<trellis::services:
 /// earlier but committed later leaves it.
 async fn insert_event(t: &TestInstance, id: i64, post_id: i64) {
     use trellis::db::models::stream_event::StreamEvent;
-    let state = t.running.as_ref().unwrap().state.clone();
+    let state = t.state().clone();
     state
         .db()
         .write(move |conn| {
@@ -538,10 +498,10 @@ async fn insert_event(t: &TestInstance, id: i64, post_id: i64) {
 
 #[tokio::test]
 async fn events_committed_late_are_streamed_once() {
-    let t = start().await;
+    let t = TestInstance::start_with_internal().await;
     t.create_user("bob", |_| {}).await;
-    let mut events = t.running.as_ref().unwrap().state.events().subscribe();
-    let first = post(&t, "bob", "first", "public").await;
+    let mut events = t.state().events().subscribe();
+    let first = t.post_as("bob", "first", "public").await;
     let first_id: i64 = first["id"].as_str().unwrap().parse().unwrap();
     assert_eq!(next_event(&mut events).await.post_id, Some(first_id));
     // Ids below the newest event already read (the post's event comes right after the post).

@@ -2,27 +2,26 @@
 //! markers.
 
 mod common;
-mod statuses_support;
 
+use common::{TestInstance, link_param};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use statuses_support::{Api, link_param};
 
 #[tokio::test]
 async fn a_new_status_appears_in_home_and_public_timelines() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let tokens = api.people(&["alice", "bob"]).await;
     let (alice, bob) = (&tokens[0], &tokens[1]);
-    let status = api.status(alice, json!({ "status": "Hello" })).await;
+    let status = api.post_status(alice, json!({ "status": "Hello" })).await;
     let id = status["id"].as_str().unwrap().to_string();
 
-    let home = api.get("/api/v1/timelines/home", Some(alice)).await;
+    let home = api.api_get("/api/v1/timelines/home", Some(alice)).await;
     assert_eq!(home.status, StatusCode::OK);
     assert_eq!(home.ids(), vec![id.clone()]);
     assert_eq!(home.body[0]["account"]["username"], "alice");
     // Bob does not follow alice: not in his home timeline, but in the public ones.
     assert!(
-        api.get("/api/v1/timelines/home", Some(bob))
+        api.api_get("/api/v1/timelines/home", Some(bob))
             .await
             .ids()
             .is_empty()
@@ -32,36 +31,36 @@ async fn a_new_status_appears_in_home_and_public_timelines() {
         "/api/v1/timelines/public?local=true",
         "/api/v1/timelines/public?local=1&only_media=false",
     ] {
-        let reply = api.get(path, None).await;
+        let reply = api.api_get(path, None).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
         assert_eq!(reply.ids(), vec![id.clone()], "{path}");
     }
     assert!(
-        api.get("/api/v1/timelines/public?remote=true", None)
+        api.api_get("/api/v1/timelines/public?remote=true", None)
             .await
             .ids()
             .is_empty()
     );
     assert!(
-        api.get("/api/v1/timelines/public?only_media=true", None)
+        api.api_get("/api/v1/timelines/public?only_media=true", None)
             .await
             .ids()
             .is_empty()
     );
     // Following later brings earlier posts into the home timeline; boosts stay out of public.
-    api.follow("bob", "alice").await;
+    api.follow_as("bob", "alice").await;
     assert_eq!(
-        api.get("/api/v1/timelines/home", Some(bob)).await.ids(),
+        api.api_get("/api/v1/timelines/home", Some(bob)).await.ids(),
         vec![id.clone()]
     );
-    api.post(
+    api.api_post(
         &format!("/api/v1/statuses/{id}/reblog"),
         Some(bob),
-        json!({}),
+        Some(json!({})),
     )
     .await;
     assert_eq!(
-        api.get("/api/v1/timelines/public", None).await.ids(),
+        api.api_get("/api/v1/timelines/public", None).await.ids(),
         vec![id.clone()]
     );
     api.stop().await;
@@ -69,19 +68,21 @@ async fn a_new_status_appears_in_home_and_public_timelines() {
 
 #[tokio::test]
 async fn pagination_returns_the_right_slices() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let tokens = api.people(&["alice"]).await;
     let alice = &tokens[0];
     let mut ids = Vec::new();
     for n in 0..5 {
         let status = api
-            .status(alice, json!({ "status": format!("number {n}") }))
+            .post_status(alice, json!({ "status": format!("number {n}") }))
             .await;
         ids.push(status["id"].as_str().unwrap().to_string());
     }
     // ids[4] is the newest.
     for timeline in ["/api/v1/timelines/home", "/api/v1/timelines/public"] {
-        let page = api.get(&format!("{timeline}?limit=2"), Some(alice)).await;
+        let page = api
+            .api_get(&format!("{timeline}?limit=2"), Some(alice))
+            .await;
         assert_eq!(
             page.ids(),
             vec![ids[4].clone(), ids[3].clone()],
@@ -97,14 +98,14 @@ async fn pagination_returns_the_right_slices() {
             Some(ids[4].as_str())
         );
         let page = api
-            .get(
+            .api_get(
                 &format!("{timeline}?limit=2&max_id={}", ids[3]),
                 Some(alice),
             )
             .await;
         assert_eq!(page.ids(), vec![ids[2].clone(), ids[1].clone()]);
         let page = api
-            .get(&format!("{timeline}?since_id={}", ids[1]), Some(alice))
+            .api_get(&format!("{timeline}?since_id={}", ids[1]), Some(alice))
             .await;
         assert_eq!(
             page.ids(),
@@ -112,21 +113,21 @@ async fn pagination_returns_the_right_slices() {
         );
         // since_id: the newest ones; min_id: the ones right after the cursor.
         let page = api
-            .get(
+            .api_get(
                 &format!("{timeline}?limit=2&since_id={}", ids[0]),
                 Some(alice),
             )
             .await;
         assert_eq!(page.ids(), vec![ids[4].clone(), ids[3].clone()]);
         let page = api
-            .get(
+            .api_get(
                 &format!("{timeline}?limit=2&min_id={}", ids[0]),
                 Some(alice),
             )
             .await;
         assert_eq!(page.ids(), vec![ids[2].clone(), ids[1].clone()]);
         let page = api
-            .get(
+            .api_get(
                 &format!("{timeline}?max_id={}&min_id={}", ids[4], ids[1]),
                 Some(alice),
             )
@@ -134,12 +135,12 @@ async fn pagination_returns_the_right_slices() {
         assert_eq!(page.ids(), vec![ids[3].clone(), ids[2].clone()]);
         // An empty page still links back.
         let page = api
-            .get(&format!("{timeline}?min_id={}", ids[4]), Some(alice))
+            .api_get(&format!("{timeline}?min_id={}", ids[4]), Some(alice))
             .await;
         assert!(page.ids().is_empty());
         assert!(page.link.expect("Link header").contains("rel=\"prev\""));
         let reply = api
-            .get(&format!("{timeline}?max_id=abc"), Some(alice))
+            .api_get(&format!("{timeline}?max_id=abc"), Some(alice))
             .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
@@ -148,74 +149,78 @@ async fn pagination_returns_the_right_slices() {
 
 #[tokio::test]
 async fn tag_timeline_filters_by_hashtags() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let tokens = api.people(&["alice"]).await;
     let alice = &tokens[0];
-    let rust = api.status(alice, json!({ "status": "I like #Rust" })).await;
+    let rust = api
+        .post_status(alice, json!({ "status": "I like #Rust" }))
+        .await;
     let both = api
-        .status(alice, json!({ "status": "#rust and #go together" }))
+        .post_status(alice, json!({ "status": "#rust and #go together" }))
         .await;
     let go = api
-        .status(alice, json!({ "status": "Only #go here" }))
+        .post_status(alice, json!({ "status": "Only #go here" }))
         .await;
     let private = api
-        .status(
+        .post_status(
             alice,
             json!({ "status": "secret #rust", "visibility": "private" }),
         )
         .await;
     let id = |v: &serde_json::Value| v["id"].as_str().unwrap().to_string();
 
-    let reply = api.get("/api/v1/timelines/tag/rust", None).await;
+    let reply = api.api_get("/api/v1/timelines/tag/rust", None).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.ids(), vec![id(&both), id(&rust)]);
     assert!(!reply.ids().contains(&id(&private)));
     assert_eq!(
-        api.get("/api/v1/timelines/tag/RUST?local=true", Some(alice))
+        api.api_get("/api/v1/timelines/tag/RUST?local=true", Some(alice))
             .await
             .ids(),
         vec![id(&both), id(&rust)]
     );
     assert_eq!(
-        api.get("/api/v1/timelines/tag/rust?any[]=go", None)
+        api.api_get("/api/v1/timelines/tag/rust?any[]=go", None)
             .await
             .ids(),
         vec![id(&go), id(&both), id(&rust)]
     );
     assert_eq!(
-        api.get("/api/v1/timelines/tag/rust?all[]=go", None)
+        api.api_get("/api/v1/timelines/tag/rust?all[]=go", None)
             .await
             .ids(),
         vec![id(&both)]
     );
     assert_eq!(
-        api.get("/api/v1/timelines/tag/rust?none[]=go", None)
+        api.api_get("/api/v1/timelines/tag/rust?none[]=go", None)
             .await
             .ids(),
         vec![id(&rust)]
     );
     assert!(
-        api.get("/api/v1/timelines/tag/rust?remote=true", None)
+        api.api_get("/api/v1/timelines/tag/rust?remote=true", None)
             .await
             .ids()
             .is_empty()
     );
     assert!(
-        api.get("/api/v1/timelines/tag/nothing", None)
+        api.api_get("/api/v1/timelines/tag/nothing", None)
             .await
             .ids()
             .is_empty()
     );
-    let reply = api.get("/api/v1/timelines/tag/rust?limit=x", None).await;
+    let reply = api
+        .api_get("/api/v1/timelines/tag/rust?limit=x", None)
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     api.stop().await;
 }
 
 /// Inserts a block or mute row directly (the blocks API is not part of these tests).
-async fn silence(api: &Api, table: &str, who: &str, target: &str) {
+async fn silence(api: &TestInstance, table: &str, who: &str, target: &str) {
     use diesel::prelude::*;
     use trellis::db::schema::{blocks, mutes};
-    let state = api.inst.running.as_ref().unwrap().state.clone();
+    let state = api.state().clone();
     let who: i64 = api.account_id(who).await.parse().unwrap();
     let target: i64 = api.account_id(target).await.parse().unwrap();
     let id = state.ids().next_id();
@@ -252,21 +257,28 @@ async fn silence(api: &Api, table: &str, who: &str, target: &str) {
 
 #[tokio::test]
 async fn blocked_and_muted_authors_are_left_out_of_public_timelines() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let tokens = api.people(&["alice", "bob", "carol", "dave"]).await;
     let (alice, bob, carol, dave) = (&tokens[0], &tokens[1], &tokens[2], &tokens[3]);
-    let from_bob = api.status(bob, json!({ "status": "bob #news" })).await;
-    let from_carol = api.status(carol, json!({ "status": "carol #news" })).await;
-    let from_dave = api.status(dave, json!({ "status": "dave #news" })).await;
+    let from_bob = api.post_status(bob, json!({ "status": "bob #news" })).await;
+    let from_carol = api
+        .post_status(carol, json!({ "status": "carol #news" }))
+        .await;
+    let from_dave = api
+        .post_status(dave, json!({ "status": "dave #news" }))
+        .await;
     let id = |v: &serde_json::Value| v["id"].as_str().unwrap().to_string();
     silence(&api, "blocks", "alice", "bob").await;
     silence(&api, "mutes", "alice", "carol").await;
     // Dave blocks alice: she does not see his posts either.
     silence(&api, "blocks", "dave", "alice").await;
     for path in ["/api/v1/timelines/public", "/api/v1/timelines/tag/news"] {
-        assert!(api.get(path, Some(alice)).await.ids().is_empty(), "{path}");
+        assert!(
+            api.api_get(path, Some(alice)).await.ids().is_empty(),
+            "{path}"
+        );
         assert_eq!(
-            api.get(path, None).await.ids(),
+            api.api_get(path, None).await.ids(),
             vec![id(&from_dave), id(&from_carol), id(&from_bob)],
             "{path}"
         );
@@ -276,11 +288,11 @@ async fn blocked_and_muted_authors_are_left_out_of_public_timelines() {
 
 #[tokio::test]
 async fn markers_round_trip() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let tokens = api.people(&["alice", "bob"]).await;
     let (alice, bob) = (&tokens[0], &tokens[1]);
     let reply = api
-        .get(
+        .api_get(
             "/api/v1/markers?timeline[]=home&timeline[]=notifications",
             Some(alice),
         )
@@ -289,7 +301,7 @@ async fn markers_round_trip() {
     assert_eq!(reply.body, json!({}));
 
     let reply = api
-        .post_form("/api/v1/markers", alice, &[("home[last_read_id]", "103")])
+        .api_form("/api/v1/markers", alice, &[("home[last_read_id]", "103")])
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     assert_eq!(reply.body["home"]["last_read_id"], "103");
@@ -303,11 +315,10 @@ async fn markers_round_trip() {
     assert!(reply.body.get("notifications").is_none());
 
     let reply = api
-        .post(
+        .api_post(
             "/api/v1/markers",
             Some(alice),
-            json!({ "home": { "last_read_id": "107" }, "notifications": { "last_read_id": 5 } }),
-        )
+            Some(json!({ "home": { "last_read_id": "107" }, "notifications": { "last_read_id": 5 } })),)
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body["home"]["last_read_id"], "107");
@@ -315,7 +326,7 @@ async fn markers_round_trip() {
     assert_eq!(reply.body["notifications"]["last_read_id"], "5");
 
     let reply = api
-        .get(
+        .api_get(
             "/api/v1/markers?timeline[]=home&timeline[]=notifications",
             Some(alice),
         )
@@ -323,12 +334,14 @@ async fn markers_round_trip() {
     assert_eq!(reply.body["home"]["last_read_id"], "107");
     assert_eq!(reply.body["notifications"]["last_read_id"], "5");
     let reply = api
-        .get("/api/v1/markers?timeline[]=home", Some(alice))
+        .api_get("/api/v1/markers?timeline[]=home", Some(alice))
         .await;
     assert!(reply.body.get("notifications").is_none());
     assert_eq!(reply.body["home"]["last_read_id"], "107");
     // Markers are per person.
-    let reply = api.get("/api/v1/markers?timeline[]=home", Some(bob)).await;
+    let reply = api
+        .api_get("/api/v1/markers?timeline[]=home", Some(bob))
+        .await;
     assert_eq!(reply.body, json!({}));
 
     for body in [
@@ -336,12 +349,14 @@ async fn markers_round_trip() {
         json!({}),
         json!({ "home": { "last_read_id": "" } }),
     ] {
-        let reply = api.post("/api/v1/markers", Some(alice), body.clone()).await;
+        let reply = api
+            .api_post("/api/v1/markers", Some(alice), Some(body.clone()))
+            .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     }
     // A rejected request changes nothing.
     let reply = api
-        .get("/api/v1/markers?timeline[]=home", Some(alice))
+        .api_get("/api/v1/markers?timeline[]=home", Some(alice))
         .await;
     assert_eq!(reply.body["home"]["last_read_id"], "107");
     api.stop().await;
@@ -349,12 +364,11 @@ async fn markers_round_trip() {
 
 #[tokio::test]
 async fn timeline_endpoints_answer_401_403_and_422() {
-    let api = Api::start().await;
+    let api = TestInstance::start_with_internal().await;
     let tokens = api.people(&["alice"]).await;
     let alice = &tokens[0];
-    let revoked = api.inst.token("alice", "read").await;
-    api.revoke(&revoked).await;
-    let narrow = api.inst.token("alice", "read:accounts").await;
+    let revoked = api.revoked_token("alice", "read").await;
+    let narrow = api.token("alice", "read:accounts").await;
     for path in [
         "/api/v1/timelines/home",
         "/api/v1/timelines/direct",
@@ -374,19 +388,24 @@ async fn timeline_endpoints_answer_401_403_and_422() {
     .await;
     // Public timelines: anonymous is fine, a revoked token is not.
     for path in ["/api/v1/timelines/public", "/api/v1/timelines/tag/x"] {
-        assert_eq!(api.get(path, None).await.status, StatusCode::OK);
-        assert_eq!(api.get(path, Some(&narrow)).await.status, StatusCode::OK);
+        assert_eq!(api.api_get(path, None).await.status, StatusCode::OK);
         assert_eq!(
-            api.get(path, Some(&revoked)).await.status,
+            api.api_get(path, Some(&narrow)).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            api.api_get(path, Some(&revoked)).await.status,
             StatusCode::UNAUTHORIZED
         );
-        let reply = api.get(&format!("{path}?local=maybe"), None).await;
+        let reply = api.api_get(&format!("{path}?local=maybe"), None).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let reply = api.get("/api/v1/timelines/home?limit=x", Some(alice)).await;
+    let reply = api
+        .api_get("/api/v1/timelines/home?limit=x", Some(alice))
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        api.get("/api/v1/conversations", Some(alice)).await.body,
+        api.api_get("/api/v1/conversations", Some(alice)).await.body,
         json!([])
     );
     api.stop().await;

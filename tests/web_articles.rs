@@ -319,8 +319,18 @@ async fn drafts_and_unknown_slugs_are_not_found_and_ids_lead_to_the_page() {
         response.headers()["location"].to_str().unwrap(),
         published["url"].as_str().unwrap()
     );
+    // Servers get the ActivityPub object at the same path; a draft's id is not found.
     let response = inst
         .get(&format!("/articles/{id}"), "application/activity+json")
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let object: Value = response.json().await.unwrap();
+    assert_eq!(object["id"], published["uri"]);
+    let response = inst
+        .get(
+            &format!("/articles/{draft_id}"),
+            "application/activity+json",
+        )
         .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     inst.stop().await;

@@ -1,9 +1,15 @@
 //! Shared test support: a fresh database per test (SQLite file, or a PostgreSQL database when
 //! `TRELLIS_TEST_DATABASE_URL` is set) and a real instance serving over HTTP on a free port.
 
-#![allow(dead_code)]
+// Each test binary uses a subset of these helpers.
+#![allow(dead_code, unused_imports)]
 
+mod api;
+mod internal;
+
+pub use api::{ALL_SCOPES, ApiResponse, form_body, link_param};
 pub use federation_tests::TestDb;
+pub use internal::INTERNAL_TOKEN;
 use std::collections::HashMap;
 use trellis::app::{RunningInstance, start_on};
 use trellis::config::Config;
@@ -69,7 +75,7 @@ impl TestInstance {
             ..Default::default()
         };
         setup(&mut person);
-        let state = &self.running.as_ref().unwrap().state;
+        let state = self.state();
         accounts::create(state, person).await.expect("user created");
     }
 
@@ -77,7 +83,7 @@ impl TestInstance {
     /// through the OAuth service as the token endpoint would.
     pub async fn token(&self, username: &str, scopes: &str) -> String {
         use trellis::services::{oauth, scopes::Scopes};
-        let state = &self.running.as_ref().unwrap().state;
+        let state = self.state();
         let scopes = Scopes::parse(scopes).expect("valid scopes");
         let app = oauth::register_app(
             state,

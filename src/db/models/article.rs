@@ -4,8 +4,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::page::Window;
-use crate::db::schema::{article_tags, articles};
+use crate::db::schema::{accounts, article_tags, articles, posts};
 use crate::db::{DbConnection, DbError, per_backend};
+
+diesel::allow_columns_to_appear_in_same_group_by_clause!(posts::in_reply_to_id, accounts::domain);
 
 /// A stored article.
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
@@ -142,6 +144,8 @@ pub struct ArticleFilter {
     pub ids: Option<Vec<i64>>,
     /// Only pinned (true) or only unpinned (false) articles.
     pub pinned: Option<bool>,
+    /// Only articles written here (true) or received from other instances (false).
+    pub local: Option<bool>,
 }
 
 impl Article {
@@ -271,6 +275,16 @@ impl Article {
         if let Some(ids) = &filter.ids {
             query = query.filter(articles::id.eq_any(ids.clone()));
         }
+        if let Some(local) = filter.local {
+            let local_authors = accounts::table
+                .filter(accounts::domain.is_null())
+                .select(accounts::id);
+            query = if local {
+                query.filter(articles::author_id.eq_any(local_authors))
+            } else {
+                query.filter(articles::author_id.ne_all(local_authors))
+            };
+        }
         if let Some(max) = window.max_id {
             query = query.filter(articles::id.lt(max));
         }
@@ -324,5 +338,60 @@ impl Article {
             .order((article_tags::article_id.asc(), article_tags::name.asc()))
             .select((article_tags::article_id, article_tags::name))
             .load(conn)?)
+    }
+
+    /// The article carried by a status, if any.
+    pub fn find_by_post(conn: &mut DbConnection, post_id: i64) -> Result<Option<Article>, DbError> {
+        Ok(articles::table
+            .filter(articles::post_id.eq(post_id))
+            .select(Article::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    /// Direct public and unlisted replies to the statuses of articles, counted per status
+    /// and per author domain (`None`: local authors), in one grouped query.
+    pub fn comment_counts(
+        conn: &mut DbConnection,
+        post_ids: &[i64],
+    ) -> Result<Vec<(i64, Option<String>, i64)>, DbError> {
+        if post_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(Option<i64>, Option<String>, i64)> = posts::table
+            .inner_join(accounts::table.on(accounts::id.eq(posts::account_id)))
+            .filter(posts::in_reply_to_id.eq_any(post_ids))
+            .filter(posts::visibility.eq_any(["public", "unlisted"]))
+            .group_by((posts::in_reply_to_id, accounts::domain))
+            .select((
+                posts::in_reply_to_id,
+                accounts::domain,
+                diesel::dsl::count_star(),
+            ))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(post, domain, n)| post.map(|p| (p, domain, n)))
+            .collect())
+    }
+
+    /// `(post_id, uri, url)` of the statuses of articles received from other instances.
+    pub fn remote_origins(
+        conn: &mut DbConnection,
+        post_ids: &[i64],
+    ) -> Result<Vec<(i64, String, Option<String>)>, DbError> {
+        if post_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(posts::table
+            .filter(posts::id.eq_any(post_ids))
+            .filter(posts::local.eq(false))
+            .select((posts::id, posts::uri, posts::url))
+            .load(conn)?)
+    }
+
+    /// Removes the article carried by a remote status (when its author deletes it).
+    pub fn delete_by_post(conn: &mut DbConnection, post_id: i64) -> Result<usize, DbError> {
+        Ok(diesel::delete(articles::table.filter(articles::post_id.eq(post_id))).execute(conn)?)
     }
 }

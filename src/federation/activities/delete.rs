@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use serde_json::{Value, json};
 
 use crate::db::models::Post;
+use crate::db::models::article::Article;
 use crate::db::schema::accounts;
 use crate::federation::context::FedData;
 use crate::federation::error::FederationError;
@@ -43,6 +44,7 @@ pub async fn receive(
                 }
                 match Post::find_by_uri(conn, &target)? {
                     Some(post) if post.account_id == account.id => {
+                        Article::delete_by_post(conn, post.id)?;
                         Post::delete(conn, state.ids(), &post)?;
                         Ok(Handled::Applied)
                     }

@@ -8,6 +8,7 @@ pub mod create;
 pub mod delete;
 pub mod follow;
 pub mod like;
+pub mod read;
 pub mod undo;
 pub mod update;
 
@@ -44,6 +45,7 @@ pub async fn dispatch(
         "Delete" => delete::receive(data, activity, actor).await,
         "Like" => like::receive(data, activity, actor).await,
         "Announce" => announce::receive(data, activity, actor).await,
+        "Read" => read::receive(data, activity, actor).await,
         _ => Ok(Handled::Ignored("activity type not supported")),
     }
 }

@@ -99,7 +99,7 @@ pub fn note_json(conn: &mut DbConnection, post: &Post) -> Result<NoteJson, DbErr
         })
         .collect();
     let id = Url::parse(&post.uri).map_err(|_| DbError::Query(diesel::result::Error::NotFound))?;
-    Ok(NoteJson {
+    let mut note = NoteJson {
         context: json!([ACTIVITYSTREAMS, {
             "sensitive": "as:sensitive",
             "Hashtag": "as:Hashtag"
@@ -126,7 +126,16 @@ pub fn note_json(conn: &mut DbConnection, post: &Post) -> Result<NoteJson, DbErr
         attachment: json!(attachment),
         url: post.url.clone().map_or(Value::Null, Value::String),
         content_map: Value::Null,
-    })
+        media_type: Value::Null,
+        preview: Value::Null,
+        category: Value::Null,
+        official: None,
+        must_read: None,
+    };
+    if post.local && post.object_type == "Article" {
+        super::article::decorate(conn, &mut note, post)?;
+    }
+    Ok(note)
 }
 
 #[async_trait::async_trait]
@@ -231,6 +240,7 @@ pub async fn store_remote_note(
     let cc = ids(&json.cc);
     let visibility = visibility_of(&to, &cc, author.account.followers_url.as_deref());
     let content = render_remote_content(&json);
+    let remote_article = (json.kind == "Article").then(|| super::article::remote_fields(&json));
     let attachments: Vec<Value> = items(&json.attachment)
         .into_iter()
         .filter_map(|a| {
@@ -307,6 +317,9 @@ pub async fn store_remote_note(
             })
         })
         .await?;
+    if let Some(remote) = remote_article.filter(|_| post.account_id == author.account.id) {
+        super::article::store_remote(data, remote, &post).await?;
+    }
     NoteObject::new(post)
 }
 

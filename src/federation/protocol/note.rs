@@ -61,4 +61,19 @@ pub struct NoteJson {
     /// Language-tagged content.
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub content_map: Value,
+    /// Media type of `content` (Articles: `text/html`).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub media_type: Value,
+    /// FEP-b2b8: a short Note shown by microblogging servers instead of a long Article.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub preview: Value,
+    /// Trellis extension: the name of an Article's category.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub category: Value,
+    /// Trellis extension: an Article published as the organisation's word.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub official: Option<bool>,
+    /// Trellis extension: readers are asked to acknowledge the Article (with `Read`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub must_read: Option<bool>,
 }

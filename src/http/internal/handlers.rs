@@ -36,6 +36,9 @@ pub struct CreateUser {
     display_name: Option<String>,
     #[serde(default)]
     locked: bool,
+    /// admin, editor or member (default).
+    role: Option<String>,
+    department: Option<String>,
 }
 
 /// Creates a local person.
@@ -52,6 +55,15 @@ pub async fn create_user(
             username: body.username,
             password: body.password,
             display_name: body.display_name,
+            role: body
+                .role
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(|e: String| {
+                    HttpError::from(crate::services::ServiceError::invalid("role", e))
+                })?,
+            department: body.department,
             ..Default::default()
         },
     )

@@ -96,6 +96,8 @@ pub struct ListParams {
     stale: Option<bool>,
     #[serde(default, deserialize_with = "de::opt_string")]
     q: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    origin: Option<String>,
 }
 
 /// `POST /api/trellis/v1/articles`: 201 with the article.
@@ -198,6 +200,7 @@ pub async fn index(
         official: params.official,
         stale: params.stale,
         q: params.q,
+        origin: params.origin,
     };
     let views = queries::list(&state, me, query, params.page.window(MAX_LIMIT)).await?;
     let today = today();

@@ -60,6 +60,10 @@ pub struct ArticleEntity {
     pub stale: bool,
     /// The status that carries the article (its replies are the discussion).
     pub status_id: Option<String>,
+    /// Received from another instance.
+    pub remote: bool,
+    /// Comments (direct replies to its status) in total and per instance domain.
+    pub comments: CommentsEntity,
     pub created_at: String,
     pub updated_at: String,
     pub published_at: Option<String>,
@@ -72,8 +76,14 @@ impl ArticleEntity {
         Self {
             id: article.id.to_string(),
             slug: article.slug.clone(),
-            url: state.urls().article_page(&article.slug),
-            uri: state.urls().article(article.id),
+            url: match &view.origin {
+                Some((uri, url)) => url.clone().unwrap_or_else(|| uri.clone()),
+                None => state.urls().article_page(&article.slug),
+            },
+            uri: match &view.origin {
+                Some((uri, _)) => uri.clone(),
+                None => state.urls().article(article.id),
+            },
             title: article.title.clone(),
             summary: article.summary.clone(),
             body: article.body_markdown.clone(),
@@ -89,9 +99,36 @@ impl ArticleEntity {
             review_by: article.review_by.map(|d| d.format("%Y-%m-%d").to_string()),
             stale: view.stale(today),
             status_id: article.post_id.map(|id| id.to_string()),
+            remote: view.origin.is_some(),
+            comments: CommentsEntity::new(state, &view.comments),
             created_at: datetime(article.created_at),
             updated_at: datetime(article.updated_at),
             published_at: article.published_at.map(datetime),
+        }
+    }
+}
+
+/// How many comments an article has, and from which instances.
+#[derive(Clone, Debug, Serialize)]
+pub struct CommentsEntity {
+    pub total: i64,
+    /// Count per instance domain (this instance's domain for local comments).
+    pub by_domain: std::collections::BTreeMap<String, i64>,
+}
+
+impl CommentsEntity {
+    /// The entity of the per-domain counts of an article view.
+    pub fn new(state: &AppState, counts: &[(Option<String>, i64)]) -> Self {
+        let mut by_domain = std::collections::BTreeMap::new();
+        for (domain, count) in counts {
+            let domain = domain
+                .clone()
+                .unwrap_or_else(|| state.urls().domain().to_string());
+            *by_domain.entry(domain).or_insert(0) += count;
+        }
+        Self {
+            total: by_domain.values().sum(),
+            by_domain,
         }
     }
 }

@@ -1,9 +1,8 @@
 //! Article pages for browsers: the article with its discussion, the index of published
 //! articles, category indexes, full-text search and Atom feeds.
 //!
-//! `/articles/{slug}` shares its path shape with the ActivityPub id `/articles/{id}`: a numeric
-//! segment asked for as ActivityPub JSON is not answered here, and a browser that follows an
-//! article's id is sent on to its page.
+//! `/articles/{key}` is both an article's web page (by slug) and its ActivityPub id (by
+//! numeric id): [`show`] first lets [`articles_ap::at_id`] answer ids, then looks up slugs.
 
 use askama::Template;
 use axum::Router;
@@ -18,6 +17,7 @@ use super::atom::{ATOM, Entry, Feed};
 use crate::db::models::article_category::ArticleCategory;
 use crate::db::models::article_search::{MATCH_END, MATCH_START};
 use crate::db::page::Window;
+use crate::http::articles_ap;
 use crate::http::error::HttpError;
 use crate::http::negotiate::Representation;
 use crate::services::articles::pages::{self, Discussion, Listing};
@@ -41,7 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/articles/search", get(search))
         .route("/articles/categories/{slug}", get(category))
         .route("/articles/categories/{slug}/feed.atom", get(category_feed))
-        .route("/articles/{slug}", get(show))
+        .route("/articles/{key}", get(show))
 }
 
 /// An article as a list shows it.
@@ -201,12 +201,16 @@ fn numeric(segment: &str) -> bool {
     !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// GET /articles/{slug}
+/// GET /articles/{key}: by id, what [`articles_ap::at_id`] answers (ActivityPub JSON, a
+/// Tombstone, or a redirect to the page); by slug, the page.
 pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
+    if let Some(response) = articles_ap::at_id(&state, &slug, &headers).await {
+        return Ok(response);
+    }
     if numeric(&slug) && Representation::from_headers(&headers) == Representation::ActivityJson {
         return Err(HttpError::not_found("no such article"));
     }

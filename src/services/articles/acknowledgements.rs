@@ -5,8 +5,14 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 
-use crate::db::models::Account;
+use diesel::prelude::*;
+
+use crate::db::models::article::Article;
 use crate::db::models::article_revision::Acknowledgement;
+use crate::db::models::{Account, Post};
+use crate::db::schema::accounts;
+use crate::db::{DbConnection, DbError};
+use crate::federation::activities::read;
 use crate::federation::delivery;
 use crate::services::ServiceError;
 use crate::services::hydrate::{self, AccountView};
@@ -23,7 +29,7 @@ pub async fn acknowledge(
     id: i64,
 ) -> Result<NaiveDateTime, ServiceError> {
     let reader = reader.clone();
-    commit(state, move |conn, _state| {
+    commit(state, move |conn, state| {
         let role = role_of(conn, reader.id)?;
         let article = match visible(conn, Some((reader.id, role)), id)? {
             Ok(article) => article,
@@ -41,6 +47,7 @@ pub async fn acknowledge(
                 "is a draft; only published articles are acknowledged",
             )));
         }
+        let first = Acknowledgement::find(conn, article.id, reader.id)?.is_none();
         let stored = Acknowledgement::insert_or_get(
             conn,
             &Acknowledgement {
@@ -50,9 +57,45 @@ pub async fn acknowledge(
                 uri: None,
             },
         )?;
+        if first {
+            tell_origin(conn, state, &reader, &article)?;
+        }
         Ok(Ok(stored.created_at))
     })
     .await?
+}
+
+/// Sends a `Read` of an article from another instance to its author, so that the origin
+/// counts the acknowledgement.
+fn tell_origin(
+    conn: &mut DbConnection,
+    state: &AppState,
+    reader: &Account,
+    article: &Article,
+) -> Result<(), DbError> {
+    let author: Account = accounts::table
+        .find(article.author_id)
+        .select(Account::as_select())
+        .first(conn)?;
+    if author.is_local() {
+        return Ok(());
+    }
+    let Some(post) = article
+        .post_id
+        .map(|id| Post::find(conn, id))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok(());
+    };
+    let activity = read::build(
+        &state.urls().new_activity(),
+        &reader.uri,
+        &post.uri,
+        &author.uri,
+    );
+    delivery::enqueue(conn, state, reader.id, &activity, [author.inbox_url])?;
+    Ok(())
 }
 
 /// Who acknowledged an article, and the counts per group.

@@ -136,6 +136,11 @@ pub struct ArticleView {
     pub author: AccountView,
     /// Who keeps it current.
     pub owner: AccountView,
+    /// For an article received from another instance: its ActivityPub id and web page.
+    pub origin: Option<(String, Option<String>)>,
+    /// Comments (direct public and unlisted replies to its status) per author domain (`None`:
+    /// this instance).
+    pub comments: Vec<(Option<String>, i64)>,
 }
 
 impl ArticleView {

@@ -3,10 +3,15 @@
 //! run inside the caller's transaction; they are the one place where publishing, editing and
 //! deleting an article reach anything beyond the `articles` tables.
 
+use diesel::prelude::*;
+
 use crate::db::models::article::Article;
-use crate::db::models::{NewPost, Post, Tombstone};
+use crate::db::models::{Account, Follow, NewPost, Post, Tombstone};
+use crate::db::schema::accounts;
 use crate::db::{DbConnection, DbError};
+use crate::federation::activities::{create, delete};
 use crate::federation::delivery;
+use crate::federation::objects::note::note_json;
 use crate::state::AppState;
 use crate::text::escape_html;
 
@@ -21,8 +26,9 @@ pub fn preview_html(state: &AppState, article: &Article) -> String {
     html
 }
 
-/// Publishes an article: inserts its public status (which reaches followers' home timelines)
-/// and links the article to it.
+/// Publishes an article: inserts its public status (which reaches followers' home timelines),
+/// links the article to it and sends a Create of the `Article` to the author's remote
+/// followers.
 pub fn announce(
     conn: &mut DbConnection,
     state: &AppState,
@@ -55,11 +61,18 @@ pub fn announce(
     };
     let post = Post::insert(conn, state.ids(), &new, &[], tags)?;
     Article::set_post(conn, article.id, Some(post.id))?;
+    send(
+        conn,
+        state,
+        &post,
+        "Create",
+        &format!("{}/activity", post.uri),
+    )?;
     Ok(post)
 }
 
 /// Brings the status of a published article up to date after an edit (publishing it when it
-/// has none).
+/// has none) and sends an Update of the `Article` to the author's remote followers.
 pub fn refresh(
     conn: &mut DbConnection,
     state: &AppState,
@@ -74,16 +87,22 @@ pub fn refresh(
         announce(conn, state, article, tags)?;
         return Ok(());
     };
+    if !post.local {
+        // An article from another instance changes only when its author edits it there.
+        return Ok(());
+    }
     let content = preview_html(state, article);
     if content != post.content {
         let now = delivery::now();
         Post::update_content(conn, state.ids(), post.id, &content, None, "", false, now)?;
     }
     Post::replace_mentions_and_tags(conn, post.id, &[], tags)?;
+    send(conn, state, &post, "Update", &state.urls().new_activity())?;
     Ok(())
 }
 
-/// Withdraws the status of a deleted article and leaves a Tombstone for its id.
+/// Withdraws the status of a deleted article, sends a Delete (with a Tombstone) to the
+/// author's remote followers and leaves a Tombstone for its id.
 pub fn withdraw(
     conn: &mut DbConnection,
     state: &AppState,
@@ -92,7 +111,23 @@ pub fn withdraw(
     let Some(post) = article.post_id.map(|id| Post::find(conn, id)).transpose()? else {
         return Ok(());
     };
+    if let Some(post) = post.as_ref().filter(|p| !p.local) {
+        // Removing a copy of another instance's article tells nobody.
+        Post::delete(conn, state.ids(), post)?;
+        return Ok(());
+    }
     if let Some(post) = post {
+        let author = author_of(conn, &post)?;
+        let followers = author.followers_url.clone().unwrap_or_default();
+        let activity = delete::build(
+            &state.urls().new_activity(),
+            &author.uri,
+            &post.uri,
+            &[crate::federation::protocol::context::PUBLIC.to_string()],
+            &[followers],
+        );
+        let inboxes = Follow::remote_follower_inboxes(conn, author.id)?;
+        delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
         Post::delete(conn, state.ids(), &post)?;
     }
     Tombstone::insert(
@@ -104,4 +139,34 @@ pub fn withdraw(
         },
     )?;
     Ok(())
+}
+
+/// Queues a Create or Update of the article carried by `post` (as an ActivityPub `Article`) to
+/// the author's remote followers.
+fn send(
+    conn: &mut DbConnection,
+    state: &AppState,
+    post: &Post,
+    kind: &str,
+    activity_id: &str,
+) -> Result<(), DbError> {
+    let Some(post) = Post::find(conn, post.id)?.filter(|p| p.local) else {
+        return Ok(());
+    };
+    let author = author_of(conn, &post)?;
+    let object = note_json(conn, &post)?;
+    let mut activity = create::build(activity_id, kind, &author.uri, &object);
+    if let Some(map) = activity.as_object_mut() {
+        map.insert("@context".into(), object.context.clone());
+    }
+    let inboxes = Follow::remote_follower_inboxes(conn, author.id)?;
+    delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
+    Ok(())
+}
+
+fn author_of(conn: &mut DbConnection, post: &Post) -> Result<Account, DbError> {
+    Ok(accounts::table
+        .find(post.account_id)
+        .select(Account::as_select())
+        .first(conn)?)
 }

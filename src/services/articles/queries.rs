@@ -36,6 +36,16 @@ pub fn views(conn: &mut DbConnection, rows: Vec<Article>) -> Result<Vec<ArticleV
     for (article, tag) in Article::tags_of(conn, &ids)? {
         tags.entry(article).or_default().push(tag);
     }
+    let post_ids: Vec<i64> = rows.iter().filter_map(|a| a.post_id).collect();
+    let mut comments: HashMap<i64, Vec<(Option<String>, i64)>> = HashMap::new();
+    for (post, domain, count) in Article::comment_counts(conn, &post_ids)? {
+        comments.entry(post).or_default().push((domain, count));
+    }
+    let mut origins: HashMap<i64, (String, Option<String>)> =
+        Article::remote_origins(conn, &post_ids)?
+            .into_iter()
+            .map(|(post, uri, url)| (post, (uri, url)))
+            .collect();
     let mut out = Vec::with_capacity(rows.len());
     for article in rows {
         let (Some(author), Some(owner)) = (
@@ -51,6 +61,11 @@ pub fn views(conn: &mut DbConnection, rows: Vec<Article>) -> Result<Vec<ArticleV
             tags: tags.remove(&article.id).unwrap_or_default(),
             author,
             owner,
+            origin: article.post_id.and_then(|p| origins.remove(&p)),
+            comments: article
+                .post_id
+                .and_then(|p| comments.remove(&p))
+                .unwrap_or_default(),
             article,
         });
     }
@@ -109,6 +124,8 @@ pub struct ListQuery {
     pub stale: Option<bool>,
     /// Words that must occur in the title, summary or body (full-text search).
     pub q: Option<String>,
+    /// `local` (written here) or `remote` (received from other instances); both when absent.
+    pub origin: Option<String>,
 }
 
 /// Most full-text matches a filtered list considers.
@@ -130,12 +147,21 @@ pub async fn list(
         Some(text) => fields::tags(&[text.to_string()])?.into_iter().next(),
         None => None,
     };
+    let local = match query.origin.as_deref() {
+        None | Some("") => None,
+        Some("local") => Some(true),
+        Some("remote") => Some(false),
+        Some(_) => {
+            return Err(ServiceError::invalid("origin", "must be local or remote"));
+        }
+    };
     let viewer_id = viewer.id;
     state
         .db()
         .read(move |conn| {
             let role = role_of(conn, viewer_id)?;
             let mut filter = ArticleFilter {
+                local,
                 statuses: vec![status.as_str().to_string()],
                 tag,
                 official: query.official,

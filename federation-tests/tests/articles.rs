@@ -1,0 +1,347 @@
+//! Articles across instances: an editor on alpha publishes an official must-read article; it
+//! reaches followers on beta and gamma as an `Article`, their replies gather under it on
+//! alpha, an edit propagates, and an acknowledgement made on beta is counted on alpha. Every
+//! step goes through the real client APIs (OAuth password grant, `/api/v1`, `/api/trellis/v1`).
+
+use std::time::Duration;
+
+use federation_tests::clients::{Login, MastodonApi};
+use federation_tests::{Instance, wait_until};
+use serde_json::{Value, json};
+
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// A logged-in person on one instance.
+struct Client {
+    api: MastodonApi,
+    http: reqwest::Client,
+}
+
+impl Client {
+    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.api.base))
+            .bearer_auth(&self.api.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn ok(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let (status, value) = self.send(method, path, body).await;
+        assert!(status < 300, "{path} -> {status} {value}");
+        value
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        self.ok(reqwest::Method::GET, path, None).await
+    }
+}
+
+/// Creates a person with a role and department through the internal interface, and logs
+/// them in with the password grant.
+async fn person(instance: &Instance, username: &str, role: &str, department: &str) -> Client {
+    let login = Login {
+        username: username.to_string(),
+        email: format!("{username}@{}.example.com", instance.name),
+        password: format!("correct horse battery staple {username}"),
+    };
+    let (status, body) = instance
+        .call(
+            reqwest::Method::POST,
+            "/users",
+            Some(json!({
+                "username": login.username,
+                "email": login.email,
+                "password": login.password,
+                "role": role,
+                "department": department,
+            })),
+        )
+        .await;
+    assert!(status < 300, "creating {username}: {status} {body}");
+    Client {
+        api: MastodonApi::password_login(instance, &login).await,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(PATIENCE)
+            .build()
+            .expect("client"),
+    }
+}
+
+async fn follow_accepted(follower: &Instance, username: &str, target: &str) {
+    follower.follow(username, target).await;
+    wait_until(
+        &format!("{username} to follow {target}"),
+        PATIENCE,
+        || async {
+            let (_, following) = follower.relations(username).await;
+            following.iter().any(|f| f == target).then_some(())
+        },
+    )
+    .await;
+}
+
+/// The status of the article in a home timeline, once it has arrived.
+async fn article_status(client: &Client, uri: &str) -> Value {
+    wait_until(&format!("{uri} in a home timeline"), PATIENCE, || async {
+        let home = client.get("/api/v1/timelines/home").await;
+        home.as_array()?.iter().find(|s| s["uri"] == uri).cloned()
+    })
+    .await
+}
+
+/// The remote article as the articles API of a receiving instance lists it.
+async fn remote_article(client: &Client, uri: &str, title: &str) -> Value {
+    wait_until(
+        &format!("{title} in the articles API"),
+        PATIENCE,
+        || async {
+            let list = client.get("/api/trellis/v1/articles?origin=remote").await;
+            list.as_array()?
+                .iter()
+                .find(|a| a["uri"] == uri && a["title"] == title)
+                .cloned()
+        },
+    )
+    .await
+}
+
+fn count_for<'a>(groups: &'a Value, name: &str) -> Option<&'a Value> {
+    groups
+        .as_array()?
+        .iter()
+        .find(|g| g["name"] == name)
+        .map(|g| &g["count"])
+}
+
+#[tokio::test]
+async fn an_article_reaches_other_instances_and_gathers_their_discussion_and_acknowledgements() {
+    let alpha = Instance::start("alpha").await;
+    let beta = Instance::start("beta").await;
+    let gamma = Instance::start("gamma").await;
+    let editor = person(&alpha, "editor", "editor", "Communications").await;
+    let reader = person(&beta, "reader", "member", "Sales").await;
+    let carol = person(&gamma, "carol", "member", "Research").await;
+    follow_accepted(&beta, "reader", &alpha.actor("editor")).await;
+    follow_accepted(&gamma, "carol", &alpha.actor("editor")).await;
+
+    // The editor publishes an official must-read article.
+    let article = editor
+        .ok(
+            reqwest::Method::POST,
+            "/api/trellis/v1/articles",
+            Some(json!({
+                "title": "Travel expenses policy",
+                "summary": "How to claim travel costs",
+                "body": "## Claims\n\nSubmit receipts **within 30 days**.",
+                "tags": ["travel"],
+                "official": true,
+                "must_read": true,
+                "status": "published",
+            })),
+        )
+        .await;
+    let uri = article["uri"].as_str().expect("uri").to_string();
+    let page = article["url"].as_str().expect("url").to_string();
+    let id = article["id"].as_str().expect("id").to_string();
+    let alpha_status = article["status_id"].as_str().expect("status").to_string();
+
+    // Its id serves the Article to servers, and the page to browsers.
+    let (status, json) = {
+        let response = editor
+            .http
+            .get(&uri)
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .expect("fetch");
+        (
+            response.status().as_u16(),
+            response.json::<Value>().await.expect("json"),
+        )
+    };
+    assert_eq!(status, 200);
+    assert_eq!(json["type"], "Article");
+    assert_eq!(json["id"], uri.as_str());
+    assert_eq!(json["name"], "Travel expenses policy");
+    assert_eq!(json["url"], page.as_str());
+    assert_eq!(json["mediaType"], "text/html");
+    assert!(
+        json["content"]
+            .as_str()
+            .unwrap()
+            .contains("<strong>within 30 days</strong>")
+    );
+    assert_eq!(json["preview"]["type"], "Note");
+    assert_eq!(json["tag"][0]["type"], "Hashtag");
+    let response = editor
+        .http
+        .get(&uri)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("fetch");
+    assert!(response.status().is_redirection());
+    assert_eq!(response.headers()["location"], page.as_str());
+
+    // A follower on beta sees it as a status with the title, summary and link, no CW.
+    let on_beta = article_status(&reader, &uri).await;
+    let content = on_beta["content"].as_str().unwrap();
+    assert!(content.contains("Travel expenses policy"), "{content}");
+    assert!(content.contains("How to claim travel costs"), "{content}");
+    assert!(content.contains(&page), "{content}");
+    assert_eq!(on_beta["spoiler_text"], "");
+    let stored = remote_article(&reader, &uri, "Travel expenses policy").await;
+    assert_eq!(stored["remote"], true);
+    assert_eq!(stored["official"], true);
+    assert_eq!(stored["must_read"], true);
+    assert_eq!(stored["summary"], "How to claim travel costs");
+    assert!(
+        stored["body_html"]
+            .as_str()
+            .unwrap()
+            .contains("within 30 days")
+    );
+    assert_eq!(stored["tags"], json!(["travel"]));
+    let local_only = reader.get("/api/trellis/v1/articles?origin=local").await;
+    assert!(
+        !local_only
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["uri"] == uri.as_str())
+    );
+    let beta_id = stored["id"].as_str().unwrap().to_string();
+
+    // Replies from beta and gamma gather under the article on alpha.
+    let on_gamma = article_status(&carol, &uri).await;
+    for (client, status, text) in [
+        (&reader, &on_beta, "Thanks, very clear (beta)"),
+        (&carol, &on_gamma, "Does this cover trains? (gamma)"),
+    ] {
+        client
+            .ok(
+                reqwest::Method::POST,
+                "/api/v1/statuses",
+                Some(json!({ "status": text, "in_reply_to_id": status["id"] })),
+            )
+            .await;
+    }
+    let context = wait_until("both replies on alpha", PATIENCE, || async {
+        let context = editor
+            .get(&format!("/api/v1/statuses/{alpha_status}/context"))
+            .await;
+        (context["descendants"].as_array()?.len() == 2).then_some(context)
+    })
+    .await;
+    let texts: Vec<&str> = context["descendants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["content"].as_str())
+        .collect();
+    assert!(texts.iter().any(|t| t.contains("(beta)")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("(gamma)")), "{texts:?}");
+    let shown = editor.get(&format!("/api/trellis/v1/articles/{id}")).await;
+    assert_eq!(shown["comments"]["total"], 2);
+    assert_eq!(shown["comments"]["by_domain"][beta.domain()], 1);
+    assert_eq!(shown["comments"]["by_domain"][gamma.domain()], 1);
+    let replies: Value = editor
+        .http
+        .get(format!("{uri}/replies"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .expect("replies")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(replies["totalItems"], 2);
+
+    // An edit on alpha reaches beta.
+    editor
+        .ok(
+            reqwest::Method::PATCH,
+            &format!("/api/trellis/v1/articles/{id}"),
+            Some(json!({
+                "title": "Travel and lodging expenses",
+                "summary": "Now with hotels",
+                "body": "## Claims\n\nHotels are covered too.",
+            })),
+        )
+        .await;
+    let edited = remote_article(&reader, &uri, "Travel and lodging expenses").await;
+    assert_eq!(
+        edited["id"],
+        beta_id.as_str(),
+        "the same article is updated"
+    );
+    assert_eq!(edited["summary"], "Now with hotels");
+    assert!(
+        edited["body_html"]
+            .as_str()
+            .unwrap()
+            .contains("Hotels are covered")
+    );
+
+    // An acknowledgement made on beta is counted on alpha.
+    let (status, body) = reader
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/trellis/v1/articles/{beta_id}/acknowledge"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let report = wait_until("beta's acknowledgement on alpha", PATIENCE, || async {
+        let report = editor
+            .get(&format!("/api/trellis/v1/articles/{id}/acknowledgements"))
+            .await;
+        (report["count"] == 1).then_some(report)
+    })
+    .await;
+    assert_eq!(
+        count_for(&report["by_domain"], &beta.domain()),
+        Some(&json!(1))
+    );
+    assert_eq!(
+        count_for(&report["by_department"], "Sales"),
+        Some(&json!(1))
+    );
+    // A repeated acknowledgement changes nothing.
+    reader
+        .ok(
+            reqwest::Method::POST,
+            &format!("/api/trellis/v1/articles/{beta_id}/acknowledge"),
+            None,
+        )
+        .await;
+
+    // Deleting the article removes it on beta and leaves a Tombstone on alpha.
+    editor
+        .ok(
+            reqwest::Method::DELETE,
+            &format!("/api/trellis/v1/articles/{id}"),
+            None,
+        )
+        .await;
+    wait_until("the article to leave beta", PATIENCE, || async {
+        let list = reader.get("/api/trellis/v1/articles?origin=remote").await;
+        (!list.as_array()?.iter().any(|a| a["uri"] == uri.as_str())).then_some(())
+    })
+    .await;
+    let response = editor
+        .http
+        .get(&uri)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .expect("fetch");
+    assert_eq!(response.status().as_u16(), 410);
+}
