@@ -21,11 +21,11 @@ use crate::http::negotiate::Representation;
 use crate::services::visibility;
 use crate::state::AppState;
 
-/// The routes of this module.
+/// The replies collection of an article. `/articles/{key}` itself is served by
+/// `web::articles::show`, which asks [`at_id`] first (ids) and then looks up slugs, so one
+/// route serves both.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/articles/{key}", get(article))
-        .route("/articles/{key}/replies", get(replies))
+    Router::new().route("/articles/{key}/replies", get(replies))
 }
 
 /// What stands at an article id.
@@ -58,18 +58,6 @@ async fn find(data: &AppState, key: &str) -> Result<Option<Found>, HttpError> {
             Ok(Tombstone::find(conn, &uri)?.map(Found::Gone))
         })
         .await?)
-}
-
-/// GET /articles/{id}: ActivityPub JSON for servers, the web page for browsers.
-pub async fn article(
-    data: Data<AppState>,
-    Path(key): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    match at_id(&data, &key, &headers).await {
-        Some(response) => response,
-        None => HttpError::not_found("no such article").into_response(),
-    }
 }
 
 /// The answer at an article id, or `None` when `key` is not the id of a published or

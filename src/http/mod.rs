@@ -81,9 +81,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .merge(web::articles::routes())
         .merge(api::router())
         .merge(trellis_api::routes())
-        // `/articles/{key}` itself is served by web::articles::show, which asks
-        // articles_ap::at_id first (ids) and then looks up slugs: one route for both.
-        .route("/articles/{key}/replies", get(articles_ap::replies))
+        .merge(articles_ap::routes())
         .merge(oauth::routes())
         .merge(streaming::routes())
         .merge(internal)
