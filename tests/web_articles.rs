@@ -326,6 +326,13 @@ async fn drafts_and_unknown_slugs_are_not_found_and_ids_lead_to_the_page() {
     assert_eq!(response.status(), StatusCode::OK);
     let object: Value = response.json().await.unwrap();
     assert_eq!(object["id"], published["uri"]);
+    // The page URL (by slug) serves the same object to servers.
+    let page_path = format!("/articles/{}", published["slug"].as_str().unwrap());
+    let response = inst.get(&page_path, "application/activity+json").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let object: Value = response.json().await.unwrap();
+    assert_eq!(object["type"], "Article");
+    assert_eq!(object["id"], published["uri"]);
     let response = inst
         .get(
             &format!("/articles/{draft_id}"),

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use federation_tests::clients::{Login, MastodonApi};
+use federation_tests::clients::{self, ClientProcess, Login, MastodonApi};
 use federation_tests::{Instance, wait_until};
 use serde_json::{Value, json};
 
@@ -15,6 +15,7 @@ const PATIENCE: Duration = Duration::from_secs(30);
 struct Client {
     api: MastodonApi,
     http: reqwest::Client,
+    login: Login,
 }
 
 impl Client {
@@ -66,6 +67,7 @@ async fn person(instance: &Instance, username: &str, role: &str, department: &st
     assert!(status < 300, "creating {username}: {status} {body}");
     Client {
         api: MastodonApi::password_login(instance, &login).await,
+        login,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(PATIENCE)
@@ -197,6 +199,33 @@ async fn an_article_reaches_other_instances_and_gathers_their_discussion_and_ack
     assert!(content.contains("How to claim travel costs"), "{content}");
     assert!(content.contains(&page), "{content}");
     assert_eq!(on_beta["spoiler_text"], "");
+    // Mastodon.py, a real client, shows the reader the same status in their home timeline.
+    let mut home = tokio::process::Command::new(clients::python());
+    home.arg(clients::python_script("mastodon_py_home.py"))
+        .args(["--base", &beta.base, "--login", &reader.login.email])
+        .args([
+            "--password",
+            &reader.login.password,
+            "--uri",
+            &uri,
+            "--timeout",
+            "20",
+        ]);
+    let seen = ClientProcess::spawn("Mastodon.py home timeline", home)
+        .finish(PATIENCE)
+        .await;
+    let shown = seen["status"]["content"].as_str().unwrap_or_default();
+    for expected in [
+        "Travel expenses policy",
+        "How to claim travel costs",
+        page.as_str(),
+    ] {
+        assert!(shown.contains(expected), "Mastodon.py shows {seen}");
+    }
+    assert_eq!(
+        seen["status"]["spoiler_text"], "",
+        "never the title as a CW"
+    );
     let stored = remote_article(&reader, &uri, "Travel expenses policy").await;
     assert_eq!(stored["remote"], true);
     assert_eq!(stored["official"], true);

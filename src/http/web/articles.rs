@@ -226,6 +226,13 @@ pub async fn show(
             return Err(e.into());
         }
     };
+    // The page URL serves the ActivityPub object to servers too.
+    if Representation::from_headers(&headers) == Representation::ActivityJson
+        && let Some(response) =
+            articles_ap::at_id(&state, &view.article.id.to_string(), &headers).await
+    {
+        return Ok(response);
+    }
     let discussion = pages::discussion(&state, &view.article).await?;
     html(article_page(&state, view, discussion))
 }
