@@ -18,13 +18,8 @@ const BACKFILL: i64 = 40;
 /// block or mute the author.
 pub fn fan_out(conn: &mut DbConnection, post: &Post) -> Result<usize, DbError> {
     let mut readers: BTreeSet<i64> = BTreeSet::new();
-    let author_is_local: bool = accounts::table
-        .filter(accounts::id.eq(post.account_id))
-        .filter(accounts::domain.is_null())
-        .count()
-        .get_result::<i64>(conn)?
-        > 0;
-    if author_is_local {
+    // A post written (or boosted) here is by a local account: no query needed.
+    if post.local {
         readers.insert(post.account_id);
     }
     if post.visibility() != Visibility::Direct {

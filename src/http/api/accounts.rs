@@ -19,18 +19,12 @@ use super::pagination::{PageParams, Paged};
 use super::params::{ApiForm, ApiQuery, de};
 use crate::db::models::Account;
 use crate::db::models::account::ProfileField;
-use crate::db::page::Window;
 use crate::http::error::HttpError;
 use crate::services::hydrate::AccountView;
 use crate::services::profile::{self, AccountSettings, ProfileChange};
 use crate::services::relationships::{self, PostFilter, Side};
 use crate::services::{follows, search};
 use crate::state::AppState;
-
-/// Default page size of account lists.
-const ACCOUNTS_LIMIT: i64 = 40;
-/// Largest page size of account lists.
-const ACCOUNTS_MAX: i64 = 80;
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -81,15 +75,6 @@ pub fn reader<'a>(auth: &'a MaybeAuth, scope: &str) -> Result<Option<&'a Account
         }
         None => Ok(None),
     }
-}
-
-/// A page window for account lists (default 40, at most 80).
-pub fn accounts_window(params: &PageParams) -> Window {
-    let mut window = params.window(ACCOUNTS_MAX);
-    if params.limit.is_none() {
-        window.limit = ACCOUNTS_LIMIT;
-    }
-    window
 }
 
 /// A page of accounts with their cursors, rendered with a `Link` header.
@@ -305,7 +290,7 @@ async fn follow_list(
 ) -> Result<Paged<AccountEntity>, HttpError> {
     reader(auth, "read:accounts")?;
     let account = relationships::account(state, account_id(id)?).await?;
-    let rows = relationships::follow_page(state, account.id, side, accounts_window(page)).await?;
+    let rows = relationships::follow_page(state, account.id, side, page.accounts_window()).await?;
     Ok(account_page(state, uri, rows))
 }
 

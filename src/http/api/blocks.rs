@@ -7,7 +7,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::accounts::{account_id, account_page, accounts_window};
+use super::accounts::{account_id, account_page};
 use super::auth::Auth;
 use super::entities::AccountEntity;
 use super::entities::relationship::RelationshipEntity;
@@ -105,7 +105,7 @@ async fn blocked(
     ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Paged<AccountEntity>, HttpError> {
     let reader = auth.person("read:blocks")?;
-    let rows = blocks::blocked(&state, reader, accounts_window(&page)).await?;
+    let rows = blocks::blocked(&state, reader, page.accounts_window()).await?;
     Ok(account_page(&state, &uri, rows))
 }
 
@@ -117,7 +117,7 @@ async fn muted(
     ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Paged<AccountEntity>, HttpError> {
     let reader = auth.person("read:mutes")?;
-    let rows = blocks::muted(&state, reader, accounts_window(&page)).await?;
+    let rows = blocks::muted(&state, reader, page.accounts_window()).await?;
     Ok(account_page(&state, &uri, rows))
 }
 

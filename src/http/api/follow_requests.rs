@@ -6,7 +6,7 @@ use axum::{Json, Router};
 
 use activitypub_federation::config::Data;
 
-use super::accounts::{account_id, account_page, accounts_window};
+use super::accounts::{account_id, account_page};
 use super::auth::Auth;
 use super::entities::AccountEntity;
 use super::entities::relationship::RelationshipEntity;
@@ -33,7 +33,7 @@ async fn list(
 ) -> Result<Paged<AccountEntity>, HttpError> {
     let reader = auth.person("read:follows")?;
     let rows =
-        relationships::follow_page(&state, reader.id, Side::Requests, accounts_window(&page))
+        relationships::follow_page(&state, reader.id, Side::Requests, page.accounts_window())
             .await?;
     Ok(account_page(&state, &uri, rows))
 }

@@ -17,8 +17,6 @@ use crate::http::error::HttpError;
 use crate::services::lists::{self, ListChange};
 use crate::state::AppState;
 
-/// Largest page of members.
-const MAX_MEMBERS: i64 = 80;
 /// Members returned when a client asks for all of them (`limit=0`).
 const ALL_MEMBERS: i64 = 10_000;
 
@@ -144,11 +142,7 @@ pub async fn members(
             limit: ALL_MEMBERS,
             ..params.window(ALL_MEMBERS)
         },
-        Some(_) => params.window(MAX_MEMBERS),
-        None => Window {
-            limit: 40,
-            ..params.window(MAX_MEMBERS)
-        },
+        _ => params.accounts_window(),
     };
     let page = lists::members(&state, me.id, parse_id(&id)?, window).await?;
     Ok(account_page(&state, &uri, page))

@@ -13,6 +13,10 @@ use crate::state::AppState;
 pub const DEFAULT_LIMIT: i64 = 20;
 /// Largest page size for statuses and notifications.
 pub const MAX_LIMIT: i64 = 40;
+/// Default page size of account lists (followers, blocks, list members, ...).
+pub const ACCOUNTS_LIMIT: i64 = 40;
+/// Largest page size of account lists.
+pub const ACCOUNTS_MAX: i64 = 80;
 
 /// The paging parameters of a list request.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -34,11 +38,20 @@ pub struct PageParams {
 impl PageParams {
     /// The window, with the limit clamped to 1..=`max` (default [`DEFAULT_LIMIT`]).
     pub fn window(&self, max: i64) -> Window {
+        self.window_from(DEFAULT_LIMIT, max)
+    }
+
+    /// The window of an account list: default [`ACCOUNTS_LIMIT`], at most [`ACCOUNTS_MAX`].
+    pub fn accounts_window(&self) -> Window {
+        self.window_from(ACCOUNTS_LIMIT, ACCOUNTS_MAX)
+    }
+
+    fn window_from(&self, default: i64, max: i64) -> Window {
         Window {
             max_id: self.max_id,
             since_id: self.since_id,
             min_id: self.min_id,
-            limit: self.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, max),
+            limit: self.limit.unwrap_or(default).clamp(1, max),
         }
     }
 }

@@ -22,9 +22,6 @@ use crate::services::timelines::{self, AccountPage, StatusPage};
 use crate::services::{bookmarks, interactions};
 use crate::state::AppState;
 
-/// Largest page of accounts (favourited_by, reblogged_by).
-const MAX_ACCOUNTS: i64 = 80;
-
 type StatusResult = Result<Json<StatusEntity>, HttpError>;
 
 /// The routes of this module.
@@ -309,8 +306,7 @@ pub async fn favourited_by(
 ) -> Result<Paged<AccountEntity>, HttpError> {
     let viewer = auth.viewer("read:accounts").map(|a| a.id);
     let post = timelines::visible_post(&state, parse_id(&id)?, viewer).await?;
-    let window = params.window(MAX_ACCOUNTS);
-    let page = timelines::favourited_by(&state, &post, window_or_default(&params, window)).await?;
+    let page = timelines::favourited_by(&state, &post, params.accounts_window()).await?;
     Ok(account_page(&state, &uri, page))
 }
 
@@ -324,24 +320,8 @@ pub async fn reblogged_by(
 ) -> Result<Paged<AccountEntity>, HttpError> {
     let viewer = auth.viewer("read:accounts").map(|a| a.id);
     let post = timelines::visible_post(&state, parse_id(&id)?, viewer).await?;
-    let window = params.window(MAX_ACCOUNTS);
-    let page = timelines::reblogged_by(&state, &post, window_or_default(&params, window)).await?;
+    let page = timelines::reblogged_by(&state, &post, params.accounts_window()).await?;
     Ok(account_page(&state, &uri, page))
-}
-
-/// Account lists default to 40 items, as in Mastodon.
-fn window_or_default(
-    params: &PageParams,
-    window: super::pagination::Window,
-) -> super::pagination::Window {
-    if params.limit.is_none() {
-        super::pagination::Window {
-            limit: 40,
-            ..window
-        }
-    } else {
-        window
-    }
 }
 
 /// `POST /api/v1/statuses/:id/favourite`.
