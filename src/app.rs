@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::db::{Database, DbError, OpenMode};
 use crate::federation::context::federation_config;
 use crate::federation::delivery::worker;
+use crate::services::articles::channels;
 use crate::services::{ServiceError, events, instance_actor};
 use crate::state::AppState;
 
@@ -72,7 +73,7 @@ impl RunningInstance {
 }
 
 /// Opens the database (creating an SQLite file on first start), applies migrations and
-/// prepares the instance actor.
+/// prepares the instance actor and the article channels.
 pub async fn prepare(config: Config) -> Result<AppState, AppError> {
     let db = Database::open(&config.database, OpenMode::CreateIfMissing)?;
     let applied = db.migrate().await?;
@@ -81,6 +82,7 @@ pub async fn prepare(config: Config) -> Result<AppState, AppError> {
     }
     let state = AppState::new(config, db);
     instance_actor::ensure(&state).await?;
+    channels::ensure_all(&state).await?;
     Ok(state)
 }
 

@@ -37,6 +37,9 @@ pub struct Config {
 pub struct ArticleSettings {
     /// Whether members (not only editors and admins) may write their own articles.
     pub members_may_write: bool,
+    /// Username of the instance channel, the Group actor that announces every published
+    /// article; `None` when the instance has no channel.
+    pub channel_name: Option<String>,
 }
 
 /// A value that must never reach logs: its `Debug` output is hidden.
@@ -196,6 +199,7 @@ struct FileConfig {
 #[serde(deny_unknown_fields)]
 struct FileArticles {
     members_may_write: Option<bool>,
+    channel: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -399,8 +403,17 @@ impl Config {
             None => file.articles.members_may_write.unwrap_or(true),
         };
 
+        let channel_name = channel_name(
+            env.get("TRELLIS_ARTICLES_CHANNEL")
+                .cloned()
+                .or(file.articles.channel),
+        )?;
+
         Ok(Config {
-            articles: ArticleSettings { members_may_write },
+            articles: ArticleSettings {
+                members_may_write,
+                channel_name,
+            },
             internal_api_token: internal_api_token.map(Secret),
             delivery,
             domain,
@@ -421,6 +434,33 @@ impl Config {
     pub fn scheme(&self) -> &'static str {
         if self.allow_http { "http" } else { "https" }
     }
+}
+
+/// Default username of the instance channel.
+pub const DEFAULT_CHANNEL_NAME: &str = "articles";
+
+/// The instance channel's username: the default when unset, none when empty, otherwise a
+/// username (lower-case letters, digits and `_`, at most 30 characters).
+fn channel_name(value: Option<String>) -> Result<Option<String>, ConfigError> {
+    let Some(text) = value else {
+        return Ok(Some(DEFAULT_CHANNEL_NAME.to_string()));
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let valid = text.len() <= 30
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !valid {
+        return Err(invalid(
+            "TRELLIS_ARTICLES_CHANNEL",
+            text,
+            "expected at most 30 lower-case letters, digits and _, or empty for no channel".into(),
+        ));
+    }
+    Ok(Some(text.to_string()))
 }
 
 fn invalid(key: &'static str, value: &str, reason: String) -> ConfigError {
@@ -512,6 +552,18 @@ mod tests {
     }
 
     #[test]
+    fn the_instance_channel_defaults_to_articles_and_can_be_renamed_or_disabled() {
+        let config = Config::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(config.articles.channel_name.as_deref(), Some("articles"));
+        let toml = "[articles]\nchannel = \"news\"\n";
+        let config = Config::from_sources(Some(toml), &env(&[])).unwrap();
+        assert_eq!(config.articles.channel_name.as_deref(), Some("news"));
+        let config =
+            Config::from_sources(Some(toml), &env(&[("TRELLIS_ARTICLES_CHANNEL", "")])).unwrap();
+        assert_eq!(config.articles.channel_name, None);
+    }
+
+    #[test]
     fn environment_overrides_file() {
         let toml =
             "domain = \"file.example\"\nallow_http = true\n[instance]\nname = \"From file\"\n";
@@ -539,6 +591,7 @@ mod tests {
             ("TRELLIS_REGISTRATIONS", "sometimes"),
             ("TRELLIS_CONTACT_EMAIL", "nobody"),
             ("TRELLIS_MEMBERS_MAY_WRITE", "sometimes"),
+            ("TRELLIS_ARTICLES_CHANNEL", "Group News"),
         ];
         for (key, value) in cases {
             let err = Config::from_sources(None, &env(&[(key, value)])).unwrap_err();

@@ -111,6 +111,16 @@ impl Urls {
         self.at(&format!("/articles/{id}"))
     }
 
+    /// A category's page (and its channel's profile page).
+    pub fn category_page(&self, slug: &str) -> String {
+        self.at(&format!("/articles/categories/{slug}"))
+    }
+
+    /// The index of articles (and the instance channel's profile page).
+    pub fn articles_index(&self) -> String {
+        self.at("/articles")
+    }
+
     /// A hashtag's page.
     pub fn tag(&self, name: &str) -> String {
         self.at(&format!("/tags/{name}"))

@@ -294,6 +294,7 @@ diesel::table! {
         name -> Text,
         description -> Text,
         created_at -> Timestamp,
+        channel_account_id -> Nullable<BigInt>,
     }
 }
 

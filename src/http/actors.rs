@@ -9,10 +9,11 @@ use crate::federation::actor::to_document;
 use crate::http::error::HttpError;
 use crate::http::negotiate::{ACTIVITY_JSON, Representation};
 use crate::http::web::profile::profile_page;
+use crate::services::articles::channels;
 use crate::services::{accounts, instance_actor};
 use crate::state::AppState;
 
-/// GET /users/{username}
+/// GET /users/{username}: a person or an article channel (Group).
 pub async fn person(
     State(state): State<AppState>,
     Path(username): Path<String>,
@@ -20,6 +21,11 @@ pub async fn person(
 ) -> Result<Response, HttpError> {
     let account = accounts::public_profile(&state, &username).await?;
     match Representation::from_headers(&headers) {
+        // A channel's page is the category (or article index) it carries.
+        Representation::Html if account.actor_type == channels::ACTOR_TYPE => {
+            let page = account.url.unwrap_or_else(|| state.urls().articles_index());
+            Ok(Redirect::to(&page).into_response())
+        }
         Representation::Html => profile_page(&state, &account),
         _ => Ok(activity_json(&to_document(&account, state.urls()))),
     }

@@ -8,6 +8,7 @@ use crate::db::{DbConnection, DbError};
 use crate::state::AppState;
 use crate::urls::Urls;
 
+use super::articles::channels;
 use super::{ServiceError, keys, passwords, validation};
 
 /// What a local person may do.
@@ -100,7 +101,7 @@ pub async fn create(state: &AppState, input: NewPerson) -> Result<LocalUser, Ser
     let (name_taken, email_taken) = state
         .db()
         .read(move |conn| {
-            let name_taken = Account::find_local(conn, "Person", &username)?.is_some();
+            let name_taken = Account::find_local_by_username(conn, &username)?.is_some();
             Ok((name_taken, User::email_taken(conn, &probe_email)?))
         })
         .await?;
@@ -260,15 +261,16 @@ pub async fn set_disabled(
     Ok(())
 }
 
-/// The public profile of an enabled local person, for actor documents and profile pages.
+/// The public actor named `username`: an enabled local person or an article channel, for
+/// actor documents, inboxes, collections and profile pages.
 pub async fn public_profile(state: &AppState, username: &str) -> Result<Account, ServiceError> {
-    let person = find(state, username).await?;
-    if person.user.disabled {
-        return Err(ServiceError::NotFound(format!(
-            "no local user named {username:?}"
-        )));
+    let gone = || ServiceError::NotFound(format!("no local user named {username:?}"));
+    match find(state, username).await {
+        Ok(person) if person.user.disabled => Err(gone()),
+        Ok(person) => Ok(person.account),
+        Err(ServiceError::NotFound(_)) => channels::find(state, username).await?.ok_or_else(gone),
+        Err(e) => Err(e),
     }
-    Ok(person.account)
 }
 
 /// Usage figures for nodeinfo.

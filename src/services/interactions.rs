@@ -5,18 +5,17 @@ use diesel::prelude::*;
 use crate::db::models::post::{Counter, Visibility};
 use crate::db::models::{Account, Favourite, Follow, NewPost, Post};
 use crate::db::schema::accounts;
+use crate::db::{DbConnection, DbError};
 use crate::federation::activities::{announce, like, undo};
 use crate::federation::context::FedData;
 use crate::federation::delivery;
 use crate::federation::protocol::context::PUBLIC;
+use crate::state::AppState;
 
 use super::outbox::publish;
 use super::{ServiceError, resolve};
 
-fn author_inbox(
-    conn: &mut crate::db::DbConnection,
-    post: &Post,
-) -> Result<Option<String>, crate::db::DbError> {
+fn author_inbox(conn: &mut DbConnection, post: &Post) -> Result<Option<String>, DbError> {
     let author: Account = accounts::table
         .find(post.account_id)
         .select(Account::as_select())
@@ -83,48 +82,8 @@ pub async fn boost(data: &FedData, actor: &Account, uri: &str) -> Result<Post, S
         ));
     }
     let actor = actor.clone();
-    let id = data.ids().next_id();
     let boosted = publish(data, move |conn, state| {
-        if Post::find_reblog(conn, actor.id, post.id)?.is_some() {
-            return Ok(Post::find(conn, post.id)?.unwrap_or(post));
-        }
-        let now = delivery::now();
-        let boost_uri = format!("{}/activity", state.urls().post(&actor.username, id));
-        Post::insert(
-            conn,
-            state.ids(),
-            &NewPost {
-                id,
-                uri: boost_uri.clone(),
-                url: None,
-                account_id: actor.id,
-                object_type: "Announce".into(),
-                in_reply_to_id: None,
-                in_reply_to_uri: None,
-                in_reply_to_account_id: None,
-                reblog_of_id: Some(post.id),
-                content: String::new(),
-                source_text: None,
-                summary: String::new(),
-                sensitive: false,
-                visibility: Visibility::Public.as_str().into(),
-                language: None,
-                attachments: "[]".into(),
-                local: true,
-                created_at: now,
-                edited_at: None,
-                updated_at: now,
-            },
-            &[],
-            &[],
-        )?;
-        Post::add_to_counter(conn, post.id, Counter::Reblogs, 1)?;
-        let (to, cc, inboxes) = boost_audience(conn, &actor, &post)?;
-        let published = now
-            .and_utc()
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        let activity = announce::build(&boost_uri, &actor.uri, &post.uri, &to, &cc, &published);
-        delivery::enqueue(conn, state, actor.id, &activity, inboxes)?;
+        record_boost(conn, state, &actor, &post)?;
         Ok(Post::find(conn, post.id)?.unwrap_or(post))
     })
     .await?;
@@ -136,30 +95,101 @@ pub async fn unboost(data: &FedData, actor: &Account, uri: &str) -> Result<Post,
     let post = resolve::visible_post(data, uri, actor.id).await?;
     let actor = actor.clone();
     let post = publish(data, move |conn, state| {
-        if let Some(boost) = Post::find_reblog(conn, actor.id, post.id)? {
-            let (to, cc, inboxes) = boost_audience(conn, &actor, &post)?;
-            let published = boost
-                .created_at
-                .and_utc()
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-            let original = announce::build(&boost.uri, &actor.uri, &post.uri, &to, &cc, &published);
-            let activity = undo::build(&state.urls().new_activity(), &actor.uri, original);
-            Post::delete(conn, state.ids(), &boost)?;
-            delivery::enqueue(conn, state, actor.id, &activity, inboxes)?;
-        }
+        withdraw_boost(conn, state, &actor, &post)?;
         Ok(Post::find(conn, post.id)?.unwrap_or(post))
     })
     .await?;
     Ok(post)
 }
 
+/// Records `actor`'s boost of `post` (unless it exists) and queues the Announce to the
+/// actor's remote followers and the post's remote author, in the caller's transaction.
+/// Returns whether a boost was recorded.
+pub fn record_boost(
+    conn: &mut DbConnection,
+    state: &AppState,
+    actor: &Account,
+    post: &Post,
+) -> Result<bool, DbError> {
+    if Post::find_reblog(conn, actor.id, post.id)?.is_some() {
+        return Ok(false);
+    }
+    let id = state.ids().next_id();
+    let now = delivery::now();
+    let boost_uri = format!("{}/activity", state.urls().post(&actor.username, id));
+    Post::insert(
+        conn,
+        state.ids(),
+        &NewPost {
+            id,
+            uri: boost_uri.clone(),
+            url: None,
+            account_id: actor.id,
+            object_type: "Announce".into(),
+            in_reply_to_id: None,
+            in_reply_to_uri: None,
+            in_reply_to_account_id: None,
+            reblog_of_id: Some(post.id),
+            content: String::new(),
+            source_text: None,
+            summary: String::new(),
+            sensitive: false,
+            visibility: Visibility::Public.as_str().into(),
+            language: None,
+            attachments: "[]".into(),
+            local: true,
+            created_at: now,
+            edited_at: None,
+            updated_at: now,
+        },
+        &[],
+        &[],
+    )?;
+    Post::add_to_counter(conn, post.id, Counter::Reblogs, 1)?;
+    let (to, cc, inboxes) = boost_audience(conn, actor, post)?;
+    let activity = announce::build(&boost_uri, &actor.uri, &post.uri, &to, &cc, &rfc3339(now));
+    delivery::enqueue(conn, state, actor.id, &activity, inboxes)?;
+    Ok(true)
+}
+
+/// Removes `actor`'s boost of `post` (if any) and queues the Undo to the boost's audience,
+/// in the caller's transaction. Returns whether a boost was removed.
+pub fn withdraw_boost(
+    conn: &mut DbConnection,
+    state: &AppState,
+    actor: &Account,
+    post: &Post,
+) -> Result<bool, DbError> {
+    let Some(boost) = Post::find_reblog(conn, actor.id, post.id)? else {
+        return Ok(false);
+    };
+    let (to, cc, inboxes) = boost_audience(conn, actor, post)?;
+    let original = announce::build(
+        &boost.uri,
+        &actor.uri,
+        &post.uri,
+        &to,
+        &cc,
+        &rfc3339(boost.created_at),
+    );
+    let activity = undo::build(&state.urls().new_activity(), &actor.uri, original);
+    Post::delete(conn, state.ids(), &boost)?;
+    delivery::enqueue(conn, state, actor.id, &activity, inboxes)?;
+    Ok(true)
+}
+
+fn rfc3339(at: chrono::NaiveDateTime) -> String {
+    at.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 type Audience = (Vec<String>, Vec<String>, Vec<String>);
 
 fn boost_audience(
-    conn: &mut crate::db::DbConnection,
+    conn: &mut DbConnection,
     actor: &Account,
     post: &Post,
-) -> Result<Audience, crate::db::DbError> {
+) -> Result<Audience, DbError> {
     let author: Account = accounts::table
         .find(post.account_id)
         .select(Account::as_select())

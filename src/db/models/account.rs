@@ -168,6 +168,19 @@ impl Account {
             .optional()?)
     }
 
+    /// The local account (person, bot, channel or the instance actor) using `username`.
+    pub fn find_local_by_username(
+        conn: &mut DbConnection,
+        username: &str,
+    ) -> Result<Option<Account>, DbError> {
+        Ok(accounts::table
+            .filter(accounts::domain.is_null())
+            .filter(accounts::username.eq(username))
+            .select(Account::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
     /// The distinct domains of known remote accounts, sorted (instance peers).
     pub fn known_domains(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
         let domains: Vec<Option<String>> = accounts::table

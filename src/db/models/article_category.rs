@@ -20,6 +20,8 @@ pub struct ArticleCategory {
     pub description: String,
     /// Creation time.
     pub created_at: NaiveDateTime,
+    /// The Group actor that announces the category's articles to its followers.
+    pub channel_account_id: Option<i64>,
 }
 
 impl ArticleCategory {
@@ -79,5 +81,33 @@ impl ArticleCategory {
     pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
         diesel::delete(article_categories::table.find(id)).execute(conn)?;
         Ok(())
+    }
+
+    /// Links a category to its channel actor.
+    pub fn set_channel(conn: &mut DbConnection, id: i64, account_id: i64) -> Result<(), DbError> {
+        diesel::update(article_categories::table.find(id))
+            .set(article_categories::channel_account_id.eq(account_id))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Categories whose channel actor does not exist yet.
+    pub fn without_channel(conn: &mut DbConnection) -> Result<Vec<ArticleCategory>, DbError> {
+        Ok(article_categories::table
+            .filter(article_categories::channel_account_id.is_null())
+            .select(ArticleCategory::as_select())
+            .load(conn)?)
+    }
+
+    /// The category a channel actor announces, if `account_id` is one.
+    pub fn by_channel(
+        conn: &mut DbConnection,
+        account_id: i64,
+    ) -> Result<Option<ArticleCategory>, DbError> {
+        Ok(article_categories::table
+            .filter(article_categories::channel_account_id.eq(account_id))
+            .select(ArticleCategory::as_select())
+            .first(conn)
+            .optional()?)
     }
 }

@@ -51,6 +51,8 @@ pub fn fan_out(conn: &mut DbConnection, post: &Post) -> Result<usize, DbError> {
         if let Some(author) = original_author {
             silenced.extend(silencers(conn, author)?);
         }
+        // Like Mastodon: a boost does not repeat a post the reader's feed already shows.
+        silenced.extend(already_showing(conn, &readers, original)?);
     }
     let rows: Vec<_> = readers
         .iter()
@@ -72,6 +74,30 @@ pub fn fan_out(conn: &mut DbConnection, post: &Post) -> Result<usize, DbError> {
     .values(&rows)
     .on_conflict_do_nothing()
     .execute(c))?)
+}
+
+/// The readers among `readers` whose feed already holds `original` or a boost of it.
+fn already_showing(
+    conn: &mut DbConnection,
+    readers: &BTreeSet<i64>,
+    original: i64,
+) -> Result<Vec<i64>, DbError> {
+    if readers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let boosts = posts::table
+        .filter(posts::reblog_of_id.eq(original))
+        .select(posts::id);
+    Ok(home_feed::table
+        .filter(home_feed::account_id.eq_any(readers))
+        .filter(
+            home_feed::post_id
+                .eq(original)
+                .or(home_feed::post_id.eq_any(boosts)),
+        )
+        .select(home_feed::account_id)
+        .distinct()
+        .load(conn)?)
 }
 
 /// Accounts that block or mute `author`.

@@ -17,11 +17,13 @@ use super::atom::{ATOM, Entry, Feed};
 use crate::db::models::article_category::ArticleCategory;
 use crate::db::models::article_search::{MATCH_END, MATCH_START};
 use crate::db::page::Window;
+use crate::federation::actor::to_document;
+use crate::http::actors::activity_json;
 use crate::http::articles_ap;
 use crate::http::error::HttpError;
 use crate::http::negotiate::Representation;
 use crate::services::articles::pages::{self, Discussion, Listing};
-use crate::services::articles::{ArticleView, categories, today};
+use crate::services::articles::{ArticleView, categories, channels, today};
 use crate::services::hydrate::AccountView;
 use crate::state::AppState;
 use crate::text::escape_html;
@@ -107,6 +109,16 @@ struct ListPage {
     pinned: Vec<Item>,
     items: Vec<Item>,
     older_url: Option<String>,
+    channel: Option<ChannelLink>,
+}
+
+/// The channel that carries a list page's articles, for people who want them in their
+/// timeline.
+struct ChannelLink {
+    /// `@name@domain`
+    handle: String,
+    /// The Group actor's id.
+    uri: String,
 }
 
 /// Query of the index pages.
@@ -292,7 +304,15 @@ async fn list_page(
     state: &AppState,
     category: Option<&str>,
     params: IndexParams,
+    headers: &HeaderMap,
 ) -> Result<Response, HttpError> {
+    let channel = channels::of_page(state, category).await?;
+    if Representation::from_headers(headers) == Representation::ActivityJson {
+        // Servers asking for the page get the channel that carries it.
+        let channel =
+            channel.ok_or_else(|| HttpError::not_found("no channel carries this page"))?;
+        return Ok(activity_json(&to_document(&channel, state.urls())));
+    }
     let max_id = params.max_id.as_deref().and_then(|s| s.parse::<i64>().ok());
     let window = Window {
         max_id,
@@ -342,6 +362,10 @@ async fn list_page(
             .map(|v| item(state, v, String::new()))
             .collect(),
         older_url,
+        channel: channel.map(|account| ChannelLink {
+            handle: format!("@{}@{}", account.username, state.urls().domain()),
+            uri: account.uri,
+        }),
     };
     html(page)
 }
@@ -350,8 +374,9 @@ async fn list_page(
 pub async fn index(
     State(state): State<AppState>,
     Query(params): Query<IndexParams>,
+    headers: HeaderMap,
 ) -> Result<Response, HttpError> {
-    list_page(&state, None, params).await
+    list_page(&state, None, params, &headers).await
 }
 
 /// GET /articles/categories/{slug}: a category's pinned articles, then the newest.
@@ -359,8 +384,9 @@ pub async fn category(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(params): Query<IndexParams>,
+    headers: HeaderMap,
 ) -> Result<Response, HttpError> {
-    list_page(&state, Some(&slug), params).await
+    list_page(&state, Some(&slug), params, &headers).await
 }
 
 /// GET /articles/search?q=: published articles matching words of their title, summary or body.
@@ -402,6 +428,7 @@ pub async fn search(
             .map(|f| item(&state, &f.view, highlight(&f.snippet)))
             .collect(),
         older_url,
+        channel: None,
     };
     html(page)
 }

@@ -4,12 +4,12 @@ use crate::db::models::Account;
 use crate::db::models::article::Article;
 use crate::db::models::article_category::ArticleCategory;
 use crate::federation::delivery;
-use crate::services::ServiceError;
 use crate::services::outbox::publish as commit;
+use crate::services::{ServiceError, keys};
 use crate::state::AppState;
 
-use super::fields;
 use super::permissions::{ensure_may_manage_categories, role_of};
+use super::{channels, fields};
 
 /// Longest category name, in characters.
 pub const MAX_NAME: usize = 100;
@@ -60,7 +60,7 @@ fn description(text: &str) -> Result<String, ServiceError> {
     Ok(text.to_string())
 }
 
-/// Creates a category; the slug is derived from the name when absent.
+/// Creates a category and its channel; the slug is derived from the name when absent.
 pub async fn create(
     state: &AppState,
     actor: &Account,
@@ -75,6 +75,7 @@ pub async fn create(
         None => fields::slugify(&name),
     };
     let actor_id = actor.id;
+    let keypair = keys::generate().await?;
     commit(state, move |conn, state| {
         let role = role_of(conn, actor_id)?;
         if let Err(e) = ensure_may_manage_categories(role) {
@@ -83,15 +84,23 @@ pub async fn create(
         if ArticleCategory::find_by_slug(conn, &slug)?.is_some() {
             return Ok(Err(ServiceError::invalid("slug", "is already taken")));
         }
+        if let Err(e) = channels::name_available(conn, state, &slug)? {
+            return Ok(Err(e));
+        }
         let category = ArticleCategory {
             id: state.ids().next_id(),
             slug,
             name,
             description,
             created_at: delivery::now(),
+            channel_account_id: None,
         };
         ArticleCategory::insert(conn, &category)?;
-        Ok(Ok(category))
+        let channel = channels::open_for_category(conn, state, &category, keypair)?;
+        Ok(Ok(ArticleCategory {
+            channel_account_id: Some(channel.id),
+            ..category
+        }))
     })
     .await?
 }
@@ -108,7 +117,7 @@ pub async fn update(
     let new_description = new_description.map(description).transpose()?;
     let actor_id = actor.id;
     let key = slug.to_string();
-    commit(state, move |conn, _state| {
+    commit(state, move |conn, state| {
         let role = role_of(conn, actor_id)?;
         if let Err(e) = ensure_may_manage_categories(role) {
             return Ok(Err(e));
@@ -123,16 +132,18 @@ pub async fn update(
             category.description = description;
         }
         ArticleCategory::update(conn, category.id, &category.name, &category.description)?;
+        channels::category_changed(conn, state, &category)?;
         Ok(Ok(category))
     })
     .await?
 }
 
-/// Deletes an empty category; 409 while articles are filed under it.
+/// Deletes an empty category (its channel's followers are told); 409 while articles are
+/// filed under it.
 pub async fn delete(state: &AppState, actor: &Account, slug: &str) -> Result<(), ServiceError> {
     let actor_id = actor.id;
     let key = slug.to_string();
-    commit(state, move |conn, _state| {
+    commit(state, move |conn, state| {
         let role = role_of(conn, actor_id)?;
         if let Err(e) = ensure_may_manage_categories(role) {
             return Ok(Err(e));
@@ -146,6 +157,7 @@ pub async fn delete(state: &AppState, actor: &Account, slug: &str) -> Result<(),
                 "category {key:?} still holds {used} article(s); move them first"
             ))));
         }
+        channels::close(conn, state, &category)?;
         ArticleCategory::delete(conn, category.id)?;
         Ok(Ok(()))
     })

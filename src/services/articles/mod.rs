@@ -6,10 +6,13 @@
 //!   announces, changes and withdraws an article outside the article itself.
 //! - [`queries`]: reading one article, lists with filters, revisions.
 //! - [`acknowledgements`], [`categories`].
+//! - [`channels`]: the Group actors (one per category, one for the instance) that carry
+//!   articles to their followers on every instance.
 //! - [`permissions`]: who may do what (roles and ownership); [`fields`]: input validation.
 
 pub mod acknowledgements;
 pub mod categories;
+pub mod channels;
 pub mod create;
 pub mod edit;
 pub mod fields;

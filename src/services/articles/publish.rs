@@ -15,6 +15,8 @@ use crate::federation::objects::note::note_json;
 use crate::state::AppState;
 use crate::text::escape_html;
 
+use super::channels;
+
 /// The status content shown by Mastodon clients: the title, the summary and the link.
 pub fn preview_html(state: &AppState, article: &Article) -> String {
     let url = escape_html(&state.urls().article_page(&article.slug));
@@ -27,8 +29,8 @@ pub fn preview_html(state: &AppState, article: &Article) -> String {
 }
 
 /// Publishes an article: inserts its public status (which reaches followers' home timelines),
-/// links the article to it and sends a Create of the `Article` to the author's remote
-/// followers.
+/// links the article to it, sends a Create of the `Article` to the remote followers of the
+/// author and of the channels that carry it, and has each channel boost it.
 pub fn announce(
     conn: &mut DbConnection,
     state: &AppState,
@@ -64,6 +66,7 @@ pub fn announce(
     send(
         conn,
         state,
+        article,
         &post,
         "Create",
         &format!("{}/activity", post.uri),
@@ -72,7 +75,8 @@ pub fn announce(
 }
 
 /// Brings the status of a published article up to date after an edit (publishing it when it
-/// has none) and sends an Update of the `Article` to the author's remote followers.
+/// has none), sends an Update of the `Article` to the remote followers of the author and of
+/// its channels, and moves the channels' boosts when its category changed.
 pub fn refresh(
     conn: &mut DbConnection,
     state: &AppState,
@@ -97,12 +101,20 @@ pub fn refresh(
         Post::update_content(conn, state.ids(), post.id, &content, None, "", false, now)?;
     }
     Post::replace_mentions_and_tags(conn, post.id, &[], tags)?;
-    send(conn, state, &post, "Update", &state.urls().new_activity())?;
+    send(
+        conn,
+        state,
+        article,
+        &post,
+        "Update",
+        &state.urls().new_activity(),
+    )?;
     Ok(())
 }
 
-/// Withdraws the status of a deleted article, sends a Delete (with a Tombstone) to the
-/// author's remote followers and leaves a Tombstone for its id.
+/// Withdraws the status of a deleted article (the channels' boosts go with it), sends a
+/// Delete to the remote followers of the author and of its channels, and leaves a Tombstone
+/// for its id.
 pub fn withdraw(
     conn: &mut DbConnection,
     state: &AppState,
@@ -126,7 +138,8 @@ pub fn withdraw(
             &[crate::federation::protocol::context::PUBLIC.to_string()],
             &[followers],
         );
-        let inboxes = Follow::remote_follower_inboxes(conn, author.id)?;
+        let carriers = channels::carriers(conn, state, article)?;
+        let inboxes = audience_inboxes(conn, &author, &carriers)?;
         delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
         Post::delete(conn, state.ids(), &post)?;
     }
@@ -142,10 +155,12 @@ pub fn withdraw(
 }
 
 /// Queues a Create or Update of the article carried by `post` (as an ActivityPub `Article`) to
-/// the author's remote followers.
+/// the remote followers of the author and of the carrying channels, then lines up the
+/// channels' boosts.
 fn send(
     conn: &mut DbConnection,
     state: &AppState,
+    article: &Article,
     post: &Post,
     kind: &str,
     activity_id: &str,
@@ -159,9 +174,23 @@ fn send(
     if let Some(map) = activity.as_object_mut() {
         map.insert("@context".into(), object.context.clone());
     }
-    let inboxes = Follow::remote_follower_inboxes(conn, author.id)?;
+    let carriers = channels::carriers(conn, state, article)?;
+    let inboxes = audience_inboxes(conn, &author, &carriers)?;
     delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
+    channels::sync_boosts(conn, state, &carriers, &post)?;
     Ok(())
+}
+
+/// Remote inboxes of the author's followers and of the channels' followers (who may not
+/// follow the author, and must still learn of edits and deletion).
+fn audience_inboxes(
+    conn: &mut DbConnection,
+    author: &Account,
+    carriers: &[Account],
+) -> Result<Vec<String>, DbError> {
+    let mut inboxes = Follow::remote_follower_inboxes(conn, author.id)?;
+    inboxes.extend(channels::follower_inboxes(conn, carriers)?);
+    Ok(inboxes)
 }
 
 fn author_of(conn: &mut DbConnection, post: &Post) -> Result<Account, DbError> {
