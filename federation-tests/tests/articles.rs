@@ -374,3 +374,166 @@ async fn an_article_reaches_other_instances_and_gathers_their_discussion_and_ack
         .expect("fetch");
     assert_eq!(response.status().as_u16(), 410);
 }
+
+/// The home timeline entry (a boost) that shows the article `uri`, once it is there.
+async fn boost_of(client: &Client, uri: &str) -> Value {
+    wait_until(&format!("a boost of {uri}"), PATIENCE, || async {
+        let home = client.get("/api/v1/timelines/home").await;
+        home.as_array()?
+            .iter()
+            .find(|s| s["reblog"]["uri"] == uri)
+            .cloned()
+    })
+    .await
+}
+
+/// Follows `acct` the way apps do: resolve it with search, follow, wait for the Accept.
+async fn follow_by_handle(client: &Client, acct: &str) -> Value {
+    let found = client
+        .get(&format!(
+            "/api/v2/search?q={acct}&resolve=true&type=accounts"
+        ))
+        .await;
+    let account = found["accounts"][0].clone();
+    let id = account["id"].as_str().expect("resolved").to_string();
+    client
+        .ok(
+            reqwest::Method::POST,
+            &format!("/api/v1/accounts/{id}/follow"),
+            None,
+        )
+        .await;
+    wait_until(&format!("the follow of {acct}"), PATIENCE, || async {
+        let relationships = client
+            .get(&format!("/api/v1/accounts/relationships?id[]={id}"))
+            .await;
+        (relationships[0]["following"] == true).then_some(())
+    })
+    .await;
+    account
+}
+
+#[tokio::test]
+async fn followers_of_a_category_or_the_instance_channel_on_other_instances_receive_its_articles() {
+    let alpha = Instance::start("alpha").await;
+    let beta = Instance::start("beta").await;
+    let gamma = Instance::start("gamma").await;
+    let editor = person(&alpha, "editor", "editor", "Communications").await;
+    let reader = person(&beta, "reader", "member", "Sales").await;
+    let carol = person(&gamma, "carol", "member", "Research").await;
+    for name in ["Security", "Handbook"] {
+        editor
+            .ok(
+                reqwest::Method::POST,
+                "/api/trellis/v1/categories",
+                Some(json!({ "name": name })),
+            )
+            .await;
+    }
+
+    // Mastodon.py on beta follows alpha's Security channel; carol on gamma follows the
+    // instance channel. Neither follows the editor.
+    let security = format!("security@{}", alpha.domain());
+    let mut mastodon_py = tokio::process::Command::new(clients::python());
+    mastodon_py
+        .arg(clients::python_script("mastodon_py_home.py"))
+        .args(["--base", &beta.base, "--login", &reader.login.email])
+        .args(["--password", &reader.login.password, "--follow", &security])
+        .args(["--timeout", "25", "--uri"]);
+    let instance_channel = follow_by_handle(&carol, &format!("articles@{}", alpha.domain())).await;
+    assert_eq!(instance_channel["group"], true);
+
+    // Written as a draft first, so that the reader's app can wait for its id.
+    let article = editor
+        .ok(
+            reqwest::Method::POST,
+            "/api/trellis/v1/articles",
+            Some(json!({
+                "title": "Phishing drills",
+                "summary": "What to do with a suspicious mail",
+                "body": "Report it with the **Report** button.",
+                "category": "security",
+                "status": "draft",
+            })),
+        )
+        .await;
+    let uri = article["uri"].as_str().expect("uri").to_string();
+    let id = article["id"].as_str().expect("id").to_string();
+    mastodon_py.arg(&uri);
+    let mut home = ClientProcess::spawn("Mastodon.py channel follower", mastodon_py);
+    home.wait_for_line("following", PATIENCE).await;
+    editor
+        .ok(
+            reqwest::Method::PATCH,
+            &format!("/api/trellis/v1/articles/{id}"),
+            Some(json!({ "status": "published" })),
+        )
+        .await;
+
+    // Mastodon.py shows the article in beta's home timeline, boosted by the Security group.
+    let seen = home.finish(PATIENCE).await;
+    assert_eq!(seen["status"]["uri"], uri.as_str(), "{seen}");
+    assert_eq!(seen["status"]["reblogged_by"], security.as_str(), "{seen}");
+    assert_eq!(seen["status"]["reblogger_is_group"], true, "{seen}");
+    assert_eq!(seen["status"]["spoiler_text"], "", "{seen}");
+    let content = seen["status"]["content"].as_str().unwrap_or_default();
+    assert!(content.contains("Phishing drills"), "{seen}");
+    assert!(
+        content.contains("What to do with a suspicious mail"),
+        "{seen}"
+    );
+    // Gamma gets it from the instance channel.
+    let on_gamma = boost_of(&carol, &uri).await;
+    assert_eq!(
+        on_gamma["account"]["acct"],
+        format!("articles@{}", alpha.domain())
+    );
+
+    // An edit reaches the channels' followers, who do not follow the author.
+    editor
+        .ok(
+            reqwest::Method::PATCH,
+            &format!("/api/trellis/v1/articles/{id}"),
+            Some(json!({ "title": "Phishing drills in 2027" })),
+        )
+        .await;
+    wait_until("the edit on beta", PATIENCE, || async {
+        let boost = boost_of(&reader, &uri).await;
+        let content = boost["reblog"]["content"].as_str()?.to_string();
+        content.contains("Phishing drills in 2027").then_some(())
+    })
+    .await;
+
+    // Moved to the handbook, it leaves the Security channel's followers, not the instance's.
+    editor
+        .ok(
+            reqwest::Method::PATCH,
+            &format!("/api/trellis/v1/articles/{id}"),
+            Some(json!({ "category": "handbook" })),
+        )
+        .await;
+    wait_until(
+        "the Security boost to be withdrawn on beta",
+        PATIENCE,
+        || async {
+            let home = reader.get("/api/v1/timelines/home").await;
+            (!home.as_array()?.iter().any(|s| s["reblog"]["uri"] == uri)).then_some(())
+        },
+    )
+    .await;
+    boost_of(&carol, &uri).await;
+
+    // Deleted, it leaves gamma too.
+    editor
+        .ok(
+            reqwest::Method::DELETE,
+            &format!("/api/trellis/v1/articles/{id}"),
+            None,
+        )
+        .await;
+    wait_until("the article to leave gamma", PATIENCE, || async {
+        let home = carol.get("/api/v1/timelines/home").await;
+        (!home.as_array()?.iter().any(|s| s["reblog"]["uri"] == uri)).then_some(())
+    })
+    .await;
+}

@@ -1,6 +1,7 @@
 //! Interoperability with Fedify for articles: a Fedify actor following a Trellis editor
 //! receives a published article as an `Article` with `name`, `summary`, `url` and a FEP-b2b8
-//! `preview` Note, then its Update and Delete.
+//! `preview` Note, then its Update and Delete. Following the article's category channel (a
+//! Group), it also receives the channel's Announce of the article.
 
 use std::time::Duration;
 
@@ -54,15 +55,29 @@ async fn fedify_receives_a_trellis_article_with_its_preview() {
         .await;
     assert!(status < 300, "{status} {body}");
     let editor = MastodonApi::password_login(&alpha, &login).await;
+    call(
+        &editor,
+        reqwest::Method::POST,
+        "/api/trellis/v1/categories",
+        json!({ "name": "Security" }),
+    )
+    .await;
     let actor = alpha.actor("editor");
-    fedify.follow(&actor).await;
-    wait_until("the editor to accept Fedify", PATIENCE, || async {
-        let following = fedify.following().await;
-        following
-            .iter()
-            .any(|(id, accepted)| id == &actor && *accepted)
-            .then_some(())
-    })
+    let channel = alpha.actor("security");
+    for followed in [&actor, &channel] {
+        fedify.follow(followed).await;
+    }
+    wait_until(
+        "the editor and the channel to accept Fedify",
+        PATIENCE,
+        || async {
+            let following = fedify.following().await;
+            [&actor, &channel]
+                .iter()
+                .all(|wanted| following.iter().any(|(id, ok)| id == *wanted && *ok))
+                .then_some(())
+        },
+    )
     .await;
 
     let article = call(
@@ -74,6 +89,7 @@ async fn fedify_receives_a_trellis_article_with_its_preview() {
             "summary": "Rotate your keys",
             "body": "Rotate your **keys** by Friday.",
             "tags": ["security"],
+            "category": "security",
             "status": "published",
         }),
     )
@@ -107,6 +123,27 @@ async fn fedify_receives_a_trellis_article_with_its_preview() {
             .contains("<strong>Security update</strong>"),
         "{entry}"
     );
+
+    // The channel announces it: Fedify sees a boost by the Group.
+    let inbox = wait_until("the channel's Announce at Fedify", PATIENCE, || async {
+        let inbox = fedify.inbox().await;
+        received(&inbox, "Announce", &uri)
+            .is_some()
+            .then_some(inbox)
+    })
+    .await;
+    let announce = received(&inbox, "Announce", &uri).unwrap();
+    assert_eq!(announce["json"]["actor"], channel.as_str(), "{announce}");
+    let group: Value = reqwest::Client::new()
+        .get(&channel)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .expect("channel")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(group["type"], "Group");
 
     let id = article["id"].as_str().unwrap();
     call(
