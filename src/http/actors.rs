@@ -1,5 +1,6 @@
-//! Actor documents: `/users/NAME` (Person) and `/actor` (the instance's Application actor),
-//! as ActivityPub JSON for servers and as a profile page for browsers.
+//! Actor documents: `/users/NAME` (a Person, or an article channel's Group) and `/actor` (the
+//! instance's Application actor), as ActivityPub JSON for servers and as a profile page for
+//! browsers.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
