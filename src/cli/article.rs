@@ -19,6 +19,7 @@ use crate::state::AppState;
 
 use super::CliError;
 use super::front_matter;
+use super::progress::Progress;
 
 #[derive(Debug, Subcommand)]
 pub(super) enum ArticleCommand {
@@ -68,22 +69,25 @@ async fn import(
     let total = files.len();
     let mut imported = 0usize;
     let mut skipped: Vec<Skipped> = Vec::new();
+    let mut progress = Progress::new(total);
     for (index, path) in files.iter().enumerate() {
         let position = format!("[{}/{total}]", index + 1);
         match import_one(state, path, &default_author, status).await {
             Ok(page) => {
                 imported += 1;
-                println!("{position} imported {} -> {page}", path.display());
+                progress.line(&format!("{position} imported {} -> {page}", path.display()));
             }
             Err(reason) => {
-                println!("{position} skipped {}: {reason}", path.display());
+                progress.line(&format!("{position} skipped {}: {reason}", path.display()));
                 skipped.push(Skipped {
                     path: path.clone(),
                     reason,
                 });
             }
         }
+        progress.advance();
     }
+    progress.finish();
     println!();
     println!("imported {imported}, skipped {}", skipped.len());
     for skip in &skipped {

@@ -4,6 +4,7 @@ mod article;
 mod error;
 mod federation;
 mod front_matter;
+mod progress;
 mod user;
 
 use std::io::IsTerminal;
