@@ -663,6 +663,53 @@ async fn q_ranks_title_matches_first_and_keeps_the_other_filters() {
 }
 
 #[tokio::test]
+async fn the_outbox_create_of_an_article_defines_the_trellis_terms() {
+    let api = TestInstance::start_with_internal().await;
+    let editor = person(&api, "comms", Role::Editor, None).await;
+    let created = article(
+        &api,
+        &editor,
+        json!({ "title": "Read me", "body": "Important.", "must_read": true,
+                "official": true, "status": "published" }),
+    )
+    .await;
+    let uri = created["uri"].as_str().unwrap();
+    const AP: &str = "application/activity+json";
+    let response = api.get("/users/comms/outbox?page=1", AP).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page: Value = response.json().await.unwrap();
+    let create = page["orderedItems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["object"]["id"] == uri)
+        .unwrap_or_else(|| panic!("no Create of {uri} in {page}"))
+        .clone();
+    assert_eq!(create["type"], "Create");
+    assert_eq!(create["object"]["type"], "Article");
+    assert_eq!(create["object"]["mustRead"], true);
+    let terms = create["@context"]
+        .as_array()
+        .and_then(|parts| parts.iter().find(|part| part.get("mustRead").is_some()))
+        .unwrap_or_else(|| panic!("mustRead is not defined by {}", create["@context"]));
+    assert_eq!(terms["mustRead"], "trellis:mustRead");
+    assert_eq!(terms["official"], "trellis:official");
+    assert_eq!(terms["trellis"], "https://trellis.social/ns#");
+    // The same context as the Article itself, which deliveries copy.
+    let object: Value = api
+        .get(
+            &format!("/articles/{}", created["id"].as_str().unwrap()),
+            AP,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(create["@context"], object["@context"]);
+    api.stop().await;
+}
+
+#[tokio::test]
 async fn must_read_articles_are_acknowledged_and_counted() {
     let api = TestInstance::start_with_internal().await;
     let editor = person(&api, "ed", Role::Editor, Some("Communications")).await;
