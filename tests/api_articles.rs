@@ -543,6 +543,173 @@ async fn lists_filter_by_category_tag_author_status_official_and_staleness() {
 }
 
 #[tokio::test]
+async fn q_ranks_title_matches_first_and_keeps_the_other_filters() {
+    let api = TestInstance::start_with_internal().await;
+    let editor = person(&api, "ed", Role::Editor, None).await;
+    category(&api, &editor, "Handbook").await;
+    category(&api, &editor, "News").await;
+    let id = |v: &Value| v["id"].as_str().unwrap().to_string();
+    // Oldest first: newest-first order would list the title match last.
+    let titled = article(
+        &api,
+        &editor,
+        json!({ "title": "Expense claims", "body": "How to file them.",
+                "category": "handbook", "status": "published" }),
+    )
+    .await;
+    let summarised = article(
+        &api,
+        &editor,
+        json!({ "title": "Money matters", "summary": "All about expense reports",
+                "body": "Ask finance.", "category": "news", "status": "published" }),
+    )
+    .await;
+    let in_body = article(
+        &api,
+        &editor,
+        json!({ "title": "Team lunch",
+                "body": "Expense, expense, expenses: keep every **expense** receipt.\n\n\
+                         See [the expense form](https://corp.example/expense).",
+                "category": "news", "status": "published" }),
+    )
+    .await;
+    article(
+        &api,
+        &editor,
+        json!({ "title": "Unrelated", "body": "Nothing to see.", "status": "published" }),
+    )
+    .await;
+
+    let ranked = api
+        .api_get(&format!("{ARTICLES}?q=expense"), Some(&editor))
+        .await;
+    assert_eq!(ranked.status, StatusCode::OK, "{:?}", ranked.body);
+    let order = ranked.ids();
+    assert_eq!(order.len(), 3, "{order:?}");
+    assert_eq!(order[0], id(&titled), "the title match comes first");
+    assert_eq!(
+        sorted(order[1..].to_vec()),
+        sorted(vec![id(&summarised), id(&in_body)])
+    );
+    // Every word is required; a title holding them all still ranks first.
+    let both = api
+        .api_get(&format!("{ARTICLES}?q=claims%20expense"), Some(&editor))
+        .await;
+    assert_eq!(both.ids(), vec![id(&titled)]);
+
+    // The other filters still apply, together with the ranking.
+    let news = api
+        .api_get(
+            &format!("{ARTICLES}?q=expense&category=news"),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(ids(&news), sorted(vec![id(&summarised), id(&in_body)]));
+    let handbook = api
+        .api_get(
+            &format!("{ARTICLES}?q=expense&category=handbook"),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(handbook.ids(), vec![id(&titled)]);
+    let nothing = api
+        .api_get(
+            &format!("{ARTICLES}?q=lunch&category=handbook"),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(nothing.ids(), Vec::<String>::new());
+
+    // Ranked results page by offset; the Link header carries it and keeps the filters.
+    let mut seen = Vec::new();
+    let mut path = format!("{ARTICLES}?q=expense&limit=1");
+    for page in 0..3 {
+        let reply = api.api_get(&path, Some(&editor)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {:?}", reply.body);
+        assert_eq!(reply.ids().len(), 1, "{path}");
+        seen.extend(reply.ids());
+        let link = reply.link.clone().expect("Link header");
+        if page > 0 {
+            assert_eq!(
+                link_param(&link, "prev", "offset").as_deref(),
+                Some((page - 1).to_string().as_str())
+            );
+        }
+        let offset = link_param(&link, "next", "offset").expect("next page");
+        assert_eq!(link_param(&link, "next", "q").as_deref(), Some("expense"));
+        path = format!("{ARTICLES}?q=expense&limit=1&offset={offset}");
+    }
+    assert_eq!(seen, order, "the pages follow the ranking");
+    let past_the_end = api.api_get(&path, Some(&editor)).await;
+    assert_eq!(past_the_end.ids(), Vec::<String>::new());
+
+    // Id cursors do not page ranked results, and an offset pages nothing else.
+    let reply = api
+        .api_get(
+            &format!("{ARTICLES}?q=expense&max_id={}", id(&in_body)),
+            Some(&editor),
+        )
+        .await;
+    field_error(&reply, "max_id");
+    let reply = api
+        .api_get(&format!("{ARTICLES}?q=expense&offset=-1"), Some(&editor))
+        .await;
+    field_error(&reply, "offset");
+    let reply = api
+        .api_get(&format!("{ARTICLES}?offset=1"), Some(&editor))
+        .await;
+    field_error(&reply, "offset");
+    api.stop().await;
+}
+
+#[tokio::test]
+async fn the_outbox_create_of_an_article_defines_the_trellis_terms() {
+    let api = TestInstance::start_with_internal().await;
+    let editor = person(&api, "comms", Role::Editor, None).await;
+    let created = article(
+        &api,
+        &editor,
+        json!({ "title": "Read me", "body": "Important.", "must_read": true,
+                "official": true, "status": "published" }),
+    )
+    .await;
+    let uri = created["uri"].as_str().unwrap();
+    const AP: &str = "application/activity+json";
+    let response = api.get("/users/comms/outbox?page=1", AP).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page: Value = response.json().await.unwrap();
+    let create = page["orderedItems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["object"]["id"] == uri)
+        .unwrap_or_else(|| panic!("no Create of {uri} in {page}"))
+        .clone();
+    assert_eq!(create["type"], "Create");
+    assert_eq!(create["object"]["type"], "Article");
+    assert_eq!(create["object"]["mustRead"], true);
+    let terms = create["@context"]
+        .as_array()
+        .and_then(|parts| parts.iter().find(|part| part.get("mustRead").is_some()))
+        .unwrap_or_else(|| panic!("mustRead is not defined by {}", create["@context"]));
+    assert_eq!(terms["mustRead"], "trellis:mustRead");
+    assert_eq!(terms["official"], "trellis:official");
+    assert_eq!(terms["trellis"], "https://trellis.social/ns#");
+    // The same context as the Article itself, which deliveries copy.
+    let object: Value = api
+        .get(
+            &format!("/articles/{}", created["id"].as_str().unwrap()),
+            AP,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(create["@context"], object["@context"]);
+    api.stop().await;
+}
+
+#[tokio::test]
 async fn must_read_articles_are_acknowledged_and_counted() {
     let api = TestInstance::start_with_internal().await;
     let editor = person(&api, "ed", Role::Editor, Some("Communications")).await;

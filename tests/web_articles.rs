@@ -528,6 +528,90 @@ async fn search_finds_words_of_titles_and_bodies_and_survives_hostile_input() {
     inst.stop().await;
 }
 
+/// The excerpts of a search results page (the HTML inside each `<p class="snippet">`).
+fn snippets(html: &str) -> Vec<String> {
+    html.split("<p class=\"snippet\">")
+        .skip(1)
+        .map(|rest| rest[..at(rest, "</p>")].to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn search_excerpts_show_plain_text_even_for_articles_older_than_the_text_column() {
+    let inst = TestInstance::start().await;
+    let editor = person(&inst, "comms", Role::Editor).await;
+    article(
+        &inst,
+        &editor,
+        json!({
+            "title": "Results",
+            "body": "# Heading\n\nThe **quarterly** numbers live in \
+                     [the archive](https://corp.example/secret-path).\n\n\
+                     | Quarter | Growth |\n|---|---|\n| Q1 | quarterly &amp; steady |\n\n\
+                     ![Bar chart](https://corp.example/chart.png)",
+            "status": "published",
+        }),
+    )
+    .await;
+    let plain = |excerpt: &str| {
+        for markup in [
+            "**",
+            "#",
+            "|",
+            "](",
+            "https://",
+            "corp.example",
+            "&amp;amp;",
+        ] {
+            assert!(
+                !excerpt.contains(markup),
+                "{markup:?} in excerpt {excerpt:?}"
+            );
+        }
+    };
+
+    let (_, _, html) = page(&inst, "/articles/search?q=quarterly").await;
+    let found = snippets(&html);
+    assert_eq!(found.len(), 1, "{html}");
+    assert!(found[0].contains("<mark>quarterly</mark>"), "{found:?}");
+    assert!(
+        found[0].contains("the archive"),
+        "link text is kept: {found:?}"
+    );
+    plain(&found[0]);
+    // Link URLs are not searchable; image descriptions are.
+    let (_, _, html) = page(&inst, "/articles/search?q=secret").await;
+    assert!(snippets(&html).is_empty(), "{html}");
+    let (_, _, html) = page(&inst, "/articles/search?q=chart").await;
+    let found = snippets(&html);
+    assert_eq!(found.len(), 1, "{html}");
+    assert!(found[0].contains("<mark>chart</mark>"), "{found:?}");
+    plain(&found[0]);
+
+    // An article stored before `body_text` existed is searched as Markdown, until the step
+    // after the migrations (run at every start-up) derives its text.
+    let state = inst.state().clone();
+    state
+        .db()
+        .write(|conn| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query("UPDATE articles SET body_text = NULL").execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let (_, _, html) = page(&inst, "/articles/search?q=quarterly").await;
+    assert!(snippets(&html)[0].contains("**"), "{html}");
+    state.db().migrate().await.expect("migrate");
+    let (_, _, html) = page(&inst, "/articles/search?q=quarterly").await;
+    let found = snippets(&html);
+    assert!(found[0].contains("<mark>quarterly</mark>"), "{found:?}");
+    plain(&found[0]);
+    let (_, _, html) = page(&inst, "/articles/search?q=secret").await;
+    assert!(snippets(&html).is_empty(), "{html}");
+    inst.stop().await;
+}
+
 #[tokio::test]
 async fn atom_feeds_have_one_entry_per_published_article() {
     let inst = TestInstance::start().await;

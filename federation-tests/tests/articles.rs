@@ -238,6 +238,16 @@ async fn an_article_reaches_other_instances_and_gathers_their_discussion_and_ack
             .contains("within 30 days")
     );
     assert_eq!(stored["tags"], json!(["travel"]));
+    // Its body is searchable on beta, as the text readers see: a word of the body only.
+    let found = reader.get("/api/trellis/v1/articles?q=receipts").await;
+    assert!(
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["uri"] == uri.as_str()),
+        "{found}"
+    );
     let local_only = reader.get("/api/trellis/v1/articles?origin=local").await;
     assert!(
         !local_only

@@ -176,11 +176,26 @@ pub fn sanitize_article_html(html: &str) -> String {
     ARTICLE.clean(html).to_string()
 }
 
-/// Converts HTML to plain text for summaries, search and notifications: tags are stripped,
+/// Converts HTML to plain text for summaries and notifications (and, through
+/// [`super::article_search_text`], for search): tags are stripped,
 /// block elements and `<br>` become line breaks (a blank line between paragraphs), entities are
 /// decoded, runs of whitespace collapse (except inside `<pre>`), and `script`/`style` content
 /// and comments are dropped. Accepts any input, however malformed.
 pub fn html_to_plain_text(html: &str) -> String {
+    plain_text(html, ImageText::Dropped)
+}
+
+/// What becomes of images when HTML turns into plain text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ImageText {
+    /// Images leave no text.
+    Dropped,
+    /// An image leaves its `alt` text, as a separate word.
+    Alt,
+}
+
+/// [`html_to_plain_text`], with images treated as `images` says.
+pub(super) fn plain_text(html: &str, images: ImageText) -> String {
     let lower = html.to_ascii_lowercase();
     let mut sink = TextSink::default();
     let mut pos = 0;
@@ -204,6 +219,12 @@ pub fn html_to_plain_text(html: &str) -> String {
                 if !closing && matches!(name, "script" | "style" | "title" | "template") {
                     let close = format!("</{name}");
                     pos = lower[pos..].find(&close).map_or(html.len(), |i| pos + i);
+                } else if !closing && name == "img" && images == ImageText::Alt {
+                    if let Some(alt) = attribute_value(&html[lt..end], "alt") {
+                        sink.space = true;
+                        sink.text(&decode_entities(alt));
+                        sink.space = true;
+                    }
                 } else {
                     sink.tag(name, closing);
                 }
@@ -277,6 +298,65 @@ fn tag_end(bytes: &[u8], mut pos: usize) -> usize {
         pos += 1;
     }
     bytes.len()
+}
+
+/// The value of the attribute named `wanted` (lowercase) in `tag`, a start tag from its `<` to
+/// just past its `>`: without its quotes, character references not decoded. `None` when the
+/// tag has no such attribute.
+fn attribute_value<'a>(tag: &'a str, wanted: &str) -> Option<&'a str> {
+    let bytes = tag.as_bytes();
+    let len = bytes.len();
+    let is_space = |pos: usize| bytes.get(pos).is_some_and(u8::is_ascii_whitespace);
+    // Past `<` and the element name. Every position below is at an ASCII byte or at the end,
+    // so each slice falls on a character boundary.
+    let mut pos = 1 + bytes
+        .iter()
+        .skip(1)
+        .take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'>' | b'/'))
+        .count();
+    loop {
+        while is_space(pos) || bytes.get(pos) == Some(&b'/') {
+            pos += 1;
+        }
+        if pos >= len || bytes[pos] == b'>' {
+            return None;
+        }
+        let name_start = pos;
+        while pos < len && !is_space(pos) && !matches!(bytes[pos], b'=' | b'>' | b'/') {
+            pos += 1;
+        }
+        let name = &tag[name_start..pos];
+        while is_space(pos) {
+            pos += 1;
+        }
+        let mut value = "";
+        if bytes.get(pos) == Some(&b'=') {
+            pos += 1;
+            while is_space(pos) {
+                pos += 1;
+            }
+            match bytes.get(pos) {
+                Some(&quote @ (b'"' | b'\'')) => {
+                    let start = pos + 1;
+                    let end = tag[start..]
+                        .find(char::from(quote))
+                        .map_or(len, |i| start + i);
+                    value = &tag[start..end];
+                    pos = end + 1;
+                }
+                _ => {
+                    let start = pos;
+                    while pos < len && !is_space(pos) && bytes[pos] != b'>' {
+                        pos += 1;
+                    }
+                    value = &tag[start..pos];
+                }
+            }
+        }
+        if name.eq_ignore_ascii_case(wanted) {
+            return Some(value);
+        }
+    }
 }
 
 /// Builds plain text, collapsing whitespace and merging line breaks.

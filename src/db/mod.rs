@@ -135,9 +135,19 @@ impl Database {
         self.backend
     }
 
-    /// Applies pending migrations; returns the versions applied.
+    /// Applies pending migrations, then fills what they could not compute
+    /// ([`migrations::fill_derived_columns`]); returns the versions applied. Start-up,
+    /// `trellis migrate` and every other command run it.
     pub async fn migrate(&self) -> Result<Vec<String>, DbError> {
-        self.write(migrations::run_pending).await
+        self.write(|conn| {
+            let applied = migrations::run_pending(conn)?;
+            let filled = migrations::fill_derived_columns(conn)?;
+            if filled > 0 {
+                tracing::info!(articles = filled, "derived the search text of articles");
+            }
+            Ok(applied)
+        })
+        .await
     }
 
     /// Runs a read-only closure on a pooled connection on a blocking thread.

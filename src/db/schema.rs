@@ -318,6 +318,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         published_at -> Nullable<Timestamp>,
+        /// The visible text of `body_html`, which full-text search indexes; NULL until start-up
+        /// derives it for rows written before the column existed.
+        body_text -> Nullable<Text>,
     }
 }
 

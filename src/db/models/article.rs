@@ -67,6 +67,8 @@ pub struct NewArticle {
     pub body_markdown: String,
     /// See [`Article::body_html`].
     pub body_html: String,
+    /// The visible text of `body_html` (`content::article_search_text`), which search indexes.
+    pub body_text: String,
     /// See [`Article::category_id`].
     pub category_id: Option<i64>,
     /// See [`Article::author_id`].
@@ -103,6 +105,8 @@ pub struct ArticleChanges {
     pub body_markdown: String,
     /// See [`Article::body_html`].
     pub body_html: String,
+    /// See [`NewArticle::body_text`].
+    pub body_text: String,
     /// See [`Article::category_id`].
     pub category_id: Option<i64>,
     /// See [`Article::owner_id`].
@@ -140,13 +144,77 @@ pub struct ArticleFilter {
     pub stale: Option<(bool, NaiveDate)>,
     /// Only articles written or owned by this account (a member's own drafts).
     pub written_or_owned_by: Option<i64>,
-    /// Only these articles (the matches of a full-text search).
-    pub ids: Option<Vec<i64>>,
     /// Only pinned (true) or only unpinned (false) articles.
     pub pinned: Option<bool>,
     /// Only articles written here (true) or received from other instances (false).
     pub local: Option<bool>,
 }
+
+/// The articles matching every condition of an [`ArticleFilter`], as a boxed query still to be
+/// selected, ordered and limited (a page of a list, or the candidates of a search). A macro,
+/// not a function, so that the query can be boxed for whichever backend runs it: a query
+/// boxed for [`DbConnection`] cannot be nested in another one as a subquery.
+macro_rules! filtered_articles {
+    ($filter:expr) => {{
+        use diesel::prelude::*;
+        use $crate::db::schema::{accounts, article_tags, articles};
+        let filter: &$crate::db::models::article::ArticleFilter = $filter;
+        let mut query = articles::table
+            .filter(articles::status.eq_any(filter.statuses.clone()))
+            .into_boxed();
+        if let Some(category) = filter.category_id {
+            query = query.filter(articles::category_id.eq(category));
+        }
+        if let Some(tag) = &filter.tag {
+            query = query.filter(
+                articles::id.eq_any(
+                    article_tags::table
+                        .filter(article_tags::name.eq(tag.clone()))
+                        .select(article_tags::article_id),
+                ),
+            );
+        }
+        if let Some(author) = filter.author_id {
+            query = query.filter(articles::author_id.eq(author));
+        }
+        if let Some(official) = filter.official {
+            query = query.filter(articles::official.eq(official));
+        }
+        match filter.stale {
+            Some((true, today)) => query = query.filter(articles::review_by.lt(today)),
+            Some((false, today)) => {
+                query = query.filter(
+                    articles::review_by
+                        .is_null()
+                        .or(articles::review_by.ge(today)),
+                )
+            }
+            None => {}
+        }
+        if let Some(account) = filter.written_or_owned_by {
+            query = query.filter(
+                articles::author_id
+                    .eq(account)
+                    .or(articles::owner_id.eq(account)),
+            );
+        }
+        if let Some(pinned) = filter.pinned {
+            query = query.filter(articles::pinned.eq(pinned));
+        }
+        if let Some(local) = filter.local {
+            let local_authors = accounts::table
+                .filter(accounts::domain.is_null())
+                .select(accounts::id);
+            query = if local {
+                query.filter(articles::author_id.eq_any(local_authors))
+            } else {
+                query.filter(articles::author_id.ne_all(local_authors))
+            };
+        }
+        query
+    }};
+}
+pub(crate) use filtered_articles;
 
 impl Article {
     /// Inserts an article with its hashtags.
@@ -229,62 +297,7 @@ impl Article {
         filter: &ArticleFilter,
         window: Window,
     ) -> Result<Vec<Article>, DbError> {
-        let mut query = articles::table
-            .select(Article::as_select())
-            .filter(articles::status.eq_any(filter.statuses.clone()))
-            .into_boxed();
-        if let Some(category) = filter.category_id {
-            query = query.filter(articles::category_id.eq(category));
-        }
-        if let Some(tag) = &filter.tag {
-            query = query.filter(
-                articles::id.eq_any(
-                    article_tags::table
-                        .filter(article_tags::name.eq(tag.clone()))
-                        .select(article_tags::article_id),
-                ),
-            );
-        }
-        if let Some(author) = filter.author_id {
-            query = query.filter(articles::author_id.eq(author));
-        }
-        if let Some(official) = filter.official {
-            query = query.filter(articles::official.eq(official));
-        }
-        match filter.stale {
-            Some((true, today)) => query = query.filter(articles::review_by.lt(today)),
-            Some((false, today)) => {
-                query = query.filter(
-                    articles::review_by
-                        .is_null()
-                        .or(articles::review_by.ge(today)),
-                )
-            }
-            None => {}
-        }
-        if let Some(account) = filter.written_or_owned_by {
-            query = query.filter(
-                articles::author_id
-                    .eq(account)
-                    .or(articles::owner_id.eq(account)),
-            );
-        }
-        if let Some(pinned) = filter.pinned {
-            query = query.filter(articles::pinned.eq(pinned));
-        }
-        if let Some(ids) = &filter.ids {
-            query = query.filter(articles::id.eq_any(ids.clone()));
-        }
-        if let Some(local) = filter.local {
-            let local_authors = accounts::table
-                .filter(accounts::domain.is_null())
-                .select(accounts::id);
-            query = if local {
-                query.filter(articles::author_id.eq_any(local_authors))
-            } else {
-                query.filter(articles::author_id.ne_all(local_authors))
-            };
-        }
+        let mut query = filtered_articles!(filter).select(Article::as_select());
         if let Some(max) = window.max_id {
             query = query.filter(articles::id.lt(max));
         }
@@ -298,6 +311,17 @@ impl Article {
         };
         let rows = query.limit(window.limit).load(conn)?;
         Ok(window.finish(rows))
+    }
+
+    /// The articles with these ids that exist, in no particular order.
+    pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<Article>, DbError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(articles::table
+            .filter(articles::id.eq_any(ids))
+            .select(Article::as_select())
+            .load(conn)?)
     }
 
     /// Replaces the hashtags of an article.

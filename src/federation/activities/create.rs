@@ -11,13 +11,17 @@ use crate::federation::protocol::values::first_id;
 
 use super::{Handled, with_context};
 
-/// Builds a Create (or Update, by `kind`) wrapping `object`, addressed like the object.
+/// Builds a Create (or Update, by `kind`) wrapping `object`, addressed like the object. The
+/// object's JSON-LD context moves up to the activity, so the terms the object uses (such as
+/// an Article's `official` and `mustRead`) stay defined; every copy of the activity (the
+/// delivered one, the outbox's) is built here and carries the same context.
 pub fn build(id: &str, kind: &str, actor: &str, object: &NoteJson) -> Value {
     let mut object = serde_json::to_value(object).unwrap_or(Value::Null);
-    if let Some(map) = object.as_object_mut() {
-        map.remove("@context");
-    }
-    with_context(json!({
+    let context = object
+        .as_object_mut()
+        .and_then(|map| map.remove("@context"))
+        .filter(|context| !context.is_null());
+    let mut activity = with_context(json!({
         "id": id,
         "type": kind,
         "actor": actor,
@@ -25,7 +29,11 @@ pub fn build(id: &str, kind: &str, actor: &str, object: &NoteJson) -> Value {
         "to": object.get("to").cloned(),
         "cc": object.get("cc").cloned(),
         "object": object,
-    }))
+    }));
+    if let (Some(context), Some(map)) = (context, activity.as_object_mut()) {
+        map.insert("@context".into(), context);
+    }
+    activity
 }
 
 /// Parses the embedded object and checks it belongs to the activity's actor.
@@ -70,4 +78,53 @@ pub async fn receive(
     }
     store_remote_note(note, data).await?;
     Ok(Handled::Applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::build;
+    use crate::federation::protocol::context::ACTIVITYSTREAMS;
+    use crate::federation::protocol::note::NoteJson;
+
+    fn note(context: Value) -> NoteJson {
+        serde_json::from_value(json!({
+            "@context": context,
+            "id": "https://alpha.test/articles/7",
+            "type": "Article",
+            "attributedTo": "https://alpha.test/users/alice",
+            "content": "<p>x</p>",
+            "mustRead": true,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        }))
+        .expect("note")
+    }
+
+    #[test]
+    fn the_objects_context_defines_the_activitys_terms() {
+        let context = json!([ACTIVITYSTREAMS, {"trellis": "https://trellis.social/ns#",
+                                               "mustRead": "trellis:mustRead"}]);
+        let activity = build(
+            "https://alpha.test/a/1",
+            "Create",
+            "https://alpha.test/users/alice",
+            &note(context.clone()),
+        );
+        assert_eq!(activity["@context"], context);
+        assert!(activity["object"].get("@context").is_none());
+        assert_eq!(activity["object"]["mustRead"], true);
+    }
+
+    #[test]
+    fn an_object_without_context_gets_activitystreams() {
+        let activity = build(
+            "https://alpha.test/a/1",
+            "Update",
+            "https://alpha.test/users/alice",
+            &note(Value::Null),
+        );
+        assert_eq!(activity["@context"], ACTIVITYSTREAMS);
+        assert_eq!(activity["type"], "Update");
+    }
 }

@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use crate::content::{html_to_plain_text, sanitize_article_html};
+use crate::content::{article_search_text, html_to_plain_text, sanitize_article_html};
 use crate::db::models::article::{Article, ArticleChanges, NewArticle};
 use crate::db::models::article_category::ArticleCategory;
 use crate::db::models::{Account, Post};
@@ -90,6 +90,8 @@ pub struct RemoteArticle {
     pub summary: String,
     /// `content` (or the first `contentMap` value), sanitized as article HTML.
     pub body_html: String,
+    /// The visible text of `body_html`, which search indexes.
+    pub body_text: String,
     /// The `category` extension: a name, or an object with a `name`.
     pub category: Option<String>,
     /// The `official` extension.
@@ -124,6 +126,7 @@ pub fn remote_fields(note: &NoteJson) -> RemoteArticle {
         .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| "(untitled)".into());
+    let body_html = sanitize_article_html(&body);
     RemoteArticle {
         title,
         summary: note
@@ -133,7 +136,8 @@ pub fn remote_fields(note: &NoteJson) -> RemoteArticle {
             .unwrap_or_default()
             .trim()
             .to_string(),
-        body_html: sanitize_article_html(&body),
+        body_text: article_search_text(&body_html),
+        body_html,
         category,
         official: note.official.unwrap_or(false),
         must_read: note.must_read.unwrap_or(false),
@@ -176,6 +180,7 @@ pub async fn store_remote(
                         summary: remote.summary,
                         body_markdown: String::new(),
                         body_html: remote.body_html,
+                        body_text: remote.body_text,
                         category_id,
                         owner_id: existing.owner_id,
                         status: existing.status,
@@ -198,6 +203,7 @@ pub async fn store_remote(
                     summary: remote.summary,
                     body_markdown: String::new(),
                     body_html: remote.body_html,
+                    body_text: remote.body_text,
                     category_id,
                     author_id: author.id,
                     owner_id: author.id,
@@ -323,6 +329,7 @@ mod tests {
         assert_eq!(remote.title, "Travel <expenses>");
         assert_eq!(remote.summary, "How to claim");
         assert_eq!(remote.body_html, "<h1>Claims</h1>");
+        assert_eq!(remote.body_text, "Claims");
         assert_eq!(remote.category.as_deref(), Some("Finance"));
         assert!(remote.official && remote.must_read);
     }
@@ -349,6 +356,10 @@ mod tests {
         assert!(!remote.body_html.contains("onclick"));
         assert!(!remote.body_html.contains("javascript"));
         assert!(remote.body_html.contains("<h2>Head</h2>"));
+        assert_eq!(
+            remote.body_text, "Head\n\nl",
+            "search reads the visible text only"
+        );
         assert_eq!(remote.category.as_deref(), Some("HR"));
         assert!(!remote.official && !remote.must_read);
     }

@@ -1,4 +1,5 @@
-//! Mastodon pagination: `max_id`, `since_id`, `min_id` and `limit` in, a `Link` header out.
+//! Mastodon pagination: `max_id`, `since_id`, `min_id` and `limit` in, a `Link` header out;
+//! ranked results (article search) are paged by `offset` instead, with the same header.
 
 use axum::Json;
 use axum::http::{HeaderValue, Uri, header};
@@ -68,6 +69,13 @@ impl<T: Serialize> Paged<T> {
         let link = link_header(state, uri, cursors);
         Self { items, link }
     }
+
+    /// A page of ranked results chosen by position: `offset` results were skipped and
+    /// `limit` asked for.
+    pub fn by_offset(state: &AppState, uri: &Uri, items: Vec<T>, offset: i64, limit: i64) -> Self {
+        let link = offset_link_header(state, uri, offset, limit, items.len());
+        Self { items, link }
+    }
 }
 
 impl<T: Serialize> IntoResponse for Paged<T> {
@@ -83,20 +91,8 @@ impl<T: Serialize> IntoResponse for Paged<T> {
 /// `<...max_id=LAST>; rel="next", <...min_id=FIRST>; rel="prev"`, keeping other parameters.
 /// An empty page still gets `prev`, from the cursor the client sent.
 pub fn link_header(state: &AppState, uri: &Uri, cursors: &[i64]) -> Option<String> {
-    let kept: Vec<(String, String)> =
-        url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
-            .filter(|(k, _)| !matches!(k.as_ref(), "max_id" | "min_id" | "since_id"))
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-    let base = state.urls().at(uri.path());
-    let with = |key: &str, id: i64| {
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &kept {
-            query.append_pair(k, v);
-        }
-        query.append_pair(key, &id.to_string());
-        format!("{base}?{}", query.finish())
-    };
+    let with =
+        |key: &str, id: i64| page_url(state, uri, &["max_id", "min_id", "since_id"], key, id);
     let mut links = Vec::new();
     if let (Some(first), Some(last)) = (cursors.first(), cursors.last()) {
         links.push(format!("<{}>; rel=\"next\"", with("max_id", *last)));
@@ -111,4 +107,36 @@ pub fn link_header(state: &AppState, uri: &Uri, cursors: &[i64]) -> Option<Strin
         }
     }
     (!links.is_empty()).then(|| links.join(", "))
+}
+
+/// `<...offset=NEXT>; rel="next"` when the page is full (`count` = `limit`) and
+/// `<...offset=PREVIOUS>; rel="prev"` after the first page, keeping other parameters.
+pub fn offset_link_header(
+    state: &AppState,
+    uri: &Uri,
+    offset: i64,
+    limit: i64,
+    count: usize,
+) -> Option<String> {
+    let with = |value: i64| page_url(state, uri, &["offset"], "offset", value);
+    let mut links = Vec::new();
+    if i64::try_from(count).is_ok_and(|count| count >= limit) {
+        links.push(format!("<{}>; rel=\"next\"", with(offset + limit)));
+    }
+    if offset > 0 {
+        links.push(format!("<{}>; rel=\"prev\"", with((offset - limit).max(0))));
+    }
+    (!links.is_empty()).then(|| links.join(", "))
+}
+
+/// The request's URL with the parameters `dropped` removed and `key=value` added.
+fn page_url(state: &AppState, uri: &Uri, dropped: &[&str], key: &str, value: i64) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
+        if !dropped.contains(&k.as_ref()) {
+            query.append_pair(&k, &v);
+        }
+    }
+    query.append_pair(key, &value.to_string());
+    format!("{}?{}", state.urls().at(uri.path()), query.finish())
 }

@@ -98,6 +98,8 @@ pub struct ListParams {
     q: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
     origin: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_i64")]
+    offset: Option<i64>,
 }
 
 /// `POST /api/trellis/v1/articles`: 201 with the article.
@@ -184,7 +186,8 @@ pub async fn delete(
     Ok(Json(json!({})))
 }
 
-/// `GET /api/trellis/v1/articles`: newest first, with filters and a `Link` header.
+/// `GET /api/trellis/v1/articles`: newest first (paged by id), or with `q` best matches
+/// first (paged by `offset`), with filters and a `Link` header.
 pub async fn index(
     State(state): State<AppState>,
     auth: Auth,
@@ -201,15 +204,23 @@ pub async fn index(
         stale: params.stale,
         q: params.q,
         origin: params.origin,
+        offset: params.offset,
     };
-    let views = queries::list(&state, me, query, params.page.window(MAX_LIMIT)).await?;
+    let ranked = query.ranked();
+    let offset = query.offset.unwrap_or(0);
+    let window = params.page.window(MAX_LIMIT);
+    let views = queries::list(&state, me, query, window).await?;
     let today = today();
     let cursors: Vec<i64> = views.iter().map(|v| v.article.id).collect();
     let items = views
         .iter()
         .map(|v| ArticleEntity::new(&state, v, today))
         .collect();
-    Ok(Paged::new(&state, &uri, items, &cursors))
+    Ok(if ranked {
+        Paged::by_offset(&state, &uri, items, offset, window.limit)
+    } else {
+        Paged::new(&state, &uri, items, &cursors)
+    })
 }
 
 /// `GET /api/trellis/v1/articles/:id/revisions`: newest first.

@@ -1,6 +1,6 @@
 //! Writing a new article (and publishing it at once when asked).
 
-use crate::content::render_markdown;
+use crate::content::{article_search_text, render_markdown};
 use crate::db::models::Account;
 use crate::db::models::article::{Article, NewArticle};
 use crate::db::models::article_category::ArticleCategory;
@@ -36,6 +36,7 @@ pub async fn create(
         None => None,
     };
     let body_html = render_markdown(&body);
+    let body_text = article_search_text(&body_html);
     let members_may_write = state.config().articles.members_may_write;
     let author = author.clone();
     commit(state, move |conn, state| {
@@ -68,6 +69,7 @@ pub async fn create(
             summary,
             body_markdown: body,
             body_html,
+            body_text,
             category_id,
             author_id: author.id,
             owner_id,

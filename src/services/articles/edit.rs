@@ -1,7 +1,7 @@
 //! Changing and deleting articles. Every edit records a revision; a published article's
 //! status follows its changes.
 
-use crate::content::render_markdown;
+use crate::content::{article_search_text, render_markdown};
 use crate::db::models::Account;
 use crate::db::models::article::{Article, ArticleChanges};
 use crate::federation::delivery;
@@ -31,7 +31,11 @@ pub async fn edit(
         .map(fields::review_by)
         .transpose()?;
     let tags = patch.tags.as_deref().map(fields::tags).transpose()?;
-    let body_html = body.as_deref().map(render_markdown);
+    let rendered = body.as_deref().map(|body| {
+        let html = render_markdown(body);
+        let text = article_search_text(&html);
+        (html, text)
+    });
     let members_may_write = state.config().articles.members_may_write;
     let editor = editor.clone();
     commit(state, move |conn, state| {
@@ -77,12 +81,17 @@ pub async fn edit(
             },
             None => current.owner_id,
         };
+        let (body_html, body_text) = rendered.unwrap_or_else(|| {
+            let text = article_search_text(&current.body_html);
+            (current.body_html.clone(), text)
+        });
         let now = delivery::now();
         let changes = ArticleChanges {
             title: title.unwrap_or(current.title.clone()),
             summary: summary.unwrap_or(current.summary.clone()),
             body_markdown: body.unwrap_or(current.body_markdown.clone()),
-            body_html: body_html.unwrap_or(current.body_html.clone()),
+            body_html,
+            body_text,
             category_id,
             owner_id,
             status: status.as_str().into(),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::db::models::Post;
 use crate::db::models::article::{Article, ArticleFilter};
 use crate::db::models::article_category::ArticleCategory;
-use crate::db::models::article_search::{self, SearchHit};
+use crate::db::models::article_search;
 use crate::db::page::Window;
 use crate::services::ServiceError;
 use crate::services::hydrate::StatusView;
@@ -46,7 +46,7 @@ pub struct Listing {
 pub struct Found {
     /// The article.
     pub view: ArticleView,
-    /// See [`SearchHit::snippet`].
+    /// See [`article_search::SearchHit::snippet`].
     pub snippet: String,
 }
 
@@ -157,7 +157,8 @@ pub async fn listing(
         .await?)
 }
 
-/// Published articles matching `query` (full-text), best first.
+/// Published articles matching `query` (full-text), best first (the ranking of
+/// [`article_search`]), `limit` of them after skipping `offset`, each with an excerpt.
 pub async fn search(
     state: &AppState,
     query: &str,
@@ -168,26 +169,18 @@ pub async fn search(
     Ok(state
         .db()
         .read(move |conn| {
-            let hits: Vec<SearchHit> = article_search::search(conn, &query, limit, offset)?;
-            let ids: Vec<i64> = hits.iter().map(|h| h.article_id).collect();
-            let mut rows: Vec<Article> = Vec::with_capacity(ids.len());
             let filter = ArticleFilter {
                 statuses: vec![ArticleStatus::Published.as_str().to_string()],
-                ids: Some(ids),
                 ..Default::default()
             };
-            rows.extend(Article::list(conn, &filter, Window::latest(limit.max(1)))?);
-            let mut by_id: std::collections::HashMap<i64, ArticleView> = views(conn, rows)?
+            let rows = article_search::ranked(conn, &filter, &query, limit, offset)?;
+            let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+            let mut snippets = article_search::snippets(conn, &query, &ids)?;
+            Ok(views(conn, rows)?
                 .into_iter()
-                .map(|v| (v.article.id, v))
-                .collect();
-            Ok(hits
-                .into_iter()
-                .filter_map(|hit| {
-                    by_id.remove(&hit.article_id).map(|view| Found {
-                        view,
-                        snippet: hit.snippet,
-                    })
+                .map(|view| Found {
+                    snippet: snippets.remove(&view.article.id).unwrap_or_default(),
+                    view,
                 })
                 .collect())
         })

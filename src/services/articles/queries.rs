@@ -122,23 +122,77 @@ pub struct ListQuery {
     pub official: Option<bool>,
     /// Past their review date or not.
     pub stale: Option<bool>,
-    /// Words that must occur in the title, summary or body (full-text search).
+    /// Words that must occur in the title, summary or body (full-text search). A list with
+    /// words is ranked by relevance and paged by [`ListQuery::offset`].
     pub q: Option<String>,
     /// `local` (written here) or `remote` (received from other instances); both when absent.
     pub origin: Option<String>,
+    /// With `q`: how many of the ranked matches to skip.
+    pub offset: Option<i64>,
 }
 
-/// Most full-text matches a filtered list considers.
-const MAX_TEXT_MATCHES: i64 = 1000;
+impl ListQuery {
+    /// True when the list is a full-text search: ranked by relevance and paged by offset
+    /// instead of newest first and paged by id.
+    pub fn ranked(&self) -> bool {
+        self.q.as_deref().is_some_and(|q| !q.trim().is_empty())
+    }
 
-/// A page of articles, newest first. Drafts are listed only to editors and admins, and to
-/// members for their own.
+    /// How the page is chosen: by offset when ranked (id cursors do not apply to ranks), by
+    /// the id window otherwise (an offset does not apply to it).
+    fn paging(&self, window: Window) -> Result<Paging, ServiceError> {
+        if !self.ranked() {
+            return match self.offset {
+                Some(_) => Err(ServiceError::invalid(
+                    "offset",
+                    "pages search results (with q) only; page other lists with max_id",
+                )),
+                None => Ok(Paging::Newest(window)),
+            };
+        }
+        let cursor = [
+            ("max_id", window.max_id),
+            ("since_id", window.since_id),
+            ("min_id", window.min_id),
+        ]
+        .into_iter()
+        .find(|(_, value)| value.is_some());
+        if let Some((name, _)) = cursor {
+            return Err(ServiceError::invalid(
+                name,
+                "does not apply to search results (with q), which are ranked by relevance; \
+                 page them with offset",
+            ));
+        }
+        match self.offset.unwrap_or(0) {
+            offset if offset < 0 => Err(ServiceError::invalid("offset", "must not be negative")),
+            offset => Ok(Paging::Ranked {
+                offset,
+                limit: window.limit,
+            }),
+        }
+    }
+}
+
+/// Which page of a list to read.
+#[derive(Clone, Copy, Debug)]
+enum Paging {
+    /// Newest first, within an id window.
+    Newest(Window),
+    /// Best matches first, `limit` of them after skipping `offset`.
+    Ranked { offset: i64, limit: i64 },
+}
+
+/// A page of articles: newest first, or with `q` best matches first (the ranking of
+/// [`article_search`], as on the search page). Drafts are listed only to editors and admins,
+/// and to members for their own.
 pub async fn list(
     state: &AppState,
     viewer: &Account,
     query: ListQuery,
     window: Window,
 ) -> Result<Vec<ArticleView>, ServiceError> {
+    let paging = query.paging(window)?;
     let status = match query.status.as_deref() {
         None | Some("") => ArticleStatus::Published,
         Some(text) => fields::status(text)?,
@@ -183,10 +237,13 @@ pub async fn list(
                     None => return Ok(Ok(Vec::new())),
                 }
             }
-            if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
-                filter.ids = Some(article_search::matching_ids(conn, q, MAX_TEXT_MATCHES)?);
-            }
-            let rows = Article::list(conn, &filter, window)?;
+            let rows = match paging {
+                Paging::Newest(window) => Article::list(conn, &filter, window)?,
+                Paging::Ranked { offset, limit } => {
+                    let q = query.q.as_deref().unwrap_or_default();
+                    article_search::ranked(conn, &filter, q, limit, offset)?
+                }
+            };
             Ok(Ok(views(conn, rows)?))
         })
         .await?
