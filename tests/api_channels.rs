@@ -290,6 +290,17 @@ async fn followers_of_a_channel_get_its_articles_once_and_follow_them_across_cat
     let boosted = home(&api, &security_reader).await;
     let content = boosted[0]["reblog"]["content"].as_str().unwrap();
     assert!(content.contains("Phishing drills"), "{content}");
+    // The channel's outbox is its articles, as Announces.
+    let outbox: Value = api
+        .get("/users/security/outbox?page=1", ACTIVITY_JSON)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let first = &outbox["orderedItems"][0];
+    assert_eq!(first["type"], "Announce", "{outbox}");
+    assert_eq!(first["object"], uri, "{outbox}");
+    assert_eq!(first["actor"], format!("{}/users/security", api.base));
 
     // Moving the article to another category moves the category channel's boost.
     let moved = api

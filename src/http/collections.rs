@@ -7,9 +7,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::db::models::{Follow, Post};
-use crate::federation::activities::create;
+use crate::federation::activities::{announce, create};
 use crate::federation::objects::note::note_json;
-use crate::federation::protocol::context::ACTIVITYSTREAMS;
+use crate::federation::protocol::context::{ACTIVITYSTREAMS, PUBLIC};
+use crate::federation::protocol::values::timestamp;
 use crate::http::actors::activity_json;
 use crate::http::error::HttpError;
 use crate::services::accounts;
@@ -49,7 +50,8 @@ fn page(id: &str, page_id: String, items: Vec<Value>, next: Option<String>) -> V
     page
 }
 
-/// GET /users/{username}/outbox: Create activities of public and unlisted posts, newest first.
+/// GET /users/{username}/outbox: Create activities of public and unlisted posts and Announce
+/// activities of boosts (a channel's outbox is its articles), newest first.
 pub async fn outbox(
     data: Data<AppState>,
     Path(username): Path<String>,
@@ -67,6 +69,7 @@ pub async fn outbox(
     }
     let max_id = query.max_id;
     let actor = account.uri.clone();
+    let followers = account.followers_url.clone().unwrap_or_default();
     let (items, last) = data
         .db()
         .read(move |conn| {
@@ -74,15 +77,33 @@ pub async fn outbox(
             let last = (posts.len() as i64 == PAGE_SIZE)
                 .then(|| posts.last().map(|p| p.id))
                 .flatten();
+            let boosted: Vec<i64> = posts.iter().filter_map(|p| p.reblog_of_id).collect();
+            let originals = Post::uris_and_authors(conn, &boosted)?;
             let mut items = Vec::with_capacity(posts.len());
-            for post in posts.iter().filter(|p| p.reblog_of_id.is_none()) {
-                let note = note_json(conn, post)?;
-                items.push(create::build(
-                    &format!("{}/activity", post.uri),
-                    "Create",
-                    &actor,
-                    &note,
-                ));
+            for post in &posts {
+                match post.reblog_of_id {
+                    None => {
+                        let note = note_json(conn, post)?;
+                        items.push(create::build(
+                            &format!("{}/activity", post.uri),
+                            "Create",
+                            &actor,
+                            &note,
+                        ));
+                    }
+                    Some(original) => {
+                        if let Some((uri, author)) = originals.get(&original) {
+                            items.push(announce::build(
+                                &post.uri,
+                                &actor,
+                                uri,
+                                &[PUBLIC.to_string()],
+                                &[author.clone(), followers.clone()],
+                                &timestamp(post.created_at),
+                            ));
+                        }
+                    }
+                }
             }
             Ok((items, last))
         })

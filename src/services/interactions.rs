@@ -10,6 +10,7 @@ use crate::federation::activities::{announce, like, undo};
 use crate::federation::context::FedData;
 use crate::federation::delivery;
 use crate::federation::protocol::context::PUBLIC;
+use crate::federation::protocol::values::timestamp;
 use crate::state::AppState;
 
 use super::outbox::publish;
@@ -147,7 +148,7 @@ pub fn record_boost(
     )?;
     Post::add_to_counter(conn, post.id, Counter::Reblogs, 1)?;
     let (to, cc, inboxes) = boost_audience(conn, actor, post)?;
-    let activity = announce::build(&boost_uri, &actor.uri, &post.uri, &to, &cc, &rfc3339(now));
+    let activity = announce::build(&boost_uri, &actor.uri, &post.uri, &to, &cc, &timestamp(now));
     delivery::enqueue(conn, state, actor.id, &activity, inboxes)?;
     Ok(true)
 }
@@ -170,17 +171,12 @@ pub fn withdraw_boost(
         &post.uri,
         &to,
         &cc,
-        &rfc3339(boost.created_at),
+        &timestamp(boost.created_at),
     );
     let activity = undo::build(&state.urls().new_activity(), &actor.uri, original);
     Post::delete(conn, state.ids(), &boost)?;
     delivery::enqueue(conn, state, actor.id, &activity, inboxes)?;
     Ok(true)
-}
-
-fn rfc3339(at: chrono::NaiveDateTime) -> String {
-    at.and_utc()
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 type Audience = (Vec<String>, Vec<String>, Vec<String>);

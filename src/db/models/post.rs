@@ -426,7 +426,7 @@ impl Post {
         Ok(())
     }
 
-    /// Public and unlisted notes (not boosts) of an account, newest first (outbox pages).
+    /// Public and unlisted posts and boosts of an account, newest first (outbox pages).
     pub fn public_by_account(
         conn: &mut DbConnection,
         account_id: i64,
@@ -435,7 +435,6 @@ impl Post {
     ) -> Result<Vec<Post>, DbError> {
         let mut query = posts::table
             .filter(posts::account_id.eq(account_id))
-            .filter(posts::reblog_of_id.is_null())
             .filter(posts::visibility.eq_any(["public", "unlisted"]))
             .order(posts::id.desc())
             .limit(limit)
@@ -447,7 +446,27 @@ impl Post {
         Ok(query.load(conn)?)
     }
 
-    /// Number of public and unlisted posts of an account.
+    /// The ids and authors' actor ids of posts, keyed by post id (what an `Announce` names).
+    pub fn uris_and_authors(
+        conn: &mut DbConnection,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, (String, String)>, DbError> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        use crate::db::schema::accounts;
+        let rows: Vec<(i64, String, String)> = posts::table
+            .inner_join(accounts::table.on(accounts::id.eq(posts::account_id)))
+            .filter(posts::id.eq_any(ids))
+            .select((posts::id, posts::uri, accounts::uri))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, uri, author)| (id, (uri, author)))
+            .collect())
+    }
+
+    /// Number of public and unlisted posts and boosts of an account.
     pub fn count_public_by_account(
         conn: &mut DbConnection,
         account_id: i64,

@@ -1,8 +1,14 @@
-//! Liberal readers for JSON-LD values: a property may be a string, an object with an `id`
-//! (or `href`), or an array of either.
+//! Liberal readers for JSON-LD values (a property may be a string, an object with an `id`
+//! or `href`, or an array of either), and the one way times are written.
 
 use serde_json::Value;
 use url::Url;
+
+/// A stored UTC time as an ActivityStreams `published` value (RFC 3339, milliseconds, `Z`).
+pub fn timestamp(at: chrono::NaiveDateTime) -> String {
+    at.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
 
 /// Every id a value names, in order.
 pub fn ids(value: &Value) -> Vec<String> {

@@ -170,10 +170,7 @@ fn send(
     };
     let author = author_of(conn, &post)?;
     let object = note_json(conn, &post)?;
-    let mut activity = create::build(activity_id, kind, &author.uri, &object);
-    if let Some(map) = activity.as_object_mut() {
-        map.insert("@context".into(), object.context.clone());
-    }
+    let activity = create::build(activity_id, kind, &author.uri, &object);
     let carriers = channels::carriers(conn, state, article)?;
     let inboxes = audience_inboxes(conn, &author, &carriers)?;
     delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
