@@ -76,6 +76,10 @@ async fn a_category_is_a_group_actor_that_servers_and_browsers_can_find() {
     assert_eq!(created.body["slug"], "getting-started");
     let base = &api.base;
     let actor = format!("{base}/users/getting_started");
+    assert_eq!(
+        created.body["channel"],
+        json!({ "acct": format!("getting_started@{}", api.domain), "uri": actor })
+    );
 
     // The actor document: a Group named after the category, with its page as url.
     let response = api.get("/users/getting_started", ACTIVITY_JSON).await;

@@ -43,7 +43,9 @@ pub async fn index(
 ) -> Result<Json<Vec<CategoryEntity>>, HttpError> {
     auth.person(READ)?;
     let all = categories::all(&state).await?;
-    Ok(Json(all.iter().map(CategoryEntity::new).collect()))
+    Ok(Json(
+        all.iter().map(|c| CategoryEntity::new(&state, c)).collect(),
+    ))
 }
 
 /// `GET /api/trellis/v1/categories/:slug`.
@@ -54,7 +56,7 @@ pub async fn show(
 ) -> Result<Json<CategoryEntity>, HttpError> {
     auth.person(READ)?;
     let category = categories::get(&state, &slug).await?;
-    Ok(Json(CategoryEntity::new(&category)))
+    Ok(Json(CategoryEntity::new(&state, &category)))
 }
 
 /// `POST /api/trellis/v1/categories`: 201 with the category.
@@ -72,7 +74,10 @@ pub async fn create(
         body.description.as_deref().unwrap_or(""),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(CategoryEntity::new(&category))))
+    Ok((
+        StatusCode::CREATED,
+        Json(CategoryEntity::new(&state, &category)),
+    ))
 }
 
 /// `PATCH /api/trellis/v1/categories/:slug`: name and description (the slug stays).
@@ -91,7 +96,7 @@ pub async fn update(
         body.description.as_deref(),
     )
     .await?;
-    Ok(Json(CategoryEntity::new(&category)))
+    Ok(Json(CategoryEntity::new(&state, &category)))
 }
 
 /// `DELETE /api/trellis/v1/categories/:slug`: 409 while articles are filed under it.

@@ -4,9 +4,9 @@ use serde::Serialize;
 
 use crate::db::models::article_category::ArticleCategory;
 use crate::http::api::entities::{AccountEntity, datetime};
-use crate::services::articles::ArticleView;
 use crate::services::articles::acknowledgements::AcknowledgementReport;
 use crate::services::articles::queries::RevisionView;
+use crate::services::articles::{ArticleView, channels};
 use crate::state::AppState;
 
 /// A category.
@@ -17,17 +17,36 @@ pub struct CategoryEntity {
     pub name: String,
     pub description: String,
     pub created_at: String,
+    /// The channel people follow to get the category's articles, once it exists.
+    pub channel: Option<ChannelEntity>,
+}
+
+/// A category's channel: the Group actor to follow.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChannelEntity {
+    /// `NAME@DOMAIN`, what apps search for.
+    pub acct: String,
+    /// The actor's ActivityPub id.
+    pub uri: String,
 }
 
 impl CategoryEntity {
     /// The entity of a category row.
-    pub fn new(category: &ArticleCategory) -> Self {
+    pub fn new(state: &AppState, category: &ArticleCategory) -> Self {
+        let channel = category.channel_account_id.map(|_| {
+            let username = channels::username_for(&category.slug);
+            ChannelEntity {
+                acct: format!("{username}@{}", state.urls().domain()),
+                uri: state.urls().user(&username),
+            }
+        });
         Self {
             id: category.id.to_string(),
             slug: category.slug.clone(),
             name: category.name.clone(),
             description: category.description.clone(),
             created_at: datetime(category.created_at),
+            channel,
         }
     }
 }
@@ -92,7 +111,10 @@ impl ArticleEntity {
             official: article.official,
             must_read: article.must_read,
             pinned: article.pinned,
-            category: view.category.as_ref().map(CategoryEntity::new),
+            category: view
+                .category
+                .as_ref()
+                .map(|c| CategoryEntity::new(state, c)),
             tags: view.tags.clone(),
             author: AccountEntity::new(state, &view.author),
             owner: AccountEntity::new(state, &view.owner),
