@@ -5,9 +5,12 @@
 #![allow(dead_code, unused_imports)]
 
 mod api;
+mod fake_peer;
 mod internal;
+mod signed;
 
 pub use api::{ALL_SCOPES, ApiResponse, form_body, link_param};
+pub use fake_peer::FakePeer;
 pub use federation_tests::TestDb;
 pub use internal::INTERNAL_TOKEN;
 use std::collections::HashMap;
