@@ -3,14 +3,11 @@
 
 mod common;
 
-use std::time::SystemTime;
-
 use common::TestInstance;
 use serde_json::{Value, json};
 use trellis::db::models::Post;
-use trellis::federation::signatures::{SigningKey, sign_post};
+use trellis::federation::signatures::SigningKey;
 use trellis::services::accounts;
-use url::Url;
 
 async fn key_of(instance: &TestInstance, username: &str) -> SigningKey {
     let state = &instance.running.as_ref().unwrap().state;
@@ -42,31 +39,6 @@ fn create_note(origin: &TestInstance, author: &str, n: u32) -> (String, Value) {
     (note_id, activity)
 }
 
-async fn deliver(
-    target: &TestInstance,
-    key: &SigningKey,
-    signed_body: &[u8],
-    sent_body: &[u8],
-) -> reqwest::Response {
-    let inbox = Url::parse(&format!("{}/inbox", target.base)).unwrap();
-    let headers = sign_post(
-        key,
-        &inbox,
-        signed_body,
-        "application/activity+json",
-        SystemTime::now(),
-    )
-    .unwrap();
-    let mut request = target
-        .client
-        .post(inbox)
-        .header("content-type", "application/activity+json");
-    for (name, value) in headers {
-        request = request.header(name, value);
-    }
-    request.body(sent_body.to_vec()).send().await.unwrap()
-}
-
 async fn stored(instance: &TestInstance, uri: &str) -> bool {
     let state = &instance.running.as_ref().unwrap().state;
     let uri = uri.to_string();
@@ -92,20 +64,16 @@ async fn tampered_or_foreign_signatures_are_refused_and_change_nothing() {
     let body = serde_json::to_vec(&activity).unwrap();
     let mut tampered = activity.clone();
     tampered["object"]["content"] = json!("<p>tampered</p>");
-    let response = deliver(
-        &beta,
-        &alice_key,
-        &body,
-        &serde_json::to_vec(&tampered).unwrap(),
-    )
-    .await;
+    let response = beta
+        .signed_post(&alice_key, &body, &serde_json::to_vec(&tampered).unwrap())
+        .await;
     assert_eq!(response.status(), 401);
     let error = response.json::<Value>().await.unwrap()["error"].to_string();
     assert!(error.to_lowercase().contains("digest"), "{error}");
     assert!(!stored(&beta, &note).await);
 
     // Alice's activity signed with Mallory's key.
-    let response = deliver(&beta, &mallory_key, &body, &body).await;
+    let response = beta.signed_post(&mallory_key, &body, &body).await;
     assert_eq!(response.status(), 401);
     assert!(!stored(&beta, &note).await);
 
@@ -122,10 +90,10 @@ async fn tampered_or_foreign_signatures_are_refused_and_change_nothing() {
     assert!(!stored(&beta, &note).await);
 
     // The same activity, correctly signed, is accepted once.
-    let response = deliver(&beta, &alice_key, &body, &body).await;
+    let response = beta.signed_post(&alice_key, &body, &body).await;
     assert_eq!(response.status(), 202);
     assert!(stored(&beta, &note).await);
-    let again = deliver(&beta, &alice_key, &body, &body).await;
+    let again = beta.signed_post(&alice_key, &body, &body).await;
     assert_eq!(again.status(), 202);
     assert!(again.text().await.unwrap().contains("Duplicate"));
 
@@ -149,11 +117,11 @@ async fn unknown_activity_types_are_accepted_and_ignored() {
         "content": "👍",
     }))
     .unwrap();
-    let response = deliver(&beta, &key, &body, &body).await;
+    let response = beta.signed_post(&key, &body, &body).await;
     assert_eq!(response.status(), 202);
     assert!(response.text().await.unwrap().contains("Ignored"));
 
-    let garbage = deliver(&beta, &key, b"not json", b"not json").await;
+    let garbage = beta.signed_post(&key, b"not json", b"not json").await;
     assert_eq!(garbage.status(), 400);
     alpha.stop().await;
     beta.stop().await;

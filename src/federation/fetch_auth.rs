@@ -3,18 +3,23 @@
 use std::time::SystemTime;
 
 use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::traits::Object;
 use axum::http::{HeaderMap, Method};
-use url::Url;
 
 use crate::db::models::Account;
 
 use super::context::FedData;
 use super::error::FederationError;
+use super::key_owner::{KeyOwner, owner_of_key};
 use super::objects::person::ActorObject;
-use super::signatures::{key_owner_hint, parse_signature_header, verify_request};
+use super::signatures::{parse_signature_header, verify_request};
 
 /// The actor who signed this request; `None` when it is unsigned. A signature that is present
 /// but does not verify is an error (401), never an anonymous request.
+///
+/// The signer is the owner of the `keyId` ([`owner_of_key`]), whatever shape the key id has.
+/// When the signature does not verify with the stored key, the owner is refetched once (key
+/// rotation).
 pub async fn requester(
     data: &FedData,
     method: &Method,
@@ -31,13 +36,7 @@ pub async fn requester(
     }
     let signature = parse_signature_header(headers)
         .map_err(|e| FederationError::Unauthorized(e.to_string()))?;
-    let owner = Url::parse(key_owner_hint(&signature.key_id))
-        .map_err(|_| FederationError::Unauthorized("the key id is not a URL".into()))?;
-    let id = ObjectId::<ActorObject>::from(owner);
-    let actor = id
-        .dereference(data)
-        .await
-        .map_err(|e| FederationError::Unauthorized(format!("cannot fetch the signer: {e}")))?;
+    let KeyOwner { actor, fresh } = owner_of_key(data, &signature.key_id).await?;
     let verify = |actor: &ActorObject| {
         if actor.account.public_key_id != signature.key_id {
             return Err(FederationError::Unauthorized("unknown key id".into()));
@@ -55,12 +54,12 @@ pub async fn requester(
     if verify(&actor).is_ok() {
         return Ok(Some(actor.account));
     }
-    if actor.account.is_local() {
+    if fresh || actor.account.is_local() {
         return Err(FederationError::Unauthorized(
             "the signature does not verify".into(),
         ));
     }
-    let refreshed = id
+    let refreshed = ObjectId::<ActorObject>::from(actor.id().clone())
         .dereference_forced(data)
         .await
         .map_err(|e| FederationError::Unauthorized(format!("cannot refetch the signer: {e}")))?;

@@ -12,6 +12,8 @@ pub mod delivery;
 pub mod error;
 pub mod fetch_auth;
 pub mod inbox;
+pub mod inbox_retention;
+pub mod key_owner;
 pub mod objects;
 pub mod protocol;
 pub mod signatures;

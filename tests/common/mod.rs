@@ -5,9 +5,12 @@
 #![allow(dead_code, unused_imports)]
 
 mod api;
+mod fake_peer;
 mod internal;
+mod signed;
 
 pub use api::{ALL_SCOPES, ApiResponse, form_body, link_param};
+pub use fake_peer::FakePeer;
 pub use federation_tests::TestDb;
 pub use internal::INTERNAL_TOKEN;
 use std::collections::HashMap;
@@ -37,7 +40,12 @@ impl TestInstance {
 
     /// Starts an instance with extra `TRELLIS_*` settings.
     pub async fn start_with(extra: &[(&str, &str)]) -> Self {
-        let db = TestDb::new();
+        Self::start_on_db(TestDb::new(), extra).await
+    }
+
+    /// Starts an instance on an existing database (migrated, possibly holding rows already),
+    /// with extra `TRELLIS_*` settings.
+    pub async fn start_on_db(db: TestDb, extra: &[(&str, &str)]) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let domain = format!("localhost:{port}");

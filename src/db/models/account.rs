@@ -200,6 +200,23 @@ impl Account {
             .first(conn)
             .optional()?)
     }
+
+    /// The account on `domain` (`None`: a local one) whose `publicKey.id` is `key_id`.
+    pub fn find_by_key_id(
+        conn: &mut DbConnection,
+        key_id: &str,
+        domain: Option<&str>,
+    ) -> Result<Option<Account>, DbError> {
+        let query = accounts::table
+            .filter(accounts::public_key_id.eq(key_id))
+            .select(Account::as_select())
+            .into_boxed();
+        let query = match domain {
+            Some(domain) => query.filter(accounts::domain.eq(domain)),
+            None => query.filter(accounts::domain.is_null()),
+        };
+        Ok(query.first(conn).optional()?)
+    }
 }
 
 /// A free `name: value` line on a profile (a PropertyValue in ActivityPub).

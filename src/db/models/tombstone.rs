@@ -69,4 +69,28 @@ impl ReceivedActivity {
             .execute(conn)?;
         Ok(true)
     }
+
+    /// Forgets at most `limit` activities recorded before `before`, oldest first (a range of
+    /// the `received_activities_time` index); returns how many.
+    pub fn prune(
+        conn: &mut DbConnection,
+        before: NaiveDateTime,
+        limit: i64,
+    ) -> Result<usize, DbError> {
+        conn.transaction(|conn| {
+            let oldest: Vec<String> = received_activities::table
+                .filter(received_activities::received_at.lt(before))
+                .order(received_activities::received_at.asc())
+                .select(received_activities::activity_id)
+                .limit(limit)
+                .load(conn)?;
+            if oldest.is_empty() {
+                return Ok(0);
+            }
+            Ok(diesel::delete(
+                received_activities::table.filter(received_activities::activity_id.eq_any(&oldest)),
+            )
+            .execute(conn)?)
+        })
+    }
 }

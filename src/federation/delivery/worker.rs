@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use futures::StreamExt;
 use tokio::sync::{Notify, watch};
@@ -12,6 +12,7 @@ use url::Url;
 
 use crate::db::models::Account;
 use crate::db::models::delivery::{self, ClaimedDelivery};
+use crate::federation::inbox_retention;
 use crate::federation::signatures::{SigningKey, sign_post};
 use crate::state::AppState;
 
@@ -27,7 +28,8 @@ const POLL: Duration = Duration::from_secs(1);
 /// Media type of outgoing activities.
 const ACTIVITY_TYPE: &str = "application/activity+json";
 
-/// Starts the worker; it stops after the current round once `shutdown` turns true.
+/// Starts the worker; it stops after the current round once `shutdown` turns true. Every
+/// [`inbox_retention::PRUNE_EVERY`] it also prunes the inbox's old activity ids.
 pub fn spawn(
     state: AppState,
     wake: Arc<Notify>,
@@ -42,9 +44,18 @@ pub fn spawn(
                 Err(e) => tracing::warn!(error = %e, "could not release stale delivery claims"),
             }
         }
+        let mut last_prune: Option<Instant> = None;
         loop {
             if *shutdown.borrow() {
                 break;
+            }
+            if last_prune.is_none_or(|at| at.elapsed() >= inbox_retention::PRUNE_EVERY) {
+                last_prune = Some(Instant::now());
+                match inbox_retention::prune(state.db(), now()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!(pruned = n, "forgot old received activity ids"),
+                    Err(e) => tracing::warn!(error = %e, "pruning received activity ids failed"),
+                }
             }
             let worked = match run_round(&state).await {
                 Ok(count) => count > 0,

@@ -31,32 +31,3 @@ pub use sign::{
     sign_post,
 };
 pub use verify::{MAX_CLOCK_SKEW, MAX_SIGNATURE_AGE, verify_request};
-
-/// The key id without its `#fragment`: for `https://host/users/alice#main-key` that is
-/// `https://host/users/alice`, the usual actor id.
-///
-/// A hint only: a key id is an opaque URL (GoToSocial uses `.../main-key` without a fragment,
-/// which this returns unchanged). Which actor owns a key must be established from the fetched key
-/// document (`owner`) and the actor's `publicKey`, never from this string.
-pub fn key_owner_hint(key_id: &str) -> &str {
-    key_id.split_once('#').map_or(key_id, |(owner, _)| owner)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::key_owner_hint;
-
-    #[test]
-    fn key_owner_hint_strips_the_fragment_only() {
-        assert_eq!(
-            key_owner_hint("https://host/users/alice#main-key"),
-            "https://host/users/alice"
-        );
-        assert_eq!(
-            key_owner_hint("https://host/users/alice/main-key"),
-            "https://host/users/alice/main-key"
-        );
-        assert_eq!(key_owner_hint("#"), "");
-        assert_eq!(key_owner_hint(""), "");
-    }
-}

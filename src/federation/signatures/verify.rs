@@ -36,7 +36,8 @@ pub const MAX_SIGNATURE_AGE: Duration = Duration::from_secs(60 * 60);
 /// - `public_key_pem` is SPKI ("BEGIN PUBLIC KEY") or PKCS#1 ("BEGIN RSA PUBLIC KEY").
 ///
 /// This proves the holder of `public_key_pem` signed the request. That the key belongs to the
-/// activity's actor (see [`super::key_owner_hint`]) is for the caller to establish.
+/// activity's actor (or, for a GET, who owns it: `federation::key_owner`) is for the caller to
+/// establish.
 pub fn verify_request(
     sig: &SignatureHeader,
     method: &Method,

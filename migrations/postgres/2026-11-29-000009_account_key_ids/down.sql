@@ -1,0 +1,1 @@
+DROP INDEX accounts_public_key_id;
