@@ -29,6 +29,10 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         fetched_at -> Nullable<Timestamp>,
+        followers_count -> BigInt,
+        following_count -> BigInt,
+        statuses_count -> BigInt,
+        last_status_at -> Nullable<Timestamp>,
     }
 }
 

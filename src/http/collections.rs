@@ -147,14 +147,10 @@ async fn relation_collection(
         data.urls().user_following(&username)
     };
     let account_id = account.id;
-    let (follower_count, following_count) = data
-        .db()
-        .read(move |conn| Follow::counts(conn, account_id))
-        .await?;
     let total = if followers {
-        follower_count
+        account.followers_count
     } else {
-        following_count
+        account.following_count
     };
     let Some(page_text) = query.page else {
         return Ok(activity_json(&collection(&id, total)));

@@ -1,11 +1,12 @@
 //! Deleting a local person: their followers and follows are told (Delete of the actor), their
-//! posts become tombstones, and the account can no longer sign in or be found. The account row
-//! and its key stay so the queued Delete can still be signed and delivered.
+//! posts become tombstones, they leave the other accounts' counters, and the account can no
+//! longer sign in or be found. The account row and its key stay so the queued Delete can
+//! still be signed and delivered.
 
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::db::models::{Follow, Post, Tombstone, User};
+use crate::db::models::{Follow, Post, Tombstone, User, account_counters};
 use crate::db::schema::{follows, posts};
 use crate::federation::activities::with_context;
 use crate::federation::delivery;
@@ -65,6 +66,7 @@ pub async fn delete(state: &AppState, username: &str) -> Result<usize, ServiceEr
             }
         }
         Post::withdraw_interactions_of(conn, account.id)?;
+        account_counters::withdraw_account(conn, account.id)?;
         diesel::delete(posts::table.filter(posts::account_id.eq(account.id))).execute(conn)?;
         diesel::delete(
             follows::table.filter(

@@ -64,9 +64,17 @@ pub struct Account {
     pub updated_at: NaiveDateTime,
     /// When a remote actor was last fetched; `None` for local actors.
     pub fetched_at: Option<NaiveDateTime>,
+    /// Accepted followers known here (kept by `account_counters`).
+    pub followers_count: i64,
+    /// Accepted follows known here.
+    pub following_count: i64,
+    /// Posts and boosts known here.
+    pub statuses_count: i64,
+    /// Publication time of the latest post or boost known here.
+    pub last_status_at: Option<NaiveDateTime>,
 }
 
-/// A new account row.
+/// A new account row (its counters start at zero).
 #[derive(Debug, Insertable)]
 #[diesel(table_name = accounts)]
 pub struct NewAccount {
@@ -151,6 +159,16 @@ impl Account {
             .find(new.id)
             .select(Account::as_select())
             .first(conn)?)
+    }
+
+    /// Deletes a remote account and everything of theirs, in the caller's transaction: their
+    /// likes, boosts and replies stop counting on other posts, and they leave the other
+    /// accounts' counters, before the row (and by cascade their posts and follows) goes.
+    pub fn delete_remote(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
+        super::Post::withdraw_interactions_of(conn, id)?;
+        super::account_counters::withdraw_account(conn, id)?;
+        diesel::delete(accounts::table.find(id)).execute(conn)?;
+        Ok(())
     }
 
     /// A local actor of the given type by username.

@@ -4,11 +4,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{accounts, follows};
-use crate::db::{DbConnection, DbError};
+use crate::db::{DbConnection, DbError, per_backend};
 use crate::ids::IdGenerator;
 
 use super::notification::{Notification, NotificationKind};
-use super::{Account, feed};
+use super::{Account, account_counters, feed};
 
 /// A follow relation (or a pending request).
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable, Insertable)]
@@ -30,8 +30,8 @@ pub struct Follow {
 
 impl Follow {
     /// Inserts a follow, or returns the existing one for the same pair. The target is
-    /// notified (`follow`, or `follow_request` while pending); an accepted follow fills the
-    /// follower's home feed.
+    /// notified (`follow`, or `follow_request` while pending); an accepted follow counts on
+    /// both accounts and fills the follower's home feed.
     pub fn insert_or_get(
         conn: &mut DbConnection,
         ids: &IdGenerator,
@@ -44,6 +44,7 @@ impl Follow {
             .values(new)
             .execute(conn)?;
         let kind = if new.accepted {
+            account_counters::follow_accepted(conn, new.account_id, new.target_account_id)?;
             feed::backfill(conn, new.account_id, new.target_account_id)?;
             NotificationKind::Follow
         } else {
@@ -76,23 +77,20 @@ impl Follow {
             .optional()?)
     }
 
-    /// Marks a follow accepted and fills the follower's home feed; the answered request's
-    /// notification becomes a `follow` one.
+    /// Marks a pending follow accepted: it counts on both accounts, fills the follower's home
+    /// feed, and the answered request's notification becomes a `follow` one. Does nothing for
+    /// a follow that is unknown or already accepted.
     pub fn accept(conn: &mut DbConnection, ids: &IdGenerator, id: i64) -> Result<(), DbError> {
-        let Some(follow) = follows::table
-            .find(id)
-            .select(Follow::as_select())
-            .first(conn)
-            .optional()?
+        let pending = follows::table.find(id).filter(follows::accepted.eq(false));
+        let Some(follow) = per_backend!(conn, |c| diesel::update(pending)
+            .set(follows::accepted.eq(true))
+            .returning(Follow::as_returning())
+            .get_result(c)
+            .optional())?
         else {
             return Ok(());
         };
-        if follow.accepted {
-            return Ok(());
-        }
-        diesel::update(follows::table.find(id))
-            .set(follows::accepted.eq(true))
-            .execute(conn)?;
+        account_counters::follow_accepted(conn, follow.account_id, follow.target_account_id)?;
         feed::backfill(conn, follow.account_id, follow.target_account_id)?;
         let (target, follower) = (follow.target_account_id, follow.account_id);
         Notification::withdraw(conn, target, follower, NotificationKind::FollowRequest)?;
@@ -101,15 +99,16 @@ impl Follow {
     }
 
     /// Removes a follow or request, the follower's feed entries from the target, and an
-    /// unanswered request's notification.
+    /// unanswered request's notification; an accepted follow stops counting.
     pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
-        let found = follows::table
-            .find(id)
-            .select(Follow::as_select())
-            .first(conn)
-            .optional()?;
-        diesel::delete(follows::table.find(id)).execute(conn)?;
+        let found = per_backend!(conn, |c| diesel::delete(follows::table.find(id))
+            .returning(Follow::as_returning())
+            .get_result(c)
+            .optional())?;
         if let Some(follow) = found {
+            if follow.accepted {
+                account_counters::follow_ended(conn, follow.account_id, follow.target_account_id)?;
+            }
             feed::remove_origin(conn, follow.account_id, follow.target_account_id)?;
             let (target, follower) = (follow.target_account_id, follow.account_id);
             Notification::withdraw(conn, target, follower, NotificationKind::FollowRequest)?;
@@ -196,21 +195,6 @@ impl Follow {
             .order(follows::id.asc())
             .select(Account::as_select())
             .load(conn)?)
-    }
-
-    /// (followers, following) counts, accepted only.
-    pub fn counts(conn: &mut DbConnection, account: i64) -> Result<(i64, i64), DbError> {
-        let followers = follows::table
-            .filter(follows::target_account_id.eq(account))
-            .filter(follows::accepted.eq(true))
-            .count()
-            .get_result(conn)?;
-        let following = follows::table
-            .filter(follows::account_id.eq(account))
-            .filter(follows::accepted.eq(true))
-            .count()
-            .get_result(conn)?;
-        Ok((followers, following))
     }
 
     /// Distinct delivery inboxes (shared inbox when known) of the remote accepted followers.

@@ -1,6 +1,7 @@
 //! Rows and the queries that read and write them, one file per table (or close family).
 
 pub mod account;
+pub mod account_counters;
 pub mod block;
 pub mod bookmark;
 pub mod delivery;

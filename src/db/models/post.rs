@@ -3,9 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::feed;
 use super::notification::{Notification, NotificationKind};
 use super::stream_event::{StreamEvent, StreamKind};
+use super::{account_counters, feed};
 use crate::db::schema::{favourites, post_mentions, post_tags, posts};
 use crate::db::{DbConnection, DbError, per_backend};
 use crate::ids::IdGenerator;
@@ -120,9 +120,10 @@ pub enum Counter {
 }
 
 impl Post {
-    /// Inserts a post with its mentions and tags; returns the stored row. Its readers' home
-    /// feeds, the notifications it causes (mention, reblog) and its stream event are written
-    /// in the same transaction.
+    /// Inserts a post with its mentions and tags; returns the stored row. It counts in its
+    /// author's (or booster's) `statuses_count`, and its readers' home feeds, the
+    /// notifications it causes (mention, reblog) and its stream event are written in the same
+    /// transaction.
     pub fn insert(
         conn: &mut DbConnection,
         ids: &IdGenerator,
@@ -133,6 +134,7 @@ impl Post {
         diesel::insert_into(posts::table)
             .values(new)
             .execute(conn)?;
+        account_counters::status_added(conn, new.account_id, new.created_at)?;
         Self::replace_mentions_and_tags(conn, new.id, mentioned_account_ids, tags)?;
         let post =
             Self::find(conn, new.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))?;
@@ -413,15 +415,24 @@ impl Post {
     }
 
     /// Deletes a post (its boosts, mentions, tags and likes go with it) and fixes the parent's
-    /// reply count or the boosted post's boost count.
+    /// reply count or the boosted post's boost count; the post and its boosts leave their
+    /// authors' `statuses_count`.
     pub fn delete(conn: &mut DbConnection, ids: &IdGenerator, post: &Post) -> Result<(), DbError> {
-        diesel::delete(posts::table.find(post.id)).execute(conn)?;
+        let mut removed: Vec<(i64, NaiveDateTime)> = posts::table
+            .filter(posts::reblog_of_id.eq(post.id))
+            .select((posts::account_id, posts::created_at))
+            .load(conn)?;
+        let deleted = diesel::delete(posts::table.find(post.id)).execute(conn)?;
         StreamEvent::record(conn, ids, StreamKind::Delete, Some(post.id), None, None)?;
         if let Some(parent) = post.in_reply_to_id {
             Self::add_to_counter(conn, parent, Counter::Replies, -1)?;
         }
         if let Some(boosted) = post.reblog_of_id {
             Self::add_to_counter(conn, boosted, Counter::Reblogs, -1)?;
+        }
+        if deleted > 0 {
+            removed.push((post.account_id, post.created_at));
+            account_counters::statuses_removed(conn, &removed)?;
         }
         Ok(())
     }

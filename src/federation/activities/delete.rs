@@ -1,12 +1,10 @@
 //! Delete of a post, or of the actor itself.
 
 use diesel::Connection;
-use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use crate::db::models::Post;
 use crate::db::models::article::Article;
-use crate::db::schema::accounts;
+use crate::db::models::{Account, Post};
 use crate::federation::context::FedData;
 use crate::federation::error::FederationError;
 use crate::federation::objects::person::ActorObject;
@@ -38,8 +36,7 @@ pub async fn receive(
         .write(move |conn| {
             conn.transaction(|conn| {
                 if target == account.uri {
-                    Post::withdraw_interactions_of(conn, account.id)?;
-                    diesel::delete(accounts::table.find(account.id)).execute(conn)?;
+                    Account::delete_remote(conn, account.id)?;
                     return Ok(Handled::Applied);
                 }
                 match Post::find_by_uri(conn, &target)? {

@@ -77,10 +77,7 @@ impl Object for ActorObject {
         }
         let id = self.account.id;
         data.db()
-            .write(move |conn| {
-                diesel::delete(accounts::table.find(id)).execute(conn)?;
-                Ok(())
-            })
+            .write(move |conn| conn.transaction(|conn| Account::delete_remote(conn, id)))
             .await?;
         Ok(())
     }

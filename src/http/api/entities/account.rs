@@ -91,12 +91,12 @@ impl AccountEntity {
             avatar,
             header_static: header.clone(),
             header,
-            followers_count: view.followers_count,
-            following_count: view.following_count,
-            statuses_count: view.statuses_count,
-            last_status_at: view
+            followers_count: account.followers_count,
+            following_count: account.following_count,
+            statuses_count: account.statuses_count,
+            last_status_at: account
                 .last_status_at
-                .map(|d| d.format("%Y-%m-%d").to_string()),
+                .map(|t| t.format("%Y-%m-%d").to_string()),
             emojis: Vec::new(),
             fields,
             roles: Vec::new(),
