@@ -445,6 +445,47 @@ async fn activities_from_another_instance_move_the_counters() {
         "bob on alpha",
     )
     .await;
+
+    // Delete of the actor: bob's follow and his boost of its post stop counting.
+    call(
+        &beta,
+        Method::POST,
+        &format!("/api/v1/accounts/{alice_on_beta}/follow"),
+        &bob,
+    )
+    .await;
+    wait_for(&beta, &bob_id, expected(0, 1, 0, false), "second Accept").await;
+    post(&alpha, &alice, "last words").await;
+    wait_for(
+        &beta,
+        &alice_on_beta,
+        expected(1, 0, 1, true),
+        "second Create",
+    )
+    .await;
+    let home = call(&beta, Method::GET, "/api/v1/timelines/home", &bob).await;
+    let on_beta = home[0]["id"]
+        .as_str()
+        .expect("post in bob's home")
+        .to_string();
+    call(
+        &beta,
+        Method::POST,
+        &format!("/api/v1/statuses/{on_beta}/reblog"),
+        &bob,
+    )
+    .await;
+    assert_eq!(own_counters(&beta, &bob).await, expected(0, 1, 1, true));
+    trellis::services::account_deletion::delete(alpha.state(), "alice")
+        .await
+        .expect("alice deleted");
+    wait_for(
+        &beta,
+        &bob_id,
+        expected(0, 0, 0, false),
+        "actor Delete on beta",
+    )
+    .await;
     alpha.stop().await;
     beta.stop().await;
 }
