@@ -102,11 +102,10 @@ pub fn statuses_removed(
     Ok(())
 }
 
-/// Takes an account that is about to disappear out of everyone's counters: the accounts it
-/// follows and those that follow it lose one, the boosts of its posts by others are deleted
-/// (they would go with its posts) and counted out, and its own counters go to zero. Call it
-/// in the transaction that then deletes its posts and follows, or the account itself.
-pub fn withdraw_account(conn: &mut DbConnection, account_id: i64) -> Result<(), DbError> {
+/// Every follow from and to `account_id` is about to be deleted at once: the accounts at the
+/// other end of an accepted one lose one, and its own follow counters go to zero. Call it in
+/// the transaction that then deletes the follows.
+pub fn withdraw_follows(conn: &mut DbConnection, account_id: i64) -> Result<(), DbError> {
     let followed = follows::table
         .filter(follows::account_id.eq(account_id))
         .filter(follows::accepted.eq(true))
@@ -121,6 +120,21 @@ pub fn withdraw_account(conn: &mut DbConnection, account_id: i64) -> Result<(), 
     diesel::update(accounts::table.filter(accounts::id.eq_any(followers)))
         .set(accounts::following_count.eq(decreased("following_count", 1)))
         .execute(conn)?;
+    diesel::update(accounts::table.find(account_id))
+        .set((
+            accounts::followers_count.eq(0),
+            accounts::following_count.eq(0),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Takes an account that is about to disappear out of everyone's counters: its follows stop
+/// counting ([`withdraw_follows`]), the boosts of its posts by others are deleted (they would
+/// go with its posts) and counted out, and its own counters go to zero. Call it in the
+/// transaction that then deletes its posts and follows, or the account itself.
+pub fn withdraw_account(conn: &mut DbConnection, account_id: i64) -> Result<(), DbError> {
+    withdraw_follows(conn, account_id)?;
     let original = diesel::alias!(posts as original);
     let own_posts = original
         .filter(original.field(posts::account_id).eq(account_id))
@@ -141,8 +155,6 @@ pub fn withdraw_account(conn: &mut DbConnection, account_id: i64) -> Result<(), 
     }
     diesel::update(accounts::table.find(account_id))
         .set((
-            accounts::followers_count.eq(0),
-            accounts::following_count.eq(0),
             accounts::statuses_count.eq(0),
             accounts::last_status_at.eq(None::<NaiveDateTime>),
         ))
