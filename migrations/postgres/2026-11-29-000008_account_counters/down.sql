@@ -1,4 +1,3 @@
-DROP INDEX posts_reblog_of;
 ALTER TABLE accounts DROP COLUMN last_status_at;
 ALTER TABLE accounts DROP COLUMN statuses_count;
 ALTER TABLE accounts DROP COLUMN following_count;

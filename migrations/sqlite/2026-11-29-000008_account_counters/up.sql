@@ -16,6 +16,3 @@ UPDATE accounts SET
     last_status_at = (SELECT MAX(posts.created_at) FROM posts
         WHERE posts.account_id = accounts.id);
 
--- The boosts of a post: who loses a status when it is deleted (and the boosters and
--- rebloggers pages).
-CREATE INDEX posts_reblog_of ON posts (reblog_of_id) WHERE reblog_of_id IS NOT NULL;
