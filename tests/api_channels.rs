@@ -38,6 +38,13 @@ async fn follow(api: &TestInstance, token: &str, acct: &str) -> Value {
     found.body
 }
 
+async fn following_count(api: &TestInstance, token: &str) -> Value {
+    api.api_get("/api/v1/accounts/verify_credentials", Some(token))
+        .await
+        .body["following_count"]
+        .clone()
+}
+
 async fn home(api: &TestInstance, token: &str) -> Vec<Value> {
     let reply = api.api_get("/api/v1/timelines/home", Some(token)).await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -177,6 +184,9 @@ async fn a_category_is_a_group_actor_that_servers_and_browsers_can_find() {
             .unwrap()
             .contains("Where to begin")
     );
+    let reader = person(&api, "reader", Role::Member).await;
+    follow(&api, &reader, "getting_started").await;
+    assert_eq!(following_count(&api, &reader).await, 1);
     let deleted = api
         .api(
             Method::DELETE,
@@ -188,6 +198,11 @@ async fn a_category_is_a_group_actor_that_servers_and_browsers_can_find() {
     assert!(deleted.status.is_success(), "{:?}", deleted.body);
     let response = api.get("/users/getting_started", ACTIVITY_JSON).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        following_count(&api, &reader).await,
+        0,
+        "the follow of a closed channel ends"
+    );
 
     // The same slug can be used again: the channel comes back.
     let again = category(&api, &editor, "Getting started").await;

@@ -10,6 +10,7 @@ use activitypub_federation::http_signatures::Keypair;
 use diesel::prelude::*;
 use serde_json::json;
 
+use crate::db::models::account_counters;
 use crate::db::models::article::Article;
 use crate::db::models::article_category::ArticleCategory;
 use crate::db::models::{Account, Follow, NewAccount, Post};
@@ -179,6 +180,7 @@ pub fn close(
     }));
     let inboxes = Follow::remote_follower_inboxes(conn, channel.id)?;
     delivery::enqueue(conn, state, channel.id, &activity, inboxes)?;
+    account_counters::withdraw_follows(conn, channel.id)?;
     diesel::delete(follows::table.filter(follows::target_account_id.eq(channel.id)))
         .execute(conn)?;
     Ok(())
