@@ -169,6 +169,21 @@ impl Database {
         Self::run(self.writer.clone(), f).await
     }
 
+    /// Runs a find-or-insert closure like [`Self::write`], and once more when a unique
+    /// constraint rejects it: on PostgreSQL two concurrent transactions can both find nothing
+    /// and insert the same row (an activity and a fetch of its object arriving together); the
+    /// second run finds the row the other one committed.
+    pub async fn write_or_find<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: Fn(&mut DbConnection) -> Result<T, DbError> + Clone + Send + 'static,
+    {
+        match self.write(f.clone()).await {
+            Err(e) if e.is_unique_violation() => self.write(f).await,
+            outcome => outcome,
+        }
+    }
+
     async fn run<T, F>(pool: DbPool, f: F) -> Result<T, DbError>
     where
         T: Send + 'static,

@@ -52,6 +52,8 @@ pub async fn receive(
         .await
     {
         Ok(note) => note.post,
+        // Storage trouble here is ours: the sender should try again later.
+        Err(e @ FederationError::Db(_)) => return Err(e),
         Err(e) => {
             tracing::debug!(error = %e, "boosted object unavailable");
             return Ok(Handled::Ignored("boosted object unavailable"));

@@ -155,7 +155,8 @@ pub async fn store_remote(
     let post = post.clone();
     let state = (**data).clone();
     data.db()
-        .write(move |conn| {
+        .write_or_find(move |conn| {
+            let remote = remote.clone();
             conn.transaction(|conn| {
                 let author: Account = accounts::table
                     .find(post.account_id)

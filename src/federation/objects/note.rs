@@ -284,7 +284,7 @@ pub async fn store_remote_note(
     let state = (**data).clone();
     let post = data
         .db()
-        .write(move |conn| {
+        .write_or_find(move |conn| {
             conn.transaction(|conn| {
                 let mentioned: Vec<i64> = accounts::table
                     .filter(accounts::uri.eq_any(&mention_uris))
