@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use activitypub_federation::http_signatures::Keypair;
+
 use crate::db::models::{Account, NewAccount, NewUser, User};
 use crate::db::{DbConnection, DbError};
 use crate::state::AppState;
@@ -83,6 +85,49 @@ pub struct LocalUser {
     pub account: Account,
 }
 
+/// A new local actor row at `/users/USERNAME` (inbox, outbox, followers, following, the
+/// shared inbox, key `#main-key`), public, not locked, with an empty profile.
+pub fn new_local_actor(
+    state: &AppState,
+    actor_type: &str,
+    username: &str,
+    display_name: String,
+    keypair: Keypair,
+) -> NewAccount {
+    let urls = state.urls();
+    let uri = urls.user(username);
+    let now = chrono::Utc::now().naive_utc();
+    NewAccount {
+        id: state.ids().next_id(),
+        actor_type: actor_type.into(),
+        username: username.into(),
+        domain: None,
+        url: Some(uri.clone()),
+        display_name,
+        bio: String::new(),
+        inbox_url: urls.user_inbox(username),
+        shared_inbox_url: Some(urls.shared_inbox()),
+        outbox_url: Some(urls.user_outbox(username)),
+        followers_url: Some(urls.user_followers(username)),
+        following_url: Some(urls.user_following(username)),
+        public_key_id: Urls::key_id(&uri),
+        uri,
+        public_key_pem: keypair.public_key,
+        private_key_pem: Some(keypair.private_key),
+        avatar_url: None,
+        header_url: None,
+        locked: false,
+        discoverable: true,
+        department: None,
+        job_title: None,
+        expertise: "[]".into(),
+        fields: "[]".into(),
+        created_at: now,
+        updated_at: now,
+        fetched_at: None,
+    }
+}
+
 /// Creates a local person with a fresh key pair.
 pub async fn create(state: &AppState, input: NewPerson) -> Result<LocalUser, ServiceError> {
     validation::username(&input.username).map_err(|m| ServiceError::invalid("username", m))?;
@@ -118,39 +163,12 @@ pub async fn create(state: &AppState, input: NewPerson) -> Result<LocalUser, Ser
     }
 
     let keypair = keys::generate().await?;
-    let now = chrono::Utc::now().naive_utc();
-    let urls = state.urls();
-    let id = state.ids().next_id();
-    let uri = urls.user(&input.username);
-    let account = NewAccount {
-        id,
-        actor_type: "Person".into(),
-        username: input.username.clone(),
-        domain: None,
-        url: Some(uri.clone()),
-        display_name: input.display_name.unwrap_or_else(|| input.username.clone()),
-        bio: String::new(),
-        inbox_url: urls.user_inbox(&input.username),
-        shared_inbox_url: Some(urls.shared_inbox()),
-        outbox_url: Some(urls.user_outbox(&input.username)),
-        followers_url: Some(urls.user_followers(&input.username)),
-        following_url: Some(urls.user_following(&input.username)),
-        public_key_id: Urls::key_id(&uri),
-        uri,
-        public_key_pem: keypair.public_key,
-        private_key_pem: Some(keypair.private_key),
-        avatar_url: None,
-        header_url: None,
-        locked: false,
-        discoverable: true,
-        department: input.department.filter(|d| !d.trim().is_empty()),
-        job_title: input.job_title.filter(|t| !t.trim().is_empty()),
-        expertise: serde_json::to_string(&expertise).expect("strings serialize"),
-        fields: "[]".into(),
-        created_at: now,
-        updated_at: now,
-        fetched_at: None,
-    };
+    let display_name = input.display_name.unwrap_or_else(|| input.username.clone());
+    let mut account = new_local_actor(state, "Person", &input.username, display_name, keypair);
+    account.department = input.department.filter(|d| !d.trim().is_empty());
+    account.job_title = input.job_title.filter(|t| !t.trim().is_empty());
+    account.expertise = serde_json::to_string(&expertise).expect("strings serialize");
+    let (id, now) = (account.id, account.created_at);
     let user = NewUser {
         account_id: id,
         email,

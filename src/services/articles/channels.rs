@@ -19,13 +19,13 @@ use crate::db::{DbConnection, DbError};
 use crate::federation::activities::with_context;
 use crate::federation::delivery;
 use crate::federation::protocol::context::PUBLIC;
+use crate::services::accounts::new_local_actor;
 use crate::services::interactions::{record_boost, withdraw_boost};
 use crate::services::outbox::publish;
 use crate::services::profile::announce_update;
 use crate::services::{ServiceError, keys};
 use crate::state::AppState;
 use crate::text::escape_html;
-use crate::urls::Urls;
 
 /// ActivityStreams type of channel actors (FEP-1b12 groups).
 pub const ACTOR_TYPE: &str = "Group";
@@ -72,38 +72,16 @@ impl Profile {
     }
 
     fn new_account(&self, state: &AppState, keypair: Keypair) -> NewAccount {
-        let urls = state.urls();
-        let uri = urls.user(&self.username);
-        let now = delivery::now();
-        NewAccount {
-            id: state.ids().next_id(),
-            actor_type: ACTOR_TYPE.into(),
-            username: self.username.clone(),
-            domain: None,
-            url: Some(self.page.clone()),
-            display_name: self.name.clone(),
-            bio: self.bio(),
-            inbox_url: urls.user_inbox(&self.username),
-            shared_inbox_url: Some(urls.shared_inbox()),
-            outbox_url: Some(urls.user_outbox(&self.username)),
-            followers_url: Some(urls.user_followers(&self.username)),
-            following_url: Some(urls.user_following(&self.username)),
-            public_key_id: Urls::key_id(&uri),
-            uri,
-            public_key_pem: keypair.public_key,
-            private_key_pem: Some(keypair.private_key),
-            avatar_url: None,
-            header_url: None,
-            locked: false,
-            discoverable: true,
-            department: None,
-            job_title: None,
-            expertise: "[]".into(),
-            fields: "[]".into(),
-            created_at: now,
-            updated_at: now,
-            fetched_at: None,
-        }
+        let mut account = new_local_actor(
+            state,
+            ACTOR_TYPE,
+            &self.username,
+            self.name.clone(),
+            keypair,
+        );
+        account.url = Some(self.page.clone());
+        account.bio = self.bio();
+        account
     }
 }
 
