@@ -71,25 +71,31 @@ pub struct Login {
 /// Creates a local person with an e-mail address and a password through the internal
 /// interface.
 pub async fn create_login(instance: &Instance, username: &str) -> Login {
+    create_login_with(instance, username, json!({})).await
+}
+
+/// [`create_login`] with more fields of the internal interface's `POST /users` (`role`,
+/// `department`, ...).
+pub async fn create_login_with(instance: &Instance, username: &str, extra: Value) -> Login {
     let login = Login {
         username: username.to_string(),
         email: format!("{username}@{}.example.com", instance.name),
         password: format!("correct horse battery staple {username}"),
     };
-    let (status, body) = instance
-        .call(
-            reqwest::Method::POST,
-            "/users",
-            Some(json!({
-                "username": login.username,
-                "email": login.email,
-                "password": login.password,
-            })),
-        )
+    let mut body = json!({
+        "username": login.username,
+        "email": login.email,
+        "password": login.password,
+    });
+    if let (Some(fields), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+        fields.extend(extra.clone());
+    }
+    let (status, reply) = instance
+        .call(reqwest::Method::POST, "/users", Some(body))
         .await;
     assert!(
         status < 300,
-        "{}: creating {username} -> {status} {body}",
+        "{}: creating {username} -> {status} {reply}",
         instance.name
     );
     login

@@ -46,25 +46,8 @@ impl Client {
 /// Creates a person with a role and department through the internal interface, and logs
 /// them in with the password grant.
 async fn person(instance: &Instance, username: &str, role: &str, department: &str) -> Client {
-    let login = Login {
-        username: username.to_string(),
-        email: format!("{username}@{}.example.com", instance.name),
-        password: format!("correct horse battery staple {username}"),
-    };
-    let (status, body) = instance
-        .call(
-            reqwest::Method::POST,
-            "/users",
-            Some(json!({
-                "username": login.username,
-                "email": login.email,
-                "password": login.password,
-                "role": role,
-                "department": department,
-            })),
-        )
-        .await;
-    assert!(status < 300, "creating {username}: {status} {body}");
+    let extra = json!({ "role": role, "department": department });
+    let login = clients::create_login_with(instance, username, extra).await;
     Client {
         api: MastodonApi::password_login(instance, &login).await,
         login,

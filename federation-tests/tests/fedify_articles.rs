@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use federation_tests::clients::{Login, MastodonApi};
+use federation_tests::clients::{MastodonApi, create_login_with};
 use federation_tests::{FedifyPeer, Instance, wait_until};
 use serde_json::{Value, json};
 
@@ -36,24 +36,7 @@ async fn call(api: &MastodonApi, method: reqwest::Method, path: &str, body: Valu
 async fn fedify_receives_a_trellis_article_with_its_preview() {
     let fedify = FedifyPeer::start().await;
     let alpha = Instance::start("alpha").await;
-    let login = Login {
-        username: "editor".into(),
-        email: "editor@alpha.example.com".into(),
-        password: "correct horse battery staple editor".into(),
-    };
-    let (status, body) = alpha
-        .call(
-            reqwest::Method::POST,
-            "/users",
-            Some(json!({
-                "username": login.username,
-                "email": login.email,
-                "password": login.password,
-                "role": "editor",
-            })),
-        )
-        .await;
-    assert!(status < 300, "{status} {body}");
+    let login = create_login_with(&alpha, "editor", json!({ "role": "editor" })).await;
     let editor = MastodonApi::password_login(&alpha, &login).await;
     call(
         &editor,

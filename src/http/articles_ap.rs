@@ -18,7 +18,7 @@ use crate::federation::protocol::context::ACTIVITYSTREAMS;
 use crate::http::actors::activity_json;
 use crate::http::error::HttpError;
 use crate::http::negotiate::Representation;
-use crate::services::visibility;
+use crate::http::objects::replies_collection;
 use crate::state::AppState;
 
 /// The replies collection of an article. `/articles/{key}` itself is served by
@@ -114,27 +114,5 @@ pub async fn replies(
         Ok(viewer) => viewer.map(|v| v.id),
         Err(e) => return HttpError::from(e).into_response(),
     };
-    let parent_id = post.id;
-    let items = data
-        .db()
-        .read(move |conn| {
-            let mut items = Vec::new();
-            for reply in Post::replies(conn, parent_id, 200)? {
-                if visibility::can_see(conn, &reply, viewer)? {
-                    items.push(reply.uri);
-                }
-            }
-            Ok(items)
-        })
-        .await;
-    match items {
-        Ok(items) => activity_json(&json!({
-            "@context": ACTIVITYSTREAMS,
-            "id": format!("{}/replies", post.uri),
-            "type": "OrderedCollection",
-            "totalItems": items.len(),
-            "orderedItems": items,
-        })),
-        Err(e) => HttpError::from(e).into_response(),
-    }
+    replies_collection(&data, &post, viewer).await
 }

@@ -143,17 +143,22 @@ pub async fn replies(
             Ok(found) => found,
             Err(response) => return response,
         };
+    replies_collection(&data, &post, viewer).await
+}
+
+/// The `replies` collection of `post`: the ids of its direct replies that `viewer` may see
+/// (one visibility check for the whole page, not one per reply).
+pub async fn replies_collection(data: &AppState, post: &Post, viewer: Option<i64>) -> Response {
     let parent_id = post.id;
     let items = data
         .db()
         .read(move |conn| {
-            let mut items = Vec::new();
-            for reply in Post::replies(conn, parent_id, 200)? {
-                if visibility::can_see(conn, &reply, viewer)? {
-                    items.push(reply.uri);
-                }
-            }
-            Ok(items)
+            let replies = Post::replies(conn, parent_id, 200)?;
+            let visible = visibility::visible_posts(conn, replies, viewer)?;
+            Ok(visible
+                .into_iter()
+                .map(|reply| reply.uri)
+                .collect::<Vec<_>>())
         })
         .await;
     match items {
