@@ -1,0 +1,100 @@
+//! Actor documents: Person, Service, Application, Group, Organization.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use url::Url;
+
+use crate::kinds::ObjectKind;
+use crate::many::Many;
+use crate::object::Attachment;
+use crate::reference::Reference;
+
+/// An actor as served at its id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Actor {
+    /// JSON-LD context (top-level documents only).
+    #[serde(rename = "@context", default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Value>,
+    /// Actor id.
+    pub id: Url,
+    /// Person, Group...
+    #[serde(rename = "type")]
+    pub kind: ObjectKind,
+    /// The username part of the handle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_username: Option<String>,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Biography (HTML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Personal inbox.
+    pub inbox: Url,
+    /// Outbox collection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<Url>,
+    /// Followers collection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followers: Option<Url>,
+    /// Following collection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub following: Option<Url>,
+    /// Shared inbox and other endpoints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<Endpoints>,
+    /// The key that verifies the actor's signatures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<PublicKey>,
+    /// Avatar.
+    #[serde(default, skip_serializing_if = "Many::is_empty")]
+    pub icon: Many<Attachment>,
+    /// Header image.
+    #[serde(default, skip_serializing_if = "Many::is_empty")]
+    pub image: Many<Attachment>,
+    /// Profile page.
+    #[serde(default, skip_serializing_if = "Many::is_empty")]
+    pub url: Many<Reference>,
+    /// Listed in directories.
+    #[serde(default)]
+    pub discoverable: bool,
+    /// Follow requests need approval.
+    #[serde(default)]
+    pub manually_approves_followers: bool,
+    /// Profile fields (PropertyValue) and other attachments.
+    #[serde(default, skip_serializing_if = "Many::is_empty")]
+    pub attachment: Many<Value>,
+    /// When the actor was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateTime<Utc>>,
+}
+
+impl Actor {
+    /// The shared inbox, if the actor names one.
+    pub fn shared_inbox(&self) -> Option<&Url> {
+        self.endpoints.as_ref()?.shared_inbox.as_ref()
+    }
+}
+
+/// `endpoints` of an actor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoints {
+    /// The server's shared inbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_inbox: Option<Url>,
+}
+
+/// An actor's public key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicKey {
+    /// The key id signatures name.
+    pub id: String,
+    /// The actor owning it.
+    pub owner: Url,
+    /// The key, PEM-encoded.
+    pub public_key_pem: String,
+}

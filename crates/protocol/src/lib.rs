@@ -1,0 +1,27 @@
+//! ActivityPub as Trellis reads and writes it: one Rust type per activity and object kind.
+//!
+//! The types are lenient where real servers are: a property may be one value or an array
+//! ([`Many`]), a link may be a bare id or an embedded object ([`Reference`]), and most
+//! properties may be missing. They are strict where Trellis relies on a value: an activity
+//! without an `id` or an `actor` does not parse.
+//!
+//! This crate knows nothing of storage, HTTP or the domain; it is the vocabulary the
+//! federation layer speaks in both directions.
+
+pub mod activity;
+pub mod actor;
+pub mod audience;
+pub mod inbound;
+pub mod kinds;
+pub mod many;
+pub mod object;
+pub mod reference;
+
+pub use activity::Activity;
+pub use actor::Actor;
+pub use audience::Audience;
+pub use inbound::{Announced, Inbound, ParseError, Undone, Updated};
+pub use kinds::{ActivityKind, ObjectKind};
+pub use many::Many;
+pub use object::{Object, Tombstone};
+pub use reference::Reference;
