@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
@@ -9,13 +10,14 @@ use tokio::task::JoinHandle;
 
 use activitypub_federation::config::FederationConfig;
 
-use crate::config::Config;
-use crate::db::{Database, DbError, OpenMode};
-use crate::federation::context::federation_config;
-use crate::federation::delivery::worker;
-use crate::services::articles::channels;
-use crate::services::{ServiceError, events, instance_actor};
-use crate::state::AppState;
+use trellis_config::Config;
+use trellis_domain::services::articles::channels;
+use trellis_domain::services::{ServiceError, events, instance_actor};
+use trellis_domain::state::AppState;
+use trellis_federation::context::{federation_config, http_client};
+use trellis_federation::delivery::worker;
+use trellis_federation::lookup::FederatedLookup;
+use trellis_storage::{Database, DbError, OpenMode};
 
 /// Why an instance could not start or stop cleanly.
 #[derive(Debug, thiserror::Error)]
@@ -28,7 +30,7 @@ pub enum AppError {
     Service(#[from] ServiceError),
     /// Federation could not be configured.
     #[error(transparent)]
-    Federation(#[from] crate::federation::error::FederationError),
+    Federation(#[from] trellis_federation::error::FederationError),
     /// The listen address could not be bound, or serving failed.
     #[error("cannot listen on {addr}: {reason}")]
     Listen {
@@ -80,16 +82,25 @@ pub async fn prepare(config: Config) -> Result<AppState, AppError> {
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "applied database migrations");
     }
-    let state = AppState::new(config, db);
+    let state = new_state(config, db);
     instance_actor::ensure(&state).await?;
     channels::ensure_all(&state).await?;
     Ok(state)
 }
 
-/// The federation configuration of a prepared instance (fetches signed by its instance actor).
-pub async fn federation(state: &AppState) -> Result<FederationConfig<AppState>, AppError> {
+/// The state of an instance on `db`, with the federation crate's remote lookup installed.
+pub fn new_state(config: Config, db: Database) -> AppState {
+    AppState::new(config, db, Arc::new(FederatedLookup))
+}
+
+/// The federation configuration of a prepared instance (fetches signed by its instance actor,
+/// sent through `client`).
+pub async fn federation(
+    state: &AppState,
+    client: reqwest::Client,
+) -> Result<FederationConfig<AppState>, AppError> {
     let actor = instance_actor::ensure(state).await?;
-    Ok(federation_config(state.clone(), actor).await?)
+    Ok(federation_config(state.clone(), actor, client).await?)
 }
 
 /// Prepares the instance and starts serving on the configured address in the background.
@@ -112,12 +123,14 @@ pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningIn
         reason: e.to_string(),
     })?;
     let state = prepare(config).await?;
-    let federation = federation(&state).await?;
+    // One client for every outgoing request: fetches and deliveries.
+    let client = http_client(state.config());
+    let federation = federation(&state, client.clone()).await?;
     let (shutdown, stopped) = oneshot::channel::<()>();
-    let router = crate::http::router(state.clone(), federation);
+    let router = trellis_http::router(state.clone(), federation);
     let (stop_worker, worker_stopped) = watch::channel(false);
     let tailer = events::spawn(state.clone(), worker_stopped.clone());
-    let worker = worker::spawn(state.clone(), state.delivery_wake(), worker_stopped);
+    let worker = worker::spawn(state.clone(), client, state.delivery_wake(), worker_stopped);
     let server = tokio::spawn(async move {
         // `/api/v1/instance/` and `/oauth/authorize/` answer like their canonical paths.
         let service =

@@ -1,17 +1,21 @@
-//! Trellis: a federated enterprise social network and intranet.
+//! Trellis: a federated enterprise social network and intranet. This package is the binary:
+//! the command line ([`cli`]) and the start-up and shutdown of a serving instance ([`app`]).
 //!
-//! Layers, top to bottom: [`http`] (routers and handlers) -> [`services`] (the domain) ->
-//! [`federation`] (ActivityPub) -> [`db`] (storage). See docs/ARCHITECTURE.md.
+//! The layers are crates (see docs/ARCHITECTURE.md): `trellis-http` -> `trellis-federation`
+//! -> `trellis-domain` -> `trellis-storage`, with `trellis-protocol`, `trellis-content` and
+//! `trellis-config` beneath them.
 
 pub mod app;
 pub mod cli;
-pub mod config;
-pub mod content;
-pub mod db;
-pub mod federation;
-pub mod http;
-pub mod ids;
-pub mod services;
-pub mod state;
-pub mod text;
-pub mod urls;
+
+// The test surface: the integration tests and examples reach the layer crates through these
+// paths. Nothing in the binary uses them.
+pub use trellis_config as config;
+pub use trellis_domain::{services, state};
+pub use trellis_storage as db;
+
+/// Federation, as the integration tests use it.
+pub mod federation {
+    pub use trellis_federation::inbox_retention;
+    pub use trellis_protocol::signatures;
+}

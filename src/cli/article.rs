@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use crate::db::models::Account;
-use crate::services::ServiceError;
-use crate::services::accounts;
-use crate::services::articles::{self, ArticleInput, fields};
-use crate::state::AppState;
+use trellis_domain::services::ServiceError;
+use trellis_domain::services::accounts;
+use trellis_domain::services::articles::{self, ArticleInput, fields};
+use trellis_domain::state::AppState;
+use trellis_storage::models::Account;
 
 use super::CliError;
 use super::front_matter;

@@ -1,9 +1,9 @@
 //! The command line's error type: a message and an exit code.
 
 use crate::app::AppError;
-use crate::config::ConfigError;
-use crate::db::DbError;
-use crate::services::ServiceError;
+use trellis_config::ConfigError;
+use trellis_domain::services::ServiceError;
+use trellis_storage::DbError;
 
 /// A failed command.
 #[derive(Debug, thiserror::Error)]

@@ -2,8 +2,8 @@
 
 use clap::Subcommand;
 
-use crate::db::models::delivery::queue_by_host;
-use crate::state::AppState;
+use trellis_domain::state::AppState;
+use trellis_storage::models::delivery::queue_by_host;
 
 use super::CliError;
 

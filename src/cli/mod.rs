@@ -13,9 +13,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
-use crate::db::{Database, OpenMode};
-use crate::state::AppState;
+use trellis_config::Config;
+use trellis_domain::state::AppState;
+use trellis_storage::{Database, OpenMode};
 
 pub use error::CliError;
 
@@ -137,7 +137,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 async fn open_existing(config: Config) -> Result<AppState, CliError> {
     let db = Database::open(&config.database, OpenMode::MustExist)?;
     db.migrate().await?;
-    Ok(AppState::new(config, db))
+    Ok(crate::app::new_state(config, db))
 }
 
 /// Logs go to stderr: human-readable on a terminal, JSON lines when

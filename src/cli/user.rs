@@ -4,10 +4,10 @@ use std::io::Read;
 
 use clap::Subcommand;
 
-use crate::services::account_deletion;
-use crate::services::accounts::{self, NewPerson, Role};
-use crate::services::passwords;
-use crate::state::AppState;
+use trellis_domain::services::account_deletion;
+use trellis_domain::services::accounts::{self, NewPerson, Role};
+use trellis_domain::services::passwords;
+use trellis_domain::state::AppState;
 
 use super::CliError;
 

@@ -5,17 +5,21 @@
 //! properties may be missing. They are strict where Trellis relies on a value: an activity
 //! without an `id` or an `actor` does not parse.
 //!
-//! This crate knows nothing of storage, HTTP or the domain; it is the vocabulary the
-//! federation layer speaks in both directions.
+//! This crate knows nothing of storage, the network or the domain; it is the vocabulary the
+//! federation layer speaks in both directions. It also holds the JSON shapes Trellis writes
+//! ([`json`]: JSON-LD contexts, lenient value readers, actor and note documents) and the
+//! draft-cavage HTTP signatures ([`signatures`]: pure functions over headers and keys).
 
 pub mod activity;
 pub mod actor;
 pub mod audience;
 pub mod inbound;
+pub mod json;
 pub mod kinds;
 pub mod many;
 pub mod object;
 pub mod reference;
+pub mod signatures;
 
 pub use activity::Activity;
 pub use actor::Actor;

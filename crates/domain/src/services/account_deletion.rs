@@ -1,0 +1,84 @@
+//! Deleting a local person: their followers and follows are told (Delete of the actor), their
+//! posts become tombstones, they leave the other accounts' counters, and the account can no
+//! longer sign in or be found. The account row and its key stay so the queued Delete can
+//! still be signed and delivered.
+
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::outbound::activities::with_context;
+use crate::outbound::delivery;
+use crate::state::AppState;
+use trellis_protocol::json::context::PUBLIC;
+use trellis_storage::models::{Follow, Post, Tombstone, User, account_counters};
+use trellis_storage::schema::{follows, posts};
+
+use super::outbox::publish;
+use super::{ServiceError, accounts};
+
+/// Deletes `username`'s presence: queues a Delete of the actor to every remote follower and
+/// followed server, removes posts (leaving tombstones) and follows, and disables the user.
+pub async fn delete(state: &AppState, username: &str) -> Result<usize, ServiceError> {
+    let person = accounts::find(state, username).await?;
+    let account = person.account;
+    let queued = publish(state, move |conn, state| {
+        let mut inboxes = Follow::remote_follower_inboxes(conn, account.id)?;
+        let followed: Vec<(String, Option<String>)> = follows::table
+            .inner_join(
+                trellis_storage::schema::accounts::table
+                    .on(trellis_storage::schema::accounts::id.eq(follows::target_account_id)),
+            )
+            .filter(follows::account_id.eq(account.id))
+            .filter(trellis_storage::schema::accounts::domain.is_not_null())
+            .select((
+                trellis_storage::schema::accounts::inbox_url,
+                trellis_storage::schema::accounts::shared_inbox_url,
+            ))
+            .load(conn)?;
+        inboxes.extend(
+            followed
+                .into_iter()
+                .map(|(inbox, shared)| shared.unwrap_or(inbox)),
+        );
+        let activity = with_context(json!({
+            "id": format!("{}#delete", account.uri),
+            "type": "Delete",
+            "actor": account.uri,
+            "to": [PUBLIC],
+            "object": account.uri,
+        }));
+        let queued = delivery::enqueue(conn, state, account.id, &activity, inboxes)?;
+        let own: Vec<Post> = posts::table
+            .filter(posts::account_id.eq(account.id))
+            .select(Post::as_select())
+            .load(conn)?;
+        let now = delivery::now();
+        for post in &own {
+            if post.reblog_of_id.is_none() {
+                Tombstone::insert(
+                    conn,
+                    &Tombstone {
+                        uri: post.uri.clone(),
+                        former_type: post.object_type.clone(),
+                        deleted_at: now,
+                    },
+                )?;
+            }
+        }
+        Post::withdraw_interactions_of(conn, account.id)?;
+        account_counters::withdraw_account(conn, account.id)?;
+        diesel::delete(posts::table.filter(posts::account_id.eq(account.id))).execute(conn)?;
+        diesel::delete(
+            follows::table.filter(
+                follows::account_id
+                    .eq(account.id)
+                    .or(follows::target_account_id.eq(account.id)),
+            ),
+        )
+        .execute(conn)?;
+        User::set_disabled(conn, account.id, true)?;
+        Ok(queued)
+    })
+    .await?;
+    Ok(queued)
+}

@@ -1,0 +1,335 @@
+//! Local people: creation, listing, passwords, disabling.
+
+use std::fmt;
+use std::str::FromStr;
+
+use activitypub_federation::http_signatures::Keypair;
+
+use crate::state::AppState;
+use crate::urls::Urls;
+use trellis_storage::models::{Account, NewAccount, NewUser, User};
+use trellis_storage::{DbConnection, DbError};
+
+use super::articles::channels;
+use super::{ServiceError, keys, passwords, validation};
+
+/// What a local person may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Manages the instance.
+    Admin,
+    /// Publishes official content and manages categories.
+    Editor,
+    /// Everyone else.
+    Member,
+}
+
+impl Role {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Editor => "editor",
+            Role::Member => "member",
+        }
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "admin" => Ok(Role::Admin),
+            "editor" => Ok(Role::Editor),
+            "member" => Ok(Role::Member),
+            other => Err(format!(
+                "unknown role {other:?}: expected admin, editor or member"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Input for a new local person.
+#[derive(Debug, Default)]
+pub struct NewPerson {
+    /// Validated username.
+    pub username: String,
+    /// Email address (stored lower-cased).
+    pub email: String,
+    /// Password, or `None` to leave the account without one.
+    pub password: Option<String>,
+    /// Role; defaults to member.
+    pub role: Option<Role>,
+    /// Display name; defaults to the username.
+    pub display_name: Option<String>,
+    /// Department or subsidiary.
+    pub department: Option<String>,
+    /// Job title.
+    pub job_title: Option<String>,
+    /// Expertise tags.
+    pub expertise: Vec<String>,
+}
+
+/// A local person as listed by the CLI and admin pages.
+#[derive(Clone, Debug)]
+pub struct LocalUser {
+    /// Login data.
+    pub user: User,
+    /// Public profile.
+    pub account: Account,
+}
+
+/// A new local actor row at `/users/USERNAME` (inbox, outbox, followers, following, the
+/// shared inbox, key `#main-key`), public, not locked, with an empty profile.
+pub fn new_local_actor(
+    state: &AppState,
+    actor_type: &str,
+    username: &str,
+    display_name: String,
+    keypair: Keypair,
+) -> NewAccount {
+    let urls = state.urls();
+    let uri = urls.user(username);
+    let now = chrono::Utc::now().naive_utc();
+    NewAccount {
+        id: state.ids().next_id(),
+        actor_type: actor_type.into(),
+        username: username.into(),
+        domain: None,
+        url: Some(uri.clone()),
+        display_name,
+        bio: String::new(),
+        inbox_url: urls.user_inbox(username),
+        shared_inbox_url: Some(urls.shared_inbox()),
+        outbox_url: Some(urls.user_outbox(username)),
+        followers_url: Some(urls.user_followers(username)),
+        following_url: Some(urls.user_following(username)),
+        public_key_id: Urls::key_id(&uri),
+        uri,
+        public_key_pem: keypair.public_key,
+        private_key_pem: Some(keypair.private_key),
+        avatar_url: None,
+        header_url: None,
+        locked: false,
+        discoverable: true,
+        department: None,
+        job_title: None,
+        expertise: "[]".into(),
+        fields: "[]".into(),
+        created_at: now,
+        updated_at: now,
+        fetched_at: None,
+    }
+}
+
+/// Creates a local person with a fresh key pair.
+pub async fn create(state: &AppState, input: NewPerson) -> Result<LocalUser, ServiceError> {
+    validation::username(&input.username).map_err(|m| ServiceError::invalid("username", m))?;
+    let email = input.email.trim().to_lowercase();
+    validation::email(&email).map_err(|m| ServiceError::invalid("email", m))?;
+    let password_hash = match input.password {
+        Some(password) => {
+            validation::password(&password).map_err(|m| ServiceError::invalid("password", m))?;
+            Some(passwords::hash(password).await?)
+        }
+        None => None,
+    };
+    let expertise = normalize_tags(&input.expertise)?;
+
+    let (username, probe_email) = (input.username.clone(), email.clone());
+    let (name_taken, email_taken) = state
+        .db()
+        .read(move |conn| {
+            let name_taken = Account::find_local_by_username(conn, &username)?.is_some();
+            Ok((name_taken, User::email_taken(conn, &probe_email)?))
+        })
+        .await?;
+    if name_taken {
+        return Err(ServiceError::Conflict(format!(
+            "username {:?} is already taken",
+            input.username
+        )));
+    }
+    if email_taken {
+        return Err(ServiceError::Conflict(format!(
+            "email {email:?} is already in use"
+        )));
+    }
+
+    let keypair = keys::generate().await?;
+    let display_name = input.display_name.unwrap_or_else(|| input.username.clone());
+    let mut account = new_local_actor(state, "Person", &input.username, display_name, keypair);
+    account.department = input.department.filter(|d| !d.trim().is_empty());
+    account.job_title = input.job_title.filter(|t| !t.trim().is_empty());
+    account.expertise = serde_json::to_string(&expertise).expect("strings serialize");
+    let (id, now) = (account.id, account.created_at);
+    let user = NewUser {
+        account_id: id,
+        email,
+        password_hash,
+        role: input.role.unwrap_or(Role::Member).as_str().into(),
+        created_at: now,
+    };
+    let stored = state
+        .db()
+        .write(move |conn| insert_person(conn, &account, &user))
+        .await;
+    match stored {
+        Ok(local) => Ok(local),
+        Err(e) if e.is_unique_violation() => Err(ServiceError::Conflict(
+            "username or email is already taken".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn insert_person(
+    conn: &mut DbConnection,
+    account: &NewAccount,
+    user: &NewUser,
+) -> Result<LocalUser, DbError> {
+    use diesel::Connection;
+    conn.transaction(|conn| {
+        let account = Account::insert(conn, account)?;
+        User::insert(conn, user)?;
+        let (user, account) = User::find_by_username(conn, &account.username)?
+            .ok_or(DbError::Query(diesel::result::Error::NotFound))?;
+        Ok(LocalUser { user, account })
+    })
+}
+
+/// Trims, lower-cases and de-duplicates expertise tags; each must be a short word.
+fn normalize_tags(tags: &[String]) -> Result<Vec<String>, ServiceError> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let tag = tag.trim().trim_start_matches('#').to_lowercase();
+        if tag.is_empty() {
+            continue;
+        }
+        if tag.len() > 50
+            || !tag
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(ServiceError::invalid(
+                "expertise",
+                format!("{tag:?} must be a word of letters, digits, - or _ (50 at most)"),
+            ));
+        }
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    Ok(out)
+}
+
+/// Every local person, oldest first.
+pub async fn list(state: &AppState) -> Result<Vec<LocalUser>, ServiceError> {
+    let rows = state.db().read(User::list).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(user, account)| LocalUser { user, account })
+        .collect())
+}
+
+/// A local person by username, including disabled ones.
+pub async fn find(state: &AppState, username: &str) -> Result<LocalUser, ServiceError> {
+    let name = username.to_string();
+    state
+        .db()
+        .read(move |conn| User::find_by_username(conn, &name))
+        .await?
+        .map(|(user, account)| LocalUser { user, account })
+        .ok_or_else(|| ServiceError::NotFound(format!("no local user named {username:?}")))
+}
+
+/// Replaces a person's password.
+pub async fn set_password(
+    state: &AppState,
+    username: &str,
+    password: String,
+) -> Result<(), ServiceError> {
+    validation::password(&password).map_err(|m| ServiceError::invalid("password", m))?;
+    let person = find(state, username).await?;
+    let hash = passwords::hash(password).await?;
+    state
+        .db()
+        .write(move |conn| User::set_password_hash(conn, person.user.account_id, &hash))
+        .await?;
+    Ok(())
+}
+
+/// Disables (or re-enables) a person: they can no longer sign in and their profile is hidden.
+pub async fn set_disabled(
+    state: &AppState,
+    username: &str,
+    disabled: bool,
+) -> Result<(), ServiceError> {
+    let person = find(state, username).await?;
+    state
+        .db()
+        .write(move |conn| User::set_disabled(conn, person.user.account_id, disabled))
+        .await?;
+    Ok(())
+}
+
+/// The public actor named `username`: an enabled local person or an article channel, for
+/// actor documents, inboxes, collections and profile pages.
+pub async fn public_profile(state: &AppState, username: &str) -> Result<Account, ServiceError> {
+    let gone = || ServiceError::NotFound(format!("no local user named {username:?}"));
+    match find(state, username).await {
+        Ok(person) if person.user.disabled => Err(gone()),
+        Ok(person) => Ok(person.account),
+        Err(ServiceError::NotFound(_)) => channels::find(state, username).await?.ok_or_else(gone),
+        Err(e) => Err(e),
+    }
+}
+
+/// Usage figures for nodeinfo.
+#[derive(Clone, Copy, Debug)]
+pub struct Usage {
+    /// Enabled local users.
+    pub total: i64,
+    /// Active in the last 30 days.
+    pub active_month: i64,
+    /// Active in the last 180 days.
+    pub active_half_year: i64,
+}
+
+/// Counts local users for nodeinfo.
+pub async fn usage(state: &AppState) -> Result<Usage, ServiceError> {
+    let now = chrono::Utc::now().naive_utc();
+    let (total, active_month, active_half_year) = state
+        .db()
+        .read(move |conn| User::usage_counts(conn, now))
+        .await?;
+    Ok(Usage {
+        total,
+        active_month,
+        active_half_year,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_normalized() {
+        let tags = normalize_tags(&[
+            "#Rust".into(),
+            " rust ".into(),
+            "".into(),
+            "Data-Eng".into(),
+        ])
+        .unwrap();
+        assert_eq!(tags, vec!["rust", "data-eng"]);
+        assert!(normalize_tags(&["two words".into()]).is_err());
+    }
+}

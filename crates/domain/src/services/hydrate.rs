@@ -1,0 +1,174 @@
+//! Batch loading of everything a client needs to show accounts and posts: authors (whose
+//! counters are columns of their rows), boosted posts, mentions, tags and the reader's own
+//! flags, in a fixed number of queries per page (never one query per item).
+
+use std::collections::{HashMap, HashSet};
+
+use diesel::prelude::*;
+
+use trellis_storage::models::{Account, Post};
+use trellis_storage::schema::{accounts, bookmarks, favourites, post_mentions, post_tags, posts};
+use trellis_storage::{DbConnection, DbError};
+
+/// An account as a client sees it. Its counters (followers, following, statuses, last
+/// status) are columns of the row, kept by the functions that change follows and posts.
+#[derive(Clone, Debug)]
+pub struct AccountView {
+    /// The row.
+    pub account: Account,
+}
+
+/// A post as a reader sees it.
+#[derive(Clone, Debug)]
+pub struct StatusView {
+    /// The row.
+    pub post: Post,
+    /// Its author (the booster, for a boost).
+    pub account: AccountView,
+    /// For a boost: the boosted post.
+    pub reblog: Option<Box<StatusView>>,
+    /// Mentioned accounts.
+    pub mentions: Vec<Account>,
+    /// Hashtags (lower case, without `#`).
+    pub tags: Vec<String>,
+    /// The reader liked it.
+    pub favourited: bool,
+    /// The reader boosted it.
+    pub reblogged: bool,
+    /// The reader bookmarked it.
+    pub bookmarked: bool,
+}
+
+/// Account views for `ids`, keyed by id (unknown ids are left out), in one query.
+pub fn accounts_by_id(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, AccountView>, DbError> {
+    let ids: Vec<i64> = unique(ids.iter().copied());
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(accounts::table
+        .filter(accounts::id.eq_any(&ids))
+        .select(Account::as_select())
+        .load::<Account>(conn)?
+        .into_iter()
+        .map(|account| (account.id, AccountView { account }))
+        .collect())
+}
+
+/// Account views in the order of `accounts`.
+pub fn accounts(conn: &mut DbConnection, list: Vec<Account>) -> Result<Vec<AccountView>, DbError> {
+    let ids: Vec<i64> = list.iter().map(|a| a.id).collect();
+    let mut by_id = accounts_by_id(conn, &ids)?;
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// Status views of `list` (same order) for `viewer`. The caller has already checked that the
+/// viewer may see each post; boosted posts are included as loaded.
+pub fn statuses(
+    conn: &mut DbConnection,
+    list: Vec<Post>,
+    viewer: Option<i64>,
+) -> Result<Vec<StatusView>, DbError> {
+    let boosted_ids: Vec<i64> = unique(list.iter().filter_map(|p| p.reblog_of_id));
+    let boosted: HashMap<i64, Post> = if boosted_ids.is_empty() {
+        HashMap::new()
+    } else {
+        posts::table
+            .filter(posts::id.eq_any(&boosted_ids))
+            .select(Post::as_select())
+            .load::<Post>(conn)?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect()
+    };
+    let all_posts: Vec<i64> = unique(list.iter().map(|p| p.id).chain(boosted.keys().copied()));
+    let mention_rows: Vec<(i64, Account)> = post_mentions::table
+        .inner_join(accounts::table.on(accounts::id.eq(post_mentions::account_id)))
+        .filter(post_mentions::post_id.eq_any(&all_posts))
+        .select((post_mentions::post_id, Account::as_select()))
+        .load(conn)?;
+    let mut mentions: HashMap<i64, Vec<Account>> = HashMap::new();
+    for (post, account) in mention_rows {
+        mentions.entry(post).or_default().push(account);
+    }
+    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    for (post, name) in post_tags::table
+        .filter(post_tags::post_id.eq_any(&all_posts))
+        .order(post_tags::name.asc())
+        .select((post_tags::post_id, post_tags::name))
+        .load::<(i64, String)>(conn)?
+    {
+        tags.entry(post).or_default().push(name);
+    }
+    let (favourited, reblogged, bookmarked) = match viewer {
+        Some(viewer) => viewer_flags(conn, viewer, &all_posts)?,
+        None => Default::default(),
+    };
+    let author_ids: Vec<i64> = list
+        .iter()
+        .map(|p| p.account_id)
+        .chain(boosted.values().map(|p| p.account_id))
+        .collect();
+    let authors = accounts_by_id(conn, &author_ids)?;
+    let view = |post: Post| -> Option<StatusView> {
+        let account = authors.get(&post.account_id)?.clone();
+        Some(StatusView {
+            mentions: mentions.get(&post.id).cloned().unwrap_or_default(),
+            tags: tags.get(&post.id).cloned().unwrap_or_default(),
+            favourited: favourited.contains(&post.id),
+            reblogged: reblogged.contains(&post.id),
+            bookmarked: bookmarked.contains(&post.id),
+            account,
+            reblog: None,
+            post,
+        })
+    };
+    Ok(list
+        .into_iter()
+        .filter_map(|post| {
+            let inner = match post.reblog_of_id {
+                Some(id) => Some(Box::new(view(boosted.get(&id)?.clone())?)),
+                None => None,
+            };
+            let mut outer = view(post)?;
+            outer.reblog = inner;
+            Some(outer)
+        })
+        .collect())
+}
+
+/// Ids among a page that the reader liked, boosted and bookmarked.
+pub type Flags = (HashSet<i64>, HashSet<i64>, HashSet<i64>);
+
+/// Which of `ids` the viewer liked, boosted and bookmarked, in three queries.
+pub fn viewer_flags(conn: &mut DbConnection, viewer: i64, ids: &[i64]) -> Result<Flags, DbError> {
+    let favourited = favourites::table
+        .filter(favourites::account_id.eq(viewer))
+        .filter(favourites::post_id.eq_any(ids))
+        .select(favourites::post_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    let reblogged = posts::table
+        .filter(posts::account_id.eq(viewer))
+        .filter(posts::reblog_of_id.eq_any(ids))
+        .select(posts::reblog_of_id.assume_not_null())
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    let bookmarked = bookmarks::table
+        .filter(bookmarks::account_id.eq(viewer))
+        .filter(bookmarks::post_id.eq_any(ids))
+        .select(bookmarks::post_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    Ok((favourited, reblogged, bookmarked))
+}
+
+fn unique(ids: impl Iterator<Item = i64>) -> Vec<i64> {
+    let mut seen = HashSet::new();
+    ids.filter(|id| seen.insert(*id)).collect()
+}

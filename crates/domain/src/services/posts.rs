@@ -1,0 +1,303 @@
+//! Writing, editing and deleting local posts, and who sees what.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use crate::outbound::activities::{create, delete};
+use crate::outbound::audience::addressing;
+use crate::outbound::delivery;
+use crate::outbound::note::note_json;
+use crate::state::AppState;
+use crate::state::FedData;
+use trellis_content::{ResolvedMention, extract_mentions, render_local_text};
+use trellis_storage::models::post::{Counter, Visibility};
+use trellis_storage::models::{Account, Follow, NewPost, Post, Tombstone};
+use trellis_storage::schema::accounts;
+use trellis_storage::{DbConnection, DbError};
+
+use super::outbox::publish;
+use super::{ServiceError, resolve};
+
+/// Longest accepted post, in characters.
+pub const MAX_CHARACTERS: usize = 5000;
+
+/// What a local author writes.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    /// Plain text with @mentions, #hashtags and links.
+    pub text: String,
+    /// Who may see it.
+    pub visibility: Visibility,
+    /// Id URL of the post this replies to.
+    pub in_reply_to: Option<String>,
+    /// Content warning.
+    pub spoiler_text: String,
+    /// Sensitive media.
+    pub sensitive: bool,
+    /// BCP 47 language.
+    pub language: Option<String>,
+}
+
+/// Publishes a post and queues its delivery to followers, mentioned people and the thread.
+pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Post, ServiceError> {
+    validate_text(&draft.text)?;
+    let parent = match &draft.in_reply_to {
+        Some(uri) => Some(resolve::visible_post(data, uri, author.id).await?),
+        None => None,
+    };
+    let resolver = resolve_mentions(data, &draft.text).await;
+    let rendered = render_local_text(&draft.text, &resolver, &data.urls().at("/tags"));
+    let mut mention_uris: Vec<String> = rendered
+        .mentions
+        .iter()
+        .map(|m| m.actor_id.clone())
+        .collect();
+    let id = data.ids().next_id();
+    let uri = data.urls().post(&author.username, id);
+    let now = delivery::now();
+    let new = NewPost {
+        id,
+        url: Some(uri.clone()),
+        uri,
+        account_id: author.id,
+        object_type: "Note".into(),
+        in_reply_to_id: parent.as_ref().map(|p| p.id),
+        in_reply_to_uri: parent.as_ref().map(|p| p.uri.clone()),
+        in_reply_to_account_id: parent.as_ref().map(|p| p.account_id),
+        reblog_of_id: None,
+        content: rendered.html,
+        source_text: Some(draft.text.clone()),
+        summary: draft.spoiler_text.trim().to_string(),
+        sensitive: draft.sensitive || !draft.spoiler_text.trim().is_empty(),
+        visibility: draft.visibility.as_str().into(),
+        language: draft.language.clone(),
+        attachments: "[]".into(),
+        local: true,
+        created_at: now,
+        edited_at: None,
+        updated_at: now,
+    };
+    let hashtags = rendered.hashtags;
+    let author = author.clone();
+    let post = publish(data, move |conn, state| {
+        // Replies reach everyone in the parent's conversation, as Mastodon's reply mentions do.
+        if let Some(parent) = &parent {
+            mention_uris.extend(thread_participants(conn, parent, author.id)?);
+        }
+        let mentioned: Vec<Account> = accounts::table
+            .filter(accounts::uri.eq_any(&mention_uris))
+            .select(Account::as_select())
+            .load(conn)?;
+        let mention_ids: Vec<i64> = mentioned.iter().map(|a| a.id).collect();
+        let post = Post::insert(conn, state.ids(), &new, &mention_ids, &hashtags)?;
+        if let Some(parent) = post.in_reply_to_id {
+            Post::add_to_counter(conn, parent, Counter::Replies, 1)?;
+        }
+        let note = note_json(conn, &post)?;
+        let activity = create::build(
+            &format!("{}/activity", post.uri),
+            "Create",
+            &author.uri,
+            &note,
+        );
+        let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
+        delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
+        Ok(post)
+    })
+    .await?;
+    Ok(post)
+}
+
+/// Replaces the text of a local post and sends an Update to its audience.
+pub async fn edit(
+    data: &FedData,
+    author: &Account,
+    post_id: i64,
+    text: String,
+    spoiler_text: Option<String>,
+) -> Result<Post, ServiceError> {
+    validate_text(&text)?;
+    let post = own_post(data, author, post_id).await?;
+    let resolver = resolve_mentions(data, &text).await;
+    let rendered = render_local_text(&text, &resolver, &data.urls().at("/tags"));
+    let author = author.clone();
+    let post = publish(data, move |conn, state| {
+        let mut mention_uris: Vec<String> = rendered
+            .mentions
+            .iter()
+            .map(|m| m.actor_id.clone())
+            .collect();
+        let previous: Vec<i64> = Post::mentioned_account_ids(conn, post.id)?;
+        let previous_uris: Vec<String> = accounts::table
+            .filter(accounts::id.eq_any(&previous))
+            .select(accounts::uri)
+            .load(conn)?;
+        mention_uris.extend(previous_uris);
+        let mentioned: Vec<Account> = accounts::table
+            .filter(accounts::uri.eq_any(&mention_uris))
+            .select(Account::as_select())
+            .load(conn)?;
+        let ids: Vec<i64> = mentioned.iter().map(|a| a.id).collect();
+        let summary = spoiler_text.unwrap_or(post.summary.clone());
+        let sensitive = post.sensitive || !summary.is_empty();
+        Post::update_content(
+            conn,
+            state.ids(),
+            post.id,
+            &rendered.html,
+            Some(&text),
+            &summary,
+            sensitive,
+            delivery::now(),
+        )?;
+        Post::replace_mentions_and_tags(conn, post.id, &ids, &rendered.hashtags)?;
+        let post =
+            Post::find(conn, post.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))?;
+        let note = note_json(conn, &post)?;
+        let activity = create::build(&state.urls().new_activity(), "Update", &author.uri, &note);
+        let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
+        delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
+        Ok(post)
+    })
+    .await?;
+    Ok(post)
+}
+
+/// Deletes a local post, leaves a Tombstone and sends a Delete to its audience.
+pub async fn delete(data: &FedData, author: &Account, post_id: i64) -> Result<(), ServiceError> {
+    let post = own_post(data, author, post_id).await?;
+    let author = author.clone();
+    publish(data, move |conn, state| {
+        let mention_ids = Post::mentioned_account_ids(conn, post.id)?;
+        let mentioned: Vec<Account> = accounts::table
+            .filter(accounts::id.eq_any(&mention_ids))
+            .select(Account::as_select())
+            .load(conn)?;
+        let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
+        let uris: Vec<String> = mentioned.iter().map(|a| a.uri.clone()).collect();
+        let (to, cc) = addressing(
+            post.visibility(),
+            author.followers_url.as_deref().unwrap_or(""),
+            &uris,
+        );
+        let activity = delete::build(
+            &state.urls().new_activity(),
+            &author.uri,
+            &post.uri,
+            &to,
+            &cc,
+        );
+        Post::delete(conn, state.ids(), &post)?;
+        Tombstone::insert(
+            conn,
+            &Tombstone {
+                uri: post.uri.clone(),
+                former_type: post.object_type.clone(),
+                deleted_at: delivery::now(),
+            },
+        )?;
+        delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
+        Ok(())
+    })
+    .await?;
+    Ok(())
+}
+
+async fn own_post(state: &AppState, author: &Account, post_id: i64) -> Result<Post, ServiceError> {
+    let post = state
+        .db()
+        .read(move |conn| Post::find(conn, post_id))
+        .await?
+        .filter(|p| p.account_id == author.id && p.reblog_of_id.is_none())
+        .ok_or_else(|| {
+            ServiceError::NotFound(format!("no post {post_id} by {}", author.username))
+        })?;
+    if post.object_type == "Article" {
+        return Err(ServiceError::invalid(
+            "status",
+            "is an article: edit or delete it through the articles API",
+        ));
+    }
+    Ok(post)
+}
+
+fn validate_text(text: &str) -> Result<(), ServiceError> {
+    if text.trim().is_empty() {
+        return Err(ServiceError::invalid("status", "can't be blank"));
+    }
+    if text.chars().count() > MAX_CHARACTERS {
+        return Err(ServiceError::invalid(
+            "status",
+            format!("is longer than {MAX_CHARACTERS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Resolves the @mentions of a text (fetching remote accounts through webfinger).
+async fn resolve_mentions(
+    data: &FedData,
+    text: &str,
+) -> HashMap<(String, Option<String>), ResolvedMention> {
+    let mut resolved = HashMap::new();
+    for mention in extract_mentions(text) {
+        let query = match &mention.domain {
+            Some(domain) => format!("{}@{domain}", mention.username),
+            None => mention.username.clone(),
+        };
+        match resolve::actor(data, &query).await {
+            Ok(account) => {
+                let domain = account
+                    .domain
+                    .clone()
+                    .unwrap_or_else(|| data.urls().domain().to_string());
+                resolved.insert(
+                    mention.key(),
+                    ResolvedMention {
+                        profile_url: account.url.clone().unwrap_or_else(|| account.uri.clone()),
+                        acct: format!("{}@{domain}", account.username),
+                        actor_id: account.uri,
+                    },
+                );
+            }
+            Err(e) => tracing::debug!(mention = %query, error = %e, "mention not resolved"),
+        }
+    }
+    resolved
+}
+
+/// The parent's author and the people it mentions (minus the replier).
+fn thread_participants(
+    conn: &mut DbConnection,
+    parent: &Post,
+    replier: i64,
+) -> Result<Vec<String>, DbError> {
+    let mut ids = Post::mentioned_account_ids(conn, parent.id)?;
+    ids.push(parent.account_id);
+    ids.retain(|id| *id != replier);
+    Ok(accounts::table
+        .filter(accounts::id.eq_any(&ids))
+        .select(accounts::uri)
+        .load(conn)?)
+}
+
+/// Inboxes that must receive a post: remote followers (unless direct) and remote mentions.
+pub fn audience_inboxes(
+    conn: &mut DbConnection,
+    author: &Account,
+    visibility: Visibility,
+    mentioned: &[Account],
+) -> Result<Vec<String>, DbError> {
+    let mut inboxes = if visibility == Visibility::Direct {
+        Vec::new()
+    } else {
+        Follow::remote_follower_inboxes(conn, author.id)?
+    };
+    inboxes.extend(mentioned.iter().filter(|a| !a.is_local()).map(|a| {
+        a.shared_inbox_url
+            .clone()
+            .unwrap_or_else(|| a.inbox_url.clone())
+    }));
+    Ok(inboxes)
+}

@@ -1,0 +1,134 @@
+//! Who may see a post: the rule every reader goes through (pages, API, federation fetches).
+
+use std::collections::{HashMap, HashSet};
+
+use diesel::prelude::*;
+
+use crate::state::AppState;
+use trellis_storage::models::post::Visibility;
+use trellis_storage::models::{Follow, Post};
+use trellis_storage::schema::{follows, post_mentions};
+use trellis_storage::{DbConnection, DbError};
+
+use super::ServiceError;
+
+/// True when `viewer` (an account id, or nobody) may see `post`.
+pub fn can_see(conn: &mut DbConnection, post: &Post, viewer: Option<i64>) -> Result<bool, DbError> {
+    let visibility = post.visibility();
+    if visibility.is_world_readable() {
+        return Ok(true);
+    }
+    let Some(viewer) = viewer else {
+        return Ok(false);
+    };
+    if viewer == post.account_id {
+        return Ok(true);
+    }
+    let mentioned: i64 = post_mentions::table
+        .filter(post_mentions::post_id.eq(post.id))
+        .filter(post_mentions::account_id.eq(viewer))
+        .count()
+        .get_result(conn)?;
+    if mentioned > 0 {
+        return Ok(true);
+    }
+    Ok(visibility == Visibility::Private && Follow::is_following(conn, viewer, post.account_id)?)
+}
+
+/// Succeeds when `viewer` may see `post`; a hidden post is reported as missing (404), so its
+/// existence is not revealed.
+pub async fn ensure_visible(
+    state: &AppState,
+    post: &Post,
+    viewer: Option<i64>,
+) -> Result<(), ServiceError> {
+    let probe = post.clone();
+    if state
+        .db()
+        .read(move |conn| can_see(conn, &probe, viewer))
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(ServiceError::NotFound("no such post".into()))
+    }
+}
+
+/// The posts of `list` that `viewer` may see, in order: the rule of [`can_see`] for a whole
+/// page, in at most two queries (see [`visible_pairs`]).
+pub fn visible_posts(
+    conn: &mut DbConnection,
+    list: Vec<Post>,
+    viewer: Option<i64>,
+) -> Result<Vec<Post>, DbError> {
+    let Some(viewer) = viewer else {
+        return Ok(list
+            .into_iter()
+            .filter(|p| p.visibility().is_world_readable())
+            .collect());
+    };
+    let pairs: Vec<(i64, i64)> = list.iter().map(|p| (p.id, viewer)).collect();
+    let visible = visible_pairs(conn, &list, &pairs)?;
+    Ok(list
+        .into_iter()
+        .filter(|p| visible.contains(&(p.id, viewer)))
+        .collect())
+}
+
+/// The (post, viewer) pairs where the viewer may see the post, by the rule of
+/// [`can_see`], in at most two queries.
+pub fn visible_pairs(
+    conn: &mut DbConnection,
+    loaded: &[Post],
+    pairs: &[(i64, i64)],
+) -> Result<HashSet<(i64, i64)>, DbError> {
+    let by_id: HashMap<i64, &Post> = loaded.iter().map(|p| (p.id, p)).collect();
+    let mut visible = HashSet::new();
+    let mut undecided: Vec<(i64, i64)> = Vec::new();
+    for &(post_id, viewer) in pairs {
+        let Some(post) = by_id.get(&post_id) else {
+            continue;
+        };
+        if post.visibility().is_world_readable() || post.account_id == viewer {
+            visible.insert((post_id, viewer));
+        } else {
+            undecided.push((post_id, viewer));
+        }
+    }
+    if undecided.is_empty() {
+        return Ok(visible);
+    }
+    let undecided_posts: Vec<i64> = undecided.iter().map(|(p, _)| *p).collect();
+    let viewers: Vec<i64> = undecided.iter().map(|(_, v)| *v).collect();
+    let mentioned: HashSet<(i64, i64)> = post_mentions::table
+        .filter(post_mentions::post_id.eq_any(&undecided_posts))
+        .filter(post_mentions::account_id.eq_any(&viewers))
+        .select((post_mentions::post_id, post_mentions::account_id))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let authors: Vec<i64> = undecided
+        .iter()
+        .filter_map(|(p, _)| by_id.get(p).map(|post| post.account_id))
+        .collect();
+    let following: HashSet<(i64, i64)> = follows::table
+        .filter(follows::account_id.eq_any(&viewers))
+        .filter(follows::target_account_id.eq_any(&authors))
+        .filter(follows::accepted.eq(true))
+        .select((follows::account_id, follows::target_account_id))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
+    for (post_id, viewer) in undecided {
+        let Some(post) = by_id.get(&post_id) else {
+            continue;
+        };
+        let followers_only = post.visibility() == Visibility::Private;
+        if mentioned.contains(&(post_id, viewer))
+            || (followers_only && following.contains(&(viewer, post.account_id)))
+        {
+            visible.insert((post_id, viewer));
+        }
+    }
+    Ok(visible)
+}

@@ -1,0 +1,91 @@
+//! The one application state passed down to every layer: no globals.
+
+use std::sync::Arc;
+
+use activitypub_federation::config::Data;
+
+use crate::remote::RemoteLookup;
+use crate::services::events::EventHub;
+use crate::urls::Urls;
+use trellis_config::Config;
+use trellis_storage::Database;
+use trellis_storage::ids::IdGenerator;
+
+/// Request data handed to everything that may need a remote lookup: the state, with
+/// activitypub_federation's per-request fetch budget.
+pub type FedData = Data<AppState>;
+
+/// Shared handles of a running instance (cheap to clone).
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    db: Database,
+    urls: Urls,
+    ids: IdGenerator,
+    remote: Arc<dyn RemoteLookup>,
+    delivery_wake: Arc<tokio::sync::Notify>,
+    events: EventHub,
+}
+
+impl AppState {
+    /// Bundles a validated configuration with an opened database and the way to reach other
+    /// servers (the binary installs the federation crate's lookup).
+    pub fn new(config: Config, db: Database, remote: Arc<dyn RemoteLookup>) -> Self {
+        let urls = Urls::new(&config);
+        Self {
+            inner: Arc::new(Inner {
+                remote,
+                delivery_wake: Arc::new(tokio::sync::Notify::new()),
+                events: EventHub::new(),
+                config,
+                db,
+                urls,
+                ids: IdGenerator::new(),
+            }),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The database pools.
+    pub fn db(&self) -> &Database {
+        &self.inner.db
+    }
+
+    /// URL builder for this instance.
+    pub fn urls(&self) -> &Urls {
+        &self.inner.urls
+    }
+
+    /// Finds actors and posts on other servers.
+    pub fn remote(&self) -> &dyn RemoteLookup {
+        self.inner.remote.as_ref()
+    }
+
+    /// Wakes the delivery worker after new deliveries were committed.
+    pub fn wake_delivery(&self) {
+        self.inner.delivery_wake.notify_one();
+    }
+
+    /// What the delivery worker waits on.
+    pub fn delivery_wake(&self) -> Arc<tokio::sync::Notify> {
+        self.inner.delivery_wake.clone()
+    }
+
+    /// Identifier generator.
+    pub fn ids(&self) -> &IdGenerator {
+        &self.inner.ids
+    }
+
+    /// The streaming broadcast: events read by the tailer, sent to this process's connections.
+    pub fn events(&self) -> &EventHub {
+        &self.inner.events
+    }
+}

@@ -1,0 +1,51 @@
+//! Accept and Reject of a Follow that a local actor sent.
+
+use diesel::Connection;
+use serde_json::Value;
+
+use crate::context::FedData;
+use crate::error::FederationError;
+use crate::objects::person::ActorObject;
+use trellis_protocol::json::values::first_id;
+use trellis_storage::models::{Account, Follow};
+
+use super::{Handled, object_id};
+
+/// Marks the follow accepted, or removes it when rejected.
+pub async fn receive(
+    data: &FedData,
+    activity: &Value,
+    actor: &ActorObject,
+    accepted: bool,
+) -> Result<Handled, FederationError> {
+    let follow_uri = object_id(activity)?;
+    let embedded_follower = activity
+        .get("object")
+        .and_then(|o| o.get("actor"))
+        .and_then(first_id);
+    let target_id = actor.account.id;
+    let state = (*data).clone();
+    Ok(data
+        .db()
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let mut follow = Follow::find_by_uri(conn, &follow_uri)?;
+                if follow.is_none()
+                    && let Some(follower_uri) = embedded_follower
+                    && let Some(follower) = Account::find_by_uri(conn, &follower_uri)?
+                {
+                    follow = Follow::find_pair(conn, follower.id, target_id)?;
+                }
+                let Some(follow) = follow.filter(|f| f.target_account_id == target_id) else {
+                    return Ok(Handled::Ignored("no such follow request"));
+                };
+                if accepted {
+                    Follow::accept(conn, state.ids(), follow.id)?;
+                } else {
+                    Follow::delete(conn, follow.id)?;
+                }
+                Ok(Handled::Applied)
+            })
+        })
+        .await?)
+}

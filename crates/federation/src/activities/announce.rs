@@ -1,0 +1,84 @@
+//! Announce (boost) of a post.
+
+use activitypub_federation::fetch::object_id::ObjectId;
+use diesel::Connection;
+use serde_json::Value;
+use url::Url;
+
+use crate::context::FedData;
+use crate::error::FederationError;
+use crate::objects::note::NoteObject;
+use crate::objects::person::ActorObject;
+use trellis_domain::outbound::audience::visibility_of;
+use trellis_domain::outbound::delivery;
+use trellis_protocol::json::values::ids;
+use trellis_storage::models::post::Counter;
+use trellis_storage::models::{NewPost, Post};
+
+use super::{Handled, activity_id, object_id};
+
+/// Stores the boost (fetching the boosted post if it is not known yet).
+pub async fn receive(
+    data: &FedData,
+    activity: &Value,
+    actor: &ActorObject,
+) -> Result<Handled, FederationError> {
+    let target = object_id(activity)?;
+    let uri = activity_id(activity)?;
+    let target_url =
+        Url::parse(&target).map_err(|_| FederationError::Invalid("object is not a URL".into()))?;
+    let boosted = match ObjectId::<NoteObject>::from(target_url)
+        .dereference(data)
+        .await
+    {
+        Ok(note) => note.post,
+        // Storage trouble here is ours: the sender should try again later.
+        Err(e @ FederationError::Db(_)) => return Err(e),
+        Err(e) => {
+            tracing::debug!(error = %e, "boosted object unavailable");
+            return Ok(Handled::Ignored("boosted object unavailable"));
+        }
+    };
+    let to = ids(activity.get("to").unwrap_or(&Value::Null));
+    let cc = ids(activity.get("cc").unwrap_or(&Value::Null));
+    let visibility = visibility_of(&to, &cc, actor.account.followers_url.as_deref());
+    let now = delivery::now();
+    let new = NewPost {
+        id: data.ids().next_id(),
+        uri,
+        url: None,
+        account_id: actor.account.id,
+        object_type: "Announce".into(),
+        in_reply_to_id: None,
+        in_reply_to_uri: None,
+        in_reply_to_account_id: None,
+        reblog_of_id: Some(boosted.id),
+        content: String::new(),
+        source_text: None,
+        summary: String::new(),
+        sensitive: false,
+        visibility: visibility.as_str().into(),
+        language: None,
+        attachments: "[]".into(),
+        local: false,
+        created_at: now,
+        edited_at: None,
+        updated_at: now,
+    };
+    let state = (*data).clone();
+    Ok(data
+        .db()
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                if Post::find_by_uri(conn, &new.uri)?.is_some()
+                    || Post::find_reblog(conn, new.account_id, boosted.id)?.is_some()
+                {
+                    return Ok(Handled::Ignored("already boosted"));
+                }
+                Post::insert(conn, state.ids(), &new, &[], &[])?;
+                Post::add_to_counter(conn, boosted.id, Counter::Reblogs, 1)?;
+                Ok(Handled::Applied)
+            })
+        })
+        .await?)
+}

@@ -1,0 +1,50 @@
+//! Delete of a post, or of the actor itself.
+
+use diesel::Connection;
+use serde_json::Value;
+
+use crate::context::FedData;
+use crate::error::FederationError;
+use crate::objects::person::ActorObject;
+use trellis_storage::models::article::Article;
+use trellis_storage::models::{Account, Post};
+
+use super::{Handled, object_id};
+
+/// Removes the actor's post, or the actor with everything of theirs.
+pub async fn receive(
+    data: &FedData,
+    activity: &Value,
+    actor: &ActorObject,
+) -> Result<Handled, FederationError> {
+    let target = object_id(activity)?;
+    let account = actor.account.clone();
+    let state = (*data).clone();
+    data.db()
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                if target == account.uri {
+                    Account::delete_remote(conn, account.id)?;
+                    return Ok(Handled::Applied);
+                }
+                match Post::find_by_uri(conn, &target)? {
+                    Some(post) if post.account_id == account.id => {
+                        Article::delete_by_post(conn, post.id)?;
+                        Post::delete(conn, state.ids(), &post)?;
+                        Ok(Handled::Applied)
+                    }
+                    Some(_) => Err(trellis_storage::DbError::Query(
+                        diesel::result::Error::RollbackTransaction,
+                    )),
+                    None => Ok(Handled::Ignored("delete of an unknown object")),
+                }
+            })
+        })
+        .await
+        .map_err(|e| match e {
+            trellis_storage::DbError::Query(diesel::result::Error::RollbackTransaction) => {
+                FederationError::Forbidden("an actor may only delete its own objects".into())
+            }
+            other => other.into(),
+        })
+}

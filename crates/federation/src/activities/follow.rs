@@ -1,0 +1,81 @@
+//! Follow: a remote actor asks to follow a local one.
+
+use diesel::Connection;
+use serde_json::Value;
+
+use crate::context::FedData;
+use crate::error::FederationError;
+use crate::objects::person::ActorObject;
+use trellis_domain::outbound::delivery;
+use trellis_storage::models::block::Block;
+use trellis_storage::models::{Account, Follow};
+
+use trellis_domain::outbound::activities::accept;
+
+use super::{Handled, activity_id, object_id};
+
+/// Records the follow; accepts it at once unless the target approves followers manually.
+pub async fn receive(
+    data: &FedData,
+    activity: &Value,
+    actor: &ActorObject,
+) -> Result<Handled, FederationError> {
+    let target_uri = object_id(activity)?;
+    let activity_id = activity_id(activity)?;
+    let follower = actor.account.clone();
+    let state = (*data).clone();
+    let follow_json = activity.clone();
+    let handled = data
+        .db()
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let Some(target) =
+                    Account::find_by_uri(conn, &target_uri)?.filter(Account::is_local)
+                else {
+                    return Ok(Handled::Ignored("the followed actor is not local"));
+                };
+                if Block::exists_between(conn, follower.id, target.id)? {
+                    let reject = accept::build(
+                        &state.urls().new_activity(),
+                        &target.uri,
+                        "Reject",
+                        &follow_json,
+                    );
+                    let inbox = [follower.inbox_url.clone()];
+                    delivery::enqueue(conn, &state, target.id, &reject, inbox)?;
+                    return Ok(Handled::Ignored("a block stands between the two accounts"));
+                }
+                let follow = Follow::insert_or_get(
+                    conn,
+                    state.ids(),
+                    &Follow {
+                        id: state.ids().next_id(),
+                        account_id: follower.id,
+                        target_account_id: target.id,
+                        uri: activity_id,
+                        accepted: !target.locked,
+                        created_at: delivery::now(),
+                    },
+                )?;
+                if follow.accepted {
+                    let accept = accept::build(
+                        &state.urls().new_activity(),
+                        &target.uri,
+                        "Accept",
+                        &follow_json,
+                    );
+                    delivery::enqueue(
+                        conn,
+                        &state,
+                        target.id,
+                        &accept,
+                        [follower.inbox_url.clone()],
+                    )?;
+                }
+                Ok(Handled::Applied)
+            })
+        })
+        .await?;
+    data.wake_delivery();
+    Ok(handled)
+}

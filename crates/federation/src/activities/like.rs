@@ -1,0 +1,51 @@
+//! Like of a post.
+
+use diesel::Connection;
+use serde_json::Value;
+
+use crate::context::FedData;
+use crate::error::FederationError;
+use crate::objects::person::ActorObject;
+use trellis_domain::outbound::delivery;
+use trellis_storage::models::post::Counter;
+use trellis_storage::models::{Favourite, Post};
+
+use super::{Handled, activity_id, object_id};
+
+/// Counts the like on a known post.
+pub async fn receive(
+    data: &FedData,
+    activity: &Value,
+    actor: &ActorObject,
+) -> Result<Handled, FederationError> {
+    let target = object_id(activity)?;
+    let uri = activity_id(activity)?;
+    let account_id = actor.account.id;
+    let id = data.ids().next_id();
+    let state = (*data).clone();
+    Ok(data
+        .db()
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let Some(post) = Post::find_by_uri(conn, &target)? else {
+                    return Ok(Handled::Ignored("like of an unknown object"));
+                };
+                let inserted = Favourite::insert(
+                    conn,
+                    state.ids(),
+                    &Favourite {
+                        id,
+                        account_id,
+                        post_id: post.id,
+                        uri,
+                        created_at: delivery::now(),
+                    },
+                )?;
+                if inserted {
+                    Post::add_to_counter(conn, post.id, Counter::Favourites, 1)?;
+                }
+                Ok(Handled::Applied)
+            })
+        })
+        .await?)
+}

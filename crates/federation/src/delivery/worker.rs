@@ -1,0 +1,262 @@
+//! The delivery worker: claims due deliveries, signs and POSTs them with bounded concurrency
+//! per host, and records the outcome (delivered, retry later, or failed for good).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use futures::StreamExt;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+use url::Url;
+
+use crate::inbox_retention;
+use trellis_domain::state::AppState;
+use trellis_protocol::signatures::{SigningKey, sign_post};
+use trellis_storage::models::Account;
+use trellis_storage::models::delivery::{self, ClaimedDelivery};
+
+use super::backoff::{breaker_pause, next_attempt_delay};
+use trellis_domain::outbound::delivery::now;
+
+/// Deliveries claimed per round.
+const BATCH: i64 = 64;
+/// How long a claim protects a delivery from other workers.
+const LEASE: Duration = Duration::from_secs(60);
+/// How often the queue is polled when nothing wakes the worker.
+const POLL: Duration = Duration::from_secs(1);
+/// Media type of outgoing activities.
+const ACTIVITY_TYPE: &str = "application/activity+json";
+
+/// Starts the worker; it stops after the current round once `shutdown` turns true. Every
+/// [`inbox_retention::PRUNE_EVERY`] it also prunes the inbox's old activity ids.
+pub fn spawn(
+    state: AppState,
+    client: reqwest::Client,
+    wake: Arc<Notify>,
+    mut shutdown: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        if state.db().backend() == trellis_storage::Backend::Sqlite {
+            // One process owns an SQLite file: leases left by a killed process are stale.
+            match state.db().write(delivery::release_all_claims).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(released = n, "released delivery claims of a previous run"),
+                Err(e) => tracing::warn!(error = %e, "could not release stale delivery claims"),
+            }
+        }
+        let mut last_prune: Option<Instant> = None;
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            if last_prune.is_none_or(|at| at.elapsed() >= inbox_retention::PRUNE_EVERY) {
+                last_prune = Some(Instant::now());
+                match inbox_retention::prune(state.db(), now()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!(pruned = n, "forgot old received activity ids"),
+                    Err(e) => tracing::warn!(error = %e, "pruning received activity ids failed"),
+                }
+            }
+            let worked = match run_round(&state, &client).await {
+                Ok(count) => count > 0,
+                Err(e) => {
+                    tracing::warn!(error = %e, "delivery round failed");
+                    false
+                }
+            };
+            if worked {
+                continue;
+            }
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(POLL) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        tracing::debug!("delivery worker stopped");
+    })
+}
+
+/// Claims one batch and delivers it; returns how many deliveries were attempted.
+pub async fn run_round(
+    state: &AppState,
+    client: &reqwest::Client,
+) -> Result<usize, trellis_storage::DbError> {
+    let started = now();
+    let lease_until = started + chrono::Duration::from_std(LEASE).unwrap_or_default();
+    let batch = state
+        .db()
+        .write(move |conn| delivery::claim(conn, started, lease_until, BATCH))
+        .await?;
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let count = batch.len();
+    let keys = signing_keys(state, &batch).await?;
+    let mut by_host: HashMap<String, Vec<ClaimedDelivery>> = HashMap::new();
+    for item in batch {
+        by_host
+            .entry(item.delivery.host.clone())
+            .or_default()
+            .push(item);
+    }
+    let per_host = state.config().delivery.per_host_concurrency;
+    let hosts = by_host.into_values().map(|items| {
+        let keys = &keys;
+        async move {
+            futures::stream::iter(items)
+                .for_each_concurrent(per_host, |item| async move {
+                    let outcome = send(client, keys, &item).await;
+                    if let Err(e) = record(state, &item, outcome).await {
+                        tracing::warn!(error = %e, "could not record a delivery outcome");
+                    }
+                })
+                .await;
+        }
+    });
+    futures::future::join_all(hosts).await;
+    Ok(count)
+}
+
+/// Signing keys of the actors in a batch, parsed once.
+async fn signing_keys(
+    state: &AppState,
+    batch: &[ClaimedDelivery],
+) -> Result<HashMap<i64, Arc<SigningKey>>, trellis_storage::DbError> {
+    let mut ids: Vec<i64> = batch.iter().map(|d| d.actor_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let actors = state
+        .db()
+        .read(move |conn| {
+            use diesel::prelude::*;
+            use trellis_storage::schema::accounts;
+            Ok(accounts::table
+                .filter(accounts::id.eq_any(&ids))
+                .select(Account::as_select())
+                .load::<Account>(conn)?)
+        })
+        .await?;
+    Ok(actors
+        .into_iter()
+        .filter_map(|actor| {
+            let pem = actor.private_key_pem.as_deref()?;
+            match SigningKey::from_pem(&actor.public_key_id, pem) {
+                Ok(key) => Some((actor.id, Arc::new(key))),
+                Err(e) => {
+                    tracing::error!(actor = %actor.uri, error = %e, "unusable private key");
+                    None
+                }
+            }
+        })
+        .collect())
+}
+
+/// What happened to one attempt.
+#[derive(Debug)]
+enum Outcome {
+    Delivered,
+    /// The peer refused the activity for good (a 4xx other than 408 and 429).
+    Rejected(String),
+    /// Try again later (network error, timeout, 408, 429, 5xx).
+    Temporary(String),
+}
+
+async fn send(
+    client: &reqwest::Client,
+    keys: &HashMap<i64, Arc<SigningKey>>,
+    item: &ClaimedDelivery,
+) -> Outcome {
+    let Some(key) = keys.get(&item.actor_id) else {
+        return Outcome::Rejected("the sending actor has no private key".into());
+    };
+    let Ok(inbox) = Url::parse(&item.delivery.inbox_url) else {
+        return Outcome::Rejected("the inbox is not a URL".into());
+    };
+    let body = item.payload.clone().into_bytes();
+    let headers = match sign_post(key, &inbox, &body, ACTIVITY_TYPE, SystemTime::now()) {
+        Ok(headers) => headers,
+        Err(e) => return Outcome::Rejected(format!("signing failed: {e}")),
+    };
+    let mut request = client
+        .post(inbox.clone())
+        .header(reqwest::header::CONTENT_TYPE, ACTIVITY_TYPE)
+        .header(reqwest::header::ACCEPT, ACTIVITY_TYPE);
+    for (name, value) in headers {
+        request = request.header(name.as_str(), value.as_bytes());
+    }
+    match request.body(body).send().await {
+        Ok(response) => {
+            let status = response.status();
+            if status.is_success() {
+                Outcome::Delivered
+            } else if status.is_client_error()
+                && status != reqwest::StatusCode::REQUEST_TIMEOUT
+                && status != reqwest::StatusCode::TOO_MANY_REQUESTS
+            {
+                Outcome::Rejected(format!("HTTP {status}"))
+            } else {
+                Outcome::Temporary(format!("HTTP {status}"))
+            }
+        }
+        Err(e) => Outcome::Temporary(error_chain(&e)),
+    }
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+async fn record(
+    state: &AppState,
+    item: &ClaimedDelivery,
+    outcome: Outcome,
+) -> Result<(), trellis_storage::DbError> {
+    let row = item.delivery.clone();
+    let at = now();
+    let unit = state.config().delivery.backoff_unit;
+    match outcome {
+        Outcome::Delivered => {
+            tracing::debug!(activity = %item.activity_id, inbox = %row.inbox_url, "delivered");
+            state
+                .db()
+                .write(move |conn| delivery::complete(conn, &row, at))
+                .await
+        }
+        Outcome::Rejected(reason) => {
+            tracing::warn!(activity = %item.activity_id, inbox = %row.inbox_url, %reason, "delivery rejected for good");
+            state
+                .db()
+                .write(move |conn| delivery::fail(conn, &row, &reason, at))
+                .await
+        }
+        Outcome::Temporary(reason) => {
+            tracing::info!(activity = %item.activity_id, inbox = %row.inbox_url, attempt = row.attempts + 1, %reason, "delivery failed; will retry");
+            let delay = next_attempt_delay(row.attempts as u32, unit);
+            let next = at + chrono::Duration::from_std(delay).unwrap_or_default();
+            state
+                .db()
+                .write(move |conn| {
+                    delivery::record_host_failure(conn, &row.host, at, |failures| {
+                        breaker_pause(failures, unit)
+                            .and_then(|pause| chrono::Duration::from_std(pause).ok())
+                            .map(|pause| at + pause)
+                    })?;
+                    if next > row.expires_at {
+                        delivery::fail(conn, &row, &format!("gave up after retries: {reason}"), at)
+                    } else {
+                        delivery::retry_later(conn, &row, &reason, next)
+                    }
+                })
+                .await
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Inbound activities: signature and digest verification, de-duplication, dispatch.
+//!
+//! Every POST to an inbox must carry a SHA-256 Digest of its body and a draft-cavage HTTP
+//! signature by a key of the activity's actor. Anything else is answered with 401 and
+//! changes nothing. A key that no longer verifies triggers one refetch of the actor (key
+//! rotation).
+
+use std::time::SystemTime;
+
+use activitypub_federation::fetch::object_id::ObjectId;
+use axum::http::{HeaderMap, Method};
+use serde_json::Value;
+use url::Url;
+
+use trellis_domain::urls::Urls;
+use trellis_storage::models::ReceivedActivity;
+
+use super::activities::{self, Handled};
+use super::context::FedData;
+use super::error::FederationError;
+use super::objects::person::ActorObject;
+use trellis_protocol::json::values::{first_id, type_of};
+use trellis_protocol::signatures::{
+    SignatureHeader, parse_signature_header, verify_digest, verify_request,
+};
+
+/// A request as it reached an inbox.
+pub struct InboxRequest<'a> {
+    /// POST.
+    pub method: &'a Method,
+    /// Path and query as received.
+    pub path_and_query: &'a str,
+    /// Request headers.
+    pub headers: &'a HeaderMap,
+    /// Raw body.
+    pub body: &'a [u8],
+}
+
+/// What the inbox did with an accepted request.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Received {
+    /// Verified and applied (or ignored as irrelevant).
+    Processed(Handled),
+    /// Already processed earlier.
+    Duplicate,
+}
+
+/// Verifies and applies one inbound activity.
+pub async fn receive(
+    data: &FedData,
+    request: InboxRequest<'_>,
+) -> Result<Received, FederationError> {
+    verify_digest(request.headers, request.body)
+        .map_err(|e| FederationError::Unauthorized(e.to_string()))?;
+    let signature = parse_signature_header(request.headers)
+        .map_err(|e| FederationError::Unauthorized(e.to_string()))?;
+    let activity: Value = serde_json::from_slice(request.body)
+        .map_err(|e| FederationError::Invalid(format!("the body is not JSON: {e}")))?;
+    let activity_id = activity
+        .get("id")
+        .and_then(Value::as_str)
+        .and_then(|id| Url::parse(id).ok())
+        .ok_or_else(|| FederationError::Invalid("the activity has no id".into()))?;
+    let actor_url = first_id(activity.get("actor").unwrap_or(&Value::Null))
+        .and_then(|a| Url::parse(&a).ok())
+        .ok_or_else(|| FederationError::Invalid("the activity has no actor".into()))?;
+    if Urls::authority(&activity_id) != Urls::authority(&actor_url) {
+        return Err(FederationError::Invalid(
+            "the activity id and its actor are on different servers".into(),
+        ));
+    }
+    if data.urls().is_local(&actor_url) {
+        return Err(FederationError::Invalid(
+            "activities from this instance are not accepted here".into(),
+        ));
+    }
+
+    let actor = match verified_actor(data, &request, &signature, &actor_url, &activity).await? {
+        Some(actor) => actor,
+        None => {
+            return Ok(Received::Processed(Handled::Ignored(
+                "deleted actor is unknown",
+            )));
+        }
+    };
+
+    let id = activity_id.to_string();
+    let probe = id.clone();
+    if data
+        .db()
+        .read(move |conn| ReceivedActivity::seen(conn, &probe))
+        .await?
+    {
+        return Ok(Received::Duplicate);
+    }
+    let handled = activities::dispatch(data, &activity, &actor).await?;
+    let now = chrono::Utc::now().naive_utc();
+    match data
+        .db()
+        .write(move |conn| ReceivedActivity::record(conn, &id, now))
+        .await
+    {
+        Ok(_) => {}
+        // A concurrent copy of the same activity recorded it first.
+        Err(e) if e.is_unique_violation() => return Ok(Received::Duplicate),
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!(activity = %activity_id, kind = type_of(&activity).unwrap_or("?"), actor = %actor_url, outcome = ?handled, "received");
+    Ok(Received::Processed(handled))
+}
+
+/// Fetches (or reads) the actor, checks the signing key is theirs and verifies the signature,
+/// refetching the actor once when the stored key does not verify. `None` means the activity
+/// is the Delete of an actor we never knew, which is accepted and ignored.
+async fn verified_actor(
+    data: &FedData,
+    request: &InboxRequest<'_>,
+    signature: &SignatureHeader,
+    actor_url: &Url,
+    activity: &Value,
+) -> Result<Option<ActorObject>, FederationError> {
+    let is_self_delete = type_of(activity) == Some("Delete")
+        && first_id(activity.get("object").unwrap_or(&Value::Null)).as_deref()
+            == Some(actor_url.as_str());
+    let object_id = ObjectId::<ActorObject>::from(actor_url.clone());
+    let actor = match object_id.dereference(data).await {
+        Ok(actor) => actor,
+        Err(_) if is_self_delete => return Ok(None),
+        Err(e) => {
+            return Err(FederationError::Unauthorized(format!(
+                "cannot fetch the actor's key: {e}"
+            )));
+        }
+    };
+    if check(request, signature, &actor).is_ok() {
+        return Ok(Some(actor));
+    }
+    if is_self_delete {
+        // A deleted actor's document is gone; only the stored key can verify its Delete.
+        return Err(FederationError::Unauthorized(
+            "the signature does not verify".into(),
+        ));
+    }
+    let refreshed = object_id.dereference_forced(data).await.map_err(|e| {
+        FederationError::Unauthorized(format!("cannot refetch the actor's key: {e}"))
+    })?;
+    check(request, signature, &refreshed)
+        .map_err(|e| FederationError::Unauthorized(e.to_string()))?;
+    Ok(Some(refreshed))
+}
+
+fn check(
+    request: &InboxRequest<'_>,
+    signature: &SignatureHeader,
+    actor: &ActorObject,
+) -> Result<(), FederationError> {
+    if signature.key_id != actor.account.public_key_id {
+        return Err(FederationError::Unauthorized(
+            "the signing key does not belong to the activity's actor".into(),
+        ));
+    }
+    verify_request(
+        signature,
+        request.method,
+        request.path_and_query,
+        request.headers,
+        &actor.account.public_key_pem,
+        SystemTime::now(),
+    )
+    .map_err(|e| FederationError::Unauthorized(e.to_string()))
+}

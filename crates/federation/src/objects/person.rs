@@ -1,0 +1,263 @@
+//! Actors (local and remote) as activitypub_federation objects.
+
+use activitypub_federation::config::Data;
+use activitypub_federation::protocol::verification::verify_domains_match;
+use activitypub_federation::traits::{Actor, Object};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use url::Url;
+
+use crate::error::FederationError;
+use trellis_content::{html_to_plain_text, sanitize_remote_html};
+use trellis_domain::outbound::actor::to_document;
+use trellis_domain::state::AppState;
+use trellis_domain::urls::Urls;
+use trellis_protocol::json::actor::ActorDocument;
+use trellis_protocol::json::values::{first_id, items, string};
+use trellis_storage::models::account::ProfileField;
+use trellis_storage::models::{Account, NewAccount};
+use trellis_storage::schema::accounts;
+
+/// A stored account with its parsed id.
+#[derive(Clone, Debug)]
+pub struct ActorObject {
+    /// The row.
+    pub account: Account,
+    id: Url,
+}
+
+impl ActorObject {
+    /// Wraps an account; fails only if its stored id is not a URL.
+    pub fn new(account: Account) -> Result<Self, FederationError> {
+        let id = Url::parse(&account.uri)
+            .map_err(|e| FederationError::Invalid(format!("actor id {}: {e}", account.uri)))?;
+        Ok(Self { account, id })
+    }
+
+    /// The inbox to deliver to: the shared inbox when there is one.
+    pub fn delivery_inbox(&self) -> String {
+        self.account
+            .shared_inbox_url
+            .clone()
+            .unwrap_or_else(|| self.account.inbox_url.clone())
+    }
+}
+
+#[async_trait::async_trait]
+impl Object for ActorObject {
+    type DataType = AppState;
+    type Kind = ActorDocument;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn last_refreshed_at(&self) -> Option<DateTime<Utc>> {
+        self.account
+            .fetched_at
+            .map(|t| DateTime::<Utc>::from_naive_utc_and_offset(t, Utc))
+    }
+
+    async fn read_from_id(
+        object_id: Url,
+        data: &Data<AppState>,
+    ) -> Result<Option<Self>, FederationError> {
+        let uri = object_id.to_string();
+        let account = data
+            .db()
+            .read(move |conn| Account::find_by_uri(conn, &uri))
+            .await?;
+        account.map(Self::new).transpose()
+    }
+
+    async fn delete(&self, data: &Data<AppState>) -> Result<(), FederationError> {
+        if self.account.is_local() {
+            return Ok(());
+        }
+        let id = self.account.id;
+        data.db()
+            .write(move |conn| conn.transaction(|conn| Account::delete_remote(conn, id)))
+            .await?;
+        Ok(())
+    }
+
+    async fn into_json(self, data: &Data<AppState>) -> Result<ActorDocument, FederationError> {
+        Ok(to_document(&self.account, data.urls()))
+    }
+
+    async fn verify(
+        json: &ActorDocument,
+        expected_domain: &Url,
+        _data: &Data<AppState>,
+    ) -> Result<(), FederationError> {
+        verify_domains_match(&json.id, expected_domain)?;
+        verify_domains_match(&json.inbox, expected_domain)?;
+        if json.public_key.owner != json.id {
+            return Err(FederationError::Invalid(
+                "publicKey.owner is not the actor".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn from_json(
+        json: ActorDocument,
+        data: &Data<AppState>,
+    ) -> Result<Self, FederationError> {
+        let new = remote_account_from_document(&json, data.ids().next_id())?;
+        let account = data
+            .db()
+            .write(move |conn| upsert_remote(conn, new))
+            .await?;
+        Self::new(account)
+    }
+}
+
+impl Actor for ActorObject {
+    fn public_key_pem(&self) -> &str {
+        &self.account.public_key_pem
+    }
+
+    fn private_key_pem(&self) -> Option<String> {
+        self.account.private_key_pem.clone()
+    }
+
+    fn inbox(&self) -> Url {
+        Url::parse(&self.account.inbox_url).unwrap_or_else(|_| self.id.clone())
+    }
+
+    fn shared_inbox(&self) -> Option<Url> {
+        self.account
+            .shared_inbox_url
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
+    }
+}
+
+/// Maps a remote actor document onto an account row (sanitizing everything shown to people).
+pub fn remote_account_from_document(
+    json: &ActorDocument,
+    id: i64,
+) -> Result<NewAccount, FederationError> {
+    let domain = Urls::authority(&json.id)
+        .ok_or_else(|| FederationError::Invalid("actor id has no host".into()))?;
+    let now = Utc::now().naive_utc();
+    let mut department = None;
+    let mut job_title = None;
+    let mut expertise: Vec<String> = Vec::new();
+    let mut fields = Vec::new();
+    for item in items(&json.attachment) {
+        if trellis_protocol::json::values::type_of(item) != Some("PropertyValue") {
+            continue;
+        }
+        let (Some(name), Some(value)) = (string(item, "name"), string(item, "value")) else {
+            continue;
+        };
+        let text = html_to_plain_text(&value);
+        match name.as_str() {
+            "Department" => department = Some(text),
+            "Job title" => job_title = Some(text),
+            "Expertise" => {
+                expertise = text
+                    .split(',')
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect();
+            }
+            _ => fields.push(ProfileField {
+                name: html_to_plain_text(&name),
+                value: text,
+            }),
+        }
+    }
+    let image_url = |value: &serde_json::Value| -> Option<String> {
+        let first = items(value).into_iter().next()?;
+        match first {
+            serde_json::Value::String(s) => Some(s.clone()),
+            other => other.get("url").and_then(first_id),
+        }
+    };
+    Ok(NewAccount {
+        id,
+        actor_type: json.kind.clone(),
+        username: json.preferred_username.clone(),
+        domain: Some(domain),
+        uri: json.id.to_string(),
+        url: first_id(&json.url).or_else(|| Some(json.id.to_string())),
+        display_name: json
+            .name
+            .as_deref()
+            .map(html_to_plain_text)
+            .unwrap_or_default(),
+        bio: json
+            .summary
+            .as_deref()
+            .map(sanitize_remote_html)
+            .unwrap_or_default(),
+        inbox_url: json.inbox.to_string(),
+        shared_inbox_url: json
+            .endpoints
+            .as_ref()
+            .and_then(|e| e.shared_inbox.as_ref())
+            .map(Url::to_string),
+        outbox_url: json.outbox.as_ref().map(Url::to_string),
+        followers_url: json.followers.as_ref().map(Url::to_string),
+        following_url: json.following.as_ref().map(Url::to_string),
+        public_key_id: json.public_key.id.clone(),
+        public_key_pem: json.public_key.public_key_pem.clone(),
+        private_key_pem: None,
+        locked: json.manually_approves_followers,
+        department,
+        job_title,
+        expertise: serde_json::to_string(&expertise).unwrap_or_else(|_| "[]".into()),
+        fields: serde_json::to_string(&fields).unwrap_or_else(|_| "[]".into()),
+        created_at: json.published.map(|p| p.naive_utc()).unwrap_or(now),
+        updated_at: now,
+        fetched_at: Some(now),
+        avatar_url: image_url(&json.icon),
+        header_url: image_url(&json.image),
+        discoverable: json.discoverable,
+    })
+}
+
+/// Inserts a remote account, or refreshes the stored one with the same id.
+pub fn upsert_remote(
+    conn: &mut trellis_storage::DbConnection,
+    new: NewAccount,
+) -> Result<Account, trellis_storage::DbError> {
+    conn.transaction(|conn| match Account::find_by_uri(conn, &new.uri)? {
+        Some(existing) => {
+            diesel::update(accounts::table.find(existing.id))
+                .set((
+                    accounts::actor_type.eq(&new.actor_type),
+                    accounts::username.eq(&new.username),
+                    accounts::url.eq(&new.url),
+                    accounts::display_name.eq(&new.display_name),
+                    accounts::bio.eq(&new.bio),
+                    accounts::inbox_url.eq(&new.inbox_url),
+                    accounts::shared_inbox_url.eq(&new.shared_inbox_url),
+                    accounts::outbox_url.eq(&new.outbox_url),
+                    accounts::followers_url.eq(&new.followers_url),
+                    accounts::following_url.eq(&new.following_url),
+                    accounts::public_key_id.eq(&new.public_key_id),
+                    accounts::public_key_pem.eq(&new.public_key_pem),
+                    accounts::avatar_url.eq(&new.avatar_url),
+                    accounts::header_url.eq(&new.header_url),
+                    accounts::locked.eq(new.locked),
+                    accounts::discoverable.eq(new.discoverable),
+                    accounts::department.eq(&new.department),
+                    accounts::job_title.eq(&new.job_title),
+                    accounts::expertise.eq(&new.expertise),
+                    accounts::fields.eq(&new.fields),
+                    accounts::updated_at.eq(new.updated_at),
+                    accounts::fetched_at.eq(new.fetched_at),
+                ))
+                .execute(conn)?;
+            Account::find_by_uri(conn, &new.uri)?.ok_or(trellis_storage::DbError::Query(
+                diesel::result::Error::NotFound,
+            ))
+        }
+        None => Account::insert(conn, &new),
+    })
+}

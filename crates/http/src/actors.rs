@@ -1,0 +1,63 @@
+//! Actor documents: `/users/NAME` (a Person, or an article channel's Group) and `/actor` (the
+//! instance's Application actor), as ActivityPub JSON for servers and as a profile page for
+//! browsers.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::error::HttpError;
+use crate::negotiate::{ACTIVITY_JSON, Representation};
+use crate::web::profile::profile_page;
+use trellis_domain::outbound::actor::to_document;
+use trellis_domain::services::articles::channels;
+use trellis_domain::services::{accounts, instance_actor};
+use trellis_domain::state::AppState;
+
+/// GET /users/{username}: a person or an article channel (Group).
+pub async fn person(
+    State(state): State<AppState>,
+    Path(username): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    let account = accounts::public_profile(&state, &username).await?;
+    match Representation::from_headers(&headers) {
+        // A channel's page is the category (or article index) it carries.
+        Representation::Html if account.actor_type == channels::ACTOR_TYPE => {
+            let page = account.url.unwrap_or_else(|| state.urls().articles_index());
+            Ok(Redirect::to(&page).into_response())
+        }
+        Representation::Html => profile_page(&state, &account),
+        _ => Ok(activity_json(&to_document(&account, state.urls()))),
+    }
+}
+
+/// GET /@{username}: the short profile address redirects to the canonical one.
+pub async fn short_profile(
+    State(state): State<AppState>,
+    Path(handle): Path<String>,
+) -> Result<Redirect, HttpError> {
+    let username = handle
+        .strip_prefix('@')
+        .ok_or_else(|| HttpError::not_found("not found"))?;
+    let account = accounts::public_profile(&state, username).await?;
+    Ok(Redirect::to(&account.uri))
+}
+
+/// GET /actor
+pub async fn instance(State(state): State<AppState>) -> Result<Response, HttpError> {
+    let actor = instance_actor::find(&state)
+        .await?
+        .ok_or_else(|| HttpError::not_found("the instance actor does not exist yet"))?;
+    let mut document = to_document(&actor, state.urls());
+    document.preferred_username = state.urls().domain().to_string();
+    Ok(activity_json(&document))
+}
+
+/// Serializes an ActivityPub document with its media type.
+pub fn activity_json<T: serde::Serialize>(document: &T) -> Response {
+    match serde_json::to_string(document) {
+        Ok(body) => ([(header::CONTENT_TYPE, ACTIVITY_JSON)], body).into_response(),
+        Err(e) => HttpError::internal(e).into_response(),
+    }
+}

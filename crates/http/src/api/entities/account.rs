@@ -1,0 +1,124 @@
+//! The Account entity (and the CredentialAccount that verify_credentials returns).
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::datetime;
+use trellis_domain::services::hydrate::AccountView;
+use trellis_domain::state::AppState;
+
+/// `Account`.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccountEntity {
+    pub id: String,
+    pub username: String,
+    pub acct: String,
+    pub display_name: String,
+    pub locked: bool,
+    pub bot: bool,
+    pub group: bool,
+    pub discoverable: bool,
+    pub indexable: bool,
+    pub noindex: bool,
+    pub created_at: String,
+    pub note: String,
+    pub url: String,
+    pub uri: String,
+    pub avatar: String,
+    pub avatar_static: String,
+    pub header: String,
+    pub header_static: String,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub statuses_count: i64,
+    pub last_status_at: Option<String>,
+    pub emojis: Vec<Value>,
+    pub fields: Vec<Value>,
+    pub roles: Vec<Value>,
+}
+
+/// `CredentialAccount`: the Account plus the `source` a profile editor needs.
+#[derive(Clone, Debug, Serialize)]
+pub struct CredentialAccount {
+    #[serde(flatten)]
+    pub account: AccountEntity,
+    pub source: Value,
+}
+
+impl AccountEntity {
+    /// The entity of an account view.
+    pub fn new(state: &AppState, view: &AccountView) -> Self {
+        let account = &view.account;
+        let acct = match &account.domain {
+            Some(domain) => format!("{}@{}", account.username, domain),
+            None => account.username.clone(),
+        };
+        let avatar = account
+            .avatar_url
+            .clone()
+            .unwrap_or_else(|| state.urls().default_avatar());
+        let header = account
+            .header_url
+            .clone()
+            .unwrap_or_else(|| state.urls().default_header());
+        let fields = account
+            .profile_fields()
+            .into_iter()
+            .map(|f| json!({ "name": f.name, "value": f.value, "verified_at": null }))
+            .collect();
+        Self {
+            id: account.id.to_string(),
+            username: account.username.clone(),
+            acct,
+            display_name: account.display_name.clone(),
+            locked: account.locked,
+            bot: matches!(account.actor_type.as_str(), "Service" | "Application"),
+            group: account.actor_type == "Group",
+            discoverable: account.discoverable,
+            indexable: account.discoverable,
+            noindex: false,
+            created_at: datetime(
+                account
+                    .created_at
+                    .date()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap_or(account.created_at),
+            ),
+            note: account.bio.clone(),
+            url: account.url.clone().unwrap_or_else(|| account.uri.clone()),
+            uri: account.uri.clone(),
+            avatar_static: avatar.clone(),
+            avatar,
+            header_static: header.clone(),
+            header,
+            followers_count: account.followers_count,
+            following_count: account.following_count,
+            statuses_count: account.statuses_count,
+            last_status_at: account
+                .last_status_at
+                .map(|t| t.format("%Y-%m-%d").to_string()),
+            emojis: Vec::new(),
+            fields,
+            roles: Vec::new(),
+        }
+    }
+}
+
+impl CredentialAccount {
+    /// The entity of the reader's own account; `source_note` is the plain-text bio.
+    pub fn new(state: &AppState, view: &AccountView, privacy: &str, source_note: &str) -> Self {
+        let account = AccountEntity::new(state, view);
+        let fields = account.fields.clone();
+        Self {
+            source: json!({
+                "privacy": privacy,
+                "sensitive": false,
+                "language": "",
+                "note": source_note,
+                "fields": fields,
+                "follow_requests_count": 0,
+            }),
+            account,
+        }
+    }
+}

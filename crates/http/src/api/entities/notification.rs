@@ -1,0 +1,36 @@
+//! The Notification entity.
+
+use serde::Serialize;
+
+use super::account::AccountEntity;
+use super::datetime;
+use super::status::StatusEntity;
+use trellis_domain::services::notifications::NotificationView;
+use trellis_domain::state::AppState;
+
+/// `Notification`.
+#[derive(Clone, Debug, Serialize)]
+pub struct NotificationEntity {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub created_at: String,
+    pub account: AccountEntity,
+    pub status: Option<StatusEntity>,
+    pub group_key: String,
+}
+
+impl NotificationEntity {
+    /// The entity of a notification view.
+    pub fn new(state: &AppState, view: &NotificationView) -> Self {
+        let notification = &view.notification;
+        Self {
+            id: notification.id.to_string(),
+            kind: notification.kind.clone(),
+            created_at: datetime(notification.created_at),
+            account: AccountEntity::new(state, &view.account),
+            status: view.status.as_ref().map(|s| StatusEntity::new(state, s)),
+            group_key: format!("ungrouped-{}", notification.id),
+        }
+    }
+}

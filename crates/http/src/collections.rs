@@ -1,0 +1,178 @@
+//! Actor collections: outbox, followers and following, as paged OrderedCollections.
+
+use activitypub_federation::config::Data;
+use axum::extract::{Path, Query};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::actors::activity_json;
+use crate::error::HttpError;
+use trellis_domain::outbound::activities::{announce, create};
+use trellis_domain::outbound::note::note_json;
+use trellis_domain::services::accounts;
+use trellis_domain::state::AppState;
+use trellis_protocol::json::context::{ACTIVITYSTREAMS, PUBLIC};
+use trellis_protocol::json::values::timestamp;
+use trellis_storage::models::{Follow, Post};
+
+/// Items per collection page.
+const PAGE_SIZE: i64 = 20;
+
+/// Page selection of a collection request.
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+    max_id: Option<i64>,
+}
+
+fn collection(id: &str, total: i64) -> Value {
+    json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": id,
+        "type": "OrderedCollection",
+        "totalItems": total,
+        "first": format!("{id}?page=1"),
+    })
+}
+
+fn page(id: &str, page_id: String, items: Vec<Value>, next: Option<String>) -> Value {
+    let mut page = json!({
+        "@context": ACTIVITYSTREAMS,
+        "id": page_id,
+        "type": "OrderedCollectionPage",
+        "partOf": id,
+        "orderedItems": items,
+    });
+    if let Some(next) = next {
+        page["next"] = json!(next);
+    }
+    page
+}
+
+/// GET /users/{username}/outbox: Create activities of public and unlisted posts and Announce
+/// activities of boosts (a channel's outbox is its articles), newest first.
+pub async fn outbox(
+    data: Data<AppState>,
+    Path(username): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, HttpError> {
+    let account = accounts::public_profile(&data, &username).await?;
+    let id = data.urls().user_outbox(&username);
+    let account_id = account.id;
+    if query.page.is_none() {
+        let total = data
+            .db()
+            .read(move |conn| Post::count_public_by_account(conn, account_id))
+            .await?;
+        return Ok(activity_json(&collection(&id, total)));
+    }
+    let max_id = query.max_id;
+    let actor = account.uri.clone();
+    let followers = account.followers_url.clone().unwrap_or_default();
+    let (items, last) = data
+        .db()
+        .read(move |conn| {
+            let posts = Post::public_by_account(conn, account_id, max_id, PAGE_SIZE)?;
+            let last = (posts.len() as i64 == PAGE_SIZE)
+                .then(|| posts.last().map(|p| p.id))
+                .flatten();
+            let boosted: Vec<i64> = posts.iter().filter_map(|p| p.reblog_of_id).collect();
+            let originals = Post::uris_and_authors(conn, &boosted)?;
+            let mut items = Vec::with_capacity(posts.len());
+            for post in &posts {
+                match post.reblog_of_id {
+                    None => {
+                        let note = note_json(conn, post)?;
+                        items.push(create::build(
+                            &format!("{}/activity", post.uri),
+                            "Create",
+                            &actor,
+                            &note,
+                        ));
+                    }
+                    Some(original) => {
+                        if let Some((uri, author)) = originals.get(&original) {
+                            items.push(announce::build(
+                                &post.uri,
+                                &actor,
+                                uri,
+                                &[PUBLIC.to_string()],
+                                &[author.clone(), followers.clone()],
+                                &timestamp(post.created_at),
+                            ));
+                        }
+                    }
+                }
+            }
+            Ok((items, last))
+        })
+        .await?;
+    let page_id = match max_id {
+        Some(max) => format!("{id}?page=1&max_id={max}"),
+        None => format!("{id}?page=1"),
+    };
+    let next = last.map(|last| format!("{id}?page=1&max_id={last}"));
+    Ok(activity_json(&page(&id, page_id, items, next)))
+}
+
+/// GET /users/{username}/followers
+pub async fn followers(
+    data: Data<AppState>,
+    Path(username): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, HttpError> {
+    relation_collection(data, username, query, true).await
+}
+
+/// GET /users/{username}/following
+pub async fn following(
+    data: Data<AppState>,
+    Path(username): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, HttpError> {
+    relation_collection(data, username, query, false).await
+}
+
+async fn relation_collection(
+    data: Data<AppState>,
+    username: String,
+    query: PageQuery,
+    followers: bool,
+) -> Result<Response, HttpError> {
+    let account = accounts::public_profile(&data, &username).await?;
+    let id = if followers {
+        data.urls().user_followers(&username)
+    } else {
+        data.urls().user_following(&username)
+    };
+    let account_id = account.id;
+    let total = if followers {
+        account.followers_count
+    } else {
+        account.following_count
+    };
+    let Some(page_text) = query.page else {
+        return Ok(activity_json(&collection(&id, total)));
+    };
+    let number: i64 = page_text.parse().unwrap_or(1).max(1);
+    let offset = (number - 1) * PAGE_SIZE;
+    let accounts = data
+        .db()
+        .read(move |conn| {
+            if followers {
+                Follow::followers(conn, account_id, offset, PAGE_SIZE)
+            } else {
+                Follow::following(conn, account_id, offset, PAGE_SIZE)
+            }
+        })
+        .await?;
+    let next = (offset + PAGE_SIZE < total).then(|| format!("{id}?page={}", number + 1));
+    let items = accounts.into_iter().map(|a| json!(a.uri)).collect();
+    Ok(activity_json(&page(
+        &id,
+        format!("{id}?page={number}"),
+        items,
+        next,
+    )))
+}

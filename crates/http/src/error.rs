@@ -1,0 +1,90 @@
+//! The HTTP layer's error type. Handlers return it; [`super::error_pages`] renders its body
+//! as JSON for APIs and servers, or as an HTML page for browsers.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use trellis_domain::services::ServiceError;
+use trellis_storage::DbError;
+
+/// An error answer: a status and a message fit to show the caller.
+#[derive(Clone, Debug)]
+pub struct HttpError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Human-readable message (never secrets or internals).
+    pub message: String,
+    /// For validation errors: the field that was rejected.
+    pub field: Option<&'static str>,
+}
+
+impl HttpError {
+    /// An error with a status and a message.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    /// 400 Bad Request.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 404 Not Found.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// 500 with a generic message; the cause is logged, not shown.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal server error")
+    }
+}
+
+impl From<ServiceError> for HttpError {
+    fn from(err: ServiceError) -> Self {
+        match err {
+            ServiceError::Invalid { field, message } => Self {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                message: format!("{field} {message}"),
+                field: Some(field),
+            },
+            ServiceError::Conflict(m) => Self::new(StatusCode::CONFLICT, m),
+            ServiceError::NotFound(m) => Self::not_found(m),
+            ServiceError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, m),
+            ServiceError::Db(e) => e.into(),
+            ServiceError::Internal(m) => Self::internal(m),
+        }
+    }
+}
+
+impl From<DbError> for HttpError {
+    fn from(err: DbError) -> Self {
+        match err {
+            DbError::Pool(_) | DbError::Connect { .. } => {
+                tracing::error!(error = %err, "database unavailable");
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<askama::Error> for HttpError {
+    fn from(err: askama::Error) -> Self {
+        Self::internal(format!("template: {err}"))
+    }
+}
+
+impl IntoResponse for HttpError {
+    /// An empty response carrying the error; the error-page middleware writes the body.
+    fn into_response(self) -> Response {
+        let mut response = self.status.into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}

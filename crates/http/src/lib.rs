@@ -1,0 +1,106 @@
+//! HTTP: the router, its middleware and thin handlers that parse, call a service and render.
+//!
+//! Invariant: handlers never build SQL and never talk to other servers.
+
+pub mod actors;
+pub mod api;
+pub mod articles_ap;
+mod body_limit;
+pub mod collections;
+mod cors;
+pub mod discovery;
+pub mod error;
+mod error_pages;
+pub mod federation;
+pub mod health;
+mod internal;
+pub mod negotiate;
+pub mod oauth;
+pub mod objects;
+mod request_id;
+pub mod streaming;
+pub mod trellis_api;
+pub mod web;
+
+use std::time::Duration;
+
+use activitypub_federation::config::{FederationConfig, FederationMiddleware};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tower::ServiceBuilder;
+use tower_http::timeout::TimeoutLayer;
+
+use error::HttpError;
+use trellis_domain::state::AppState;
+
+/// How long a request may take before it is answered with 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The complete router of an instance.
+pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router {
+    let max_body = state.config().max_body_bytes;
+    let internal = match &state.config().internal_api_token {
+        Some(token) => internal::router(token.clone()),
+        None => Router::new(),
+    };
+    Router::new()
+        .route("/", get(web::home::home))
+        .route("/health", get(health::health))
+        .route(
+            "/.well-known/webfinger",
+            get(discovery::webfinger::webfinger),
+        )
+        .route(
+            "/.well-known/host-meta",
+            get(discovery::host_meta::host_meta),
+        )
+        .route(
+            "/.well-known/host-meta.json",
+            get(discovery::host_meta::host_meta_json),
+        )
+        .route("/.well-known/nodeinfo", get(discovery::nodeinfo::discovery))
+        .route("/nodeinfo/2.0", get(discovery::nodeinfo::nodeinfo_2_0))
+        .route("/nodeinfo/2.1", get(discovery::nodeinfo::nodeinfo_2_1))
+        .route("/actor", get(actors::instance))
+        .route("/users/{username}", get(actors::person))
+        .route("/inbox", post(federation::shared_inbox))
+        .route("/actor/inbox", post(federation::shared_inbox))
+        .route("/users/{username}/inbox", post(federation::user_inbox))
+        .route("/users/{username}/outbox", get(collections::outbox))
+        .route("/users/{username}/followers", get(collections::followers))
+        .route("/users/{username}/following", get(collections::following))
+        .route("/users/{username}/statuses/{id}", get(objects::note))
+        .route(
+            "/users/{username}/statuses/{id}/replies",
+            get(objects::replies),
+        )
+        .route("/{handle}", get(actors::short_profile))
+        .route("/static/avatar.png", get(web::static_files::default_avatar))
+        .route("/static/header.png", get(web::static_files::default_header))
+        .merge(web::articles::routes())
+        .merge(api::router())
+        .merge(trellis_api::routes())
+        .merge(articles_ap::routes())
+        .merge(oauth::routes())
+        .merge(streaming::routes())
+        .merge(internal)
+        .fallback(|| async { HttpError::not_found("not found") })
+        .layer(
+            ServiceBuilder::new()
+                .layer(request_id::layer())
+                .layer(axum::middleware::from_fn(cors::cors))
+                .layer(axum::middleware::from_fn(error_pages::render_errors))
+                .layer(axum::middleware::from_fn_with_state(
+                    max_body,
+                    body_limit::reject_declared_oversize,
+                ))
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    REQUEST_TIMEOUT,
+                ))
+                .layer(DefaultBodyLimit::max(max_body))
+                .layer(FederationMiddleware::new(federation)),
+        )
+        .with_state(state)
+}

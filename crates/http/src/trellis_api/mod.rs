@@ -1,0 +1,23 @@
+//! Trellis's own API under `/api/trellis/v1` (articles and their categories), authenticated
+//! with the client API's OAuth tokens and scopes: `read:statuses` (or `read`) for reading,
+//! `write:statuses` (or `write`) for changes. Described in `docs/openapi.json`.
+
+pub mod articles;
+pub mod categories;
+pub mod entities;
+
+use axum::Router;
+
+use trellis_domain::state::AppState;
+
+/// Scope needed to read articles and categories.
+pub const READ: &str = "read:statuses";
+/// Scope needed to change them.
+pub const WRITE: &str = "write:statuses";
+
+/// Every route of the Trellis API.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(articles::routes())
+        .merge(categories::routes())
+}

@@ -1,0 +1,7 @@
+//! JSON shapes exchanged with other servers: the JSON-LD contexts, lenient value readers and
+//! the actor and note documents Trellis writes and reads.
+
+pub mod actor;
+pub mod context;
+pub mod note;
+pub mod values;

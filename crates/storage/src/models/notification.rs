@@ -1,0 +1,264 @@
+//! `notifications`: what happened to a local person (follow, follow_request, mention, reblog,
+//! favourite, update). Rows are written by the model functions that record the cause, so every
+//! path (local action or inbound activity) notifies.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::stream_event::{StreamEvent, StreamKind};
+use crate::ids::IdGenerator;
+use crate::schema::{accounts, mutes, notifications};
+use crate::{DbConnection, DbError};
+
+/// The notification types Trellis produces (Mastodon's names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotificationKind {
+    /// Someone followed you.
+    Follow,
+    /// Someone asked to follow you.
+    FollowRequest,
+    /// Someone mentioned you.
+    Mention,
+    /// Someone boosted your post.
+    Reblog,
+    /// Someone liked your post.
+    Favourite,
+    /// A post you interacted with was edited.
+    Update,
+}
+
+impl NotificationKind {
+    /// Every kind, for validating `types[]` filters.
+    pub const ALL: [NotificationKind; 6] = [
+        Self::Follow,
+        Self::FollowRequest,
+        Self::Mention,
+        Self::Reblog,
+        Self::Favourite,
+        Self::Update,
+    ];
+
+    /// The stored and API name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Follow => "follow",
+            Self::FollowRequest => "follow_request",
+            Self::Mention => "mention",
+            Self::Reblog => "reblog",
+            Self::Favourite => "favourite",
+            Self::Update => "update",
+        }
+    }
+
+    /// The kind with this name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// A stored notification.
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = notifications)]
+pub struct Notification {
+    /// Time-sortable id.
+    pub id: i64,
+    /// The local person notified.
+    pub account_id: i64,
+    /// Who caused it.
+    pub from_account_id: i64,
+    /// Kind name (see [`NotificationKind`]).
+    pub kind: String,
+    /// The post concerned, if any.
+    pub post_id: Option<i64>,
+    /// When.
+    pub created_at: NaiveDateTime,
+}
+
+impl Notification {
+    /// Notifies `recipient` when it is a local account other than `from` that has not muted
+    /// `from`'s notifications; also records the stream event. Returns the new row's id.
+    pub fn record(
+        conn: &mut DbConnection,
+        ids: &IdGenerator,
+        recipient: i64,
+        from: i64,
+        kind: NotificationKind,
+        post_id: Option<i64>,
+    ) -> Result<Option<i64>, DbError> {
+        if recipient == from {
+            return Ok(None);
+        }
+        let local: bool = accounts::table
+            .filter(accounts::id.eq(recipient))
+            .filter(accounts::domain.is_null())
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+        if !local {
+            return Ok(None);
+        }
+        let muted: i64 = mutes::table
+            .filter(mutes::account_id.eq(recipient))
+            .filter(mutes::target_account_id.eq(from))
+            .filter(mutes::notifications.eq(true))
+            .filter(
+                mutes::expires_at
+                    .is_null()
+                    .or(mutes::expires_at.gt(chrono::Utc::now().naive_utc())),
+            )
+            .count()
+            .get_result(conn)?;
+        if muted > 0 {
+            return Ok(None);
+        }
+        let row = Notification {
+            id: ids.next_id(),
+            account_id: recipient,
+            from_account_id: from,
+            kind: kind.as_str().into(),
+            post_id,
+            created_at: chrono::Utc::now().naive_utc(),
+        };
+        diesel::insert_into(notifications::table)
+            .values(&row)
+            .execute(conn)?;
+        StreamEvent::record(
+            conn,
+            ids,
+            StreamKind::Notification,
+            post_id,
+            Some(recipient),
+            Some(row.id),
+        )?;
+        Ok(Some(row.id))
+    }
+
+    /// Removes the `kind` notifications of `recipient` caused by `from` (a withdrawn request).
+    pub fn withdraw(
+        conn: &mut DbConnection,
+        recipient: i64,
+        from: i64,
+        kind: NotificationKind,
+    ) -> Result<(), DbError> {
+        diesel::delete(
+            notifications::table
+                .filter(notifications::account_id.eq(recipient))
+                .filter(notifications::from_account_id.eq(from))
+                .filter(notifications::kind.eq(kind.as_str())),
+        )
+        .execute(conn)?;
+        Ok(())
+    }
+}
+
+/// Which notifications a listing keeps.
+#[derive(Clone, Debug, Default)]
+pub struct NotificationFilter {
+    /// Kind names to keep (`None`: every kind).
+    pub kinds: Option<Vec<&'static str>>,
+    /// Only those caused by this account.
+    pub from_account_id: Option<i64>,
+}
+
+impl Notification {
+    /// A page of `recipient`'s notifications, newest first.
+    pub fn page(
+        conn: &mut DbConnection,
+        recipient: i64,
+        filter: &NotificationFilter,
+        window: crate::page::Window,
+    ) -> Result<Vec<Notification>, DbError> {
+        let mut query = crate::page::paged!(
+            notifications::table
+                .filter(notifications::account_id.eq(recipient))
+                .select(Notification::as_select()),
+            notifications::id,
+            window
+        );
+        if let Some(kinds) = &filter.kinds {
+            query = query.filter(notifications::kind.eq_any(kinds.clone()));
+        }
+        if let Some(from) = filter.from_account_id {
+            query = query.filter(notifications::from_account_id.eq(from));
+        }
+        let rows = query.load(conn)?;
+        Ok(window.finish(rows))
+    }
+
+    /// One notification of `recipient` (`None` when it is missing or someone else's).
+    pub fn find_for(
+        conn: &mut DbConnection,
+        recipient: i64,
+        id: i64,
+    ) -> Result<Option<Notification>, DbError> {
+        Ok(notifications::table
+            .filter(notifications::id.eq(id))
+            .filter(notifications::account_id.eq(recipient))
+            .select(Notification::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    /// The notifications with these ids (any recipient), in no particular order.
+    pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<Notification>, DbError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(notifications::table
+            .filter(notifications::id.eq_any(ids))
+            .select(Notification::as_select())
+            .load(conn)?)
+    }
+
+    /// Deletes one notification of `recipient`; returns whether it existed.
+    pub fn dismiss(conn: &mut DbConnection, recipient: i64, id: i64) -> Result<bool, DbError> {
+        let deleted = diesel::delete(
+            notifications::table
+                .filter(notifications::id.eq(id))
+                .filter(notifications::account_id.eq(recipient)),
+        )
+        .execute(conn)?;
+        Ok(deleted > 0)
+    }
+
+    /// Deletes every notification of `recipient`; returns how many there were.
+    pub fn clear(conn: &mut DbConnection, recipient: i64) -> Result<usize, DbError> {
+        Ok(
+            diesel::delete(notifications::table.filter(notifications::account_id.eq(recipient)))
+                .execute(conn)?,
+        )
+    }
+
+    /// Notifications of `recipient` newer than the `notifications` reading marker (all of
+    /// them without a marker), counting at most `cap`.
+    pub fn unread_count(
+        conn: &mut DbConnection,
+        recipient: i64,
+        filter: &NotificationFilter,
+        cap: i64,
+    ) -> Result<i64, DbError> {
+        use crate::schema::markers;
+        let last_read: Option<String> = markers::table
+            .filter(markers::account_id.eq(recipient))
+            .filter(markers::timeline.eq("notifications"))
+            .select(markers::last_read_id)
+            .first(conn)
+            .optional()?;
+        let after = last_read
+            .and_then(|id| id.trim().parse::<i64>().ok())
+            .unwrap_or(0);
+        let mut query = notifications::table
+            .filter(notifications::account_id.eq(recipient))
+            .filter(notifications::id.gt(after))
+            .select(notifications::id)
+            .into_boxed();
+        if let Some(kinds) = &filter.kinds {
+            query = query.filter(notifications::kind.eq_any(kinds.clone()));
+        }
+        if let Some(from) = filter.from_account_id {
+            query = query.filter(notifications::from_account_id.eq(from));
+        }
+        let ids: Vec<i64> = query.limit(cap).load(conn)?;
+        Ok(ids.len() as i64)
+    }
+}

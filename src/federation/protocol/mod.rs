@@ -1,6 +1,0 @@
-//! JSON shapes exchanged with other servers.
-
-pub mod actor;
-pub mod context;
-pub mod note;
-pub mod values;
