@@ -328,7 +328,7 @@ async fn populate(state: &AppState) -> (i64, String) {
                 for n in 0..FOLLOWED + OTHERS {
                     let account = Account::insert(conn, &remote_account(ids.next_id(), n))?;
                     if n < FOLLOWED {
-                        Follow::insert_or_get(
+                        trellis::changes::follows::store_follow(
                             conn,
                             ids,
                             &Follow {
@@ -353,7 +353,7 @@ async fn populate(state: &AppState) -> (i64, String) {
                     if n % every == 0 && f < FOLLOWED_POSTS {
                         let author = &followed[f % followed.len()];
                         let visibility = if f % 7 == 0 { "private" } else { "public" };
-                        Post::insert(
+                        trellis::changes::posts::store_post(
                             conn,
                             ids,
                             &new_post(ids.next_id(), author, n, visibility),

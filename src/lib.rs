@@ -11,7 +11,7 @@ pub mod cli;
 // The test surface: the integration tests and examples reach the layer crates through these
 // paths. Nothing in the binary uses them.
 pub use trellis_config as config;
-pub use trellis_domain::{services, state};
+pub use trellis_domain::{changes, services, state};
 pub use trellis_storage as db;
 
 /// Federation, as the integration tests use it.

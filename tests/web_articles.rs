@@ -126,7 +126,7 @@ async fn remote_reply(inst: &TestInstance, domain: &str, status_id: &str, text: 
             )?;
             let parent_post = Post::find(conn, parent)?.expect("article status");
             let id = ids.next_id();
-            Post::insert(
+            trellis::changes::posts::store_post(
                 conn,
                 ids,
                 &NewPost {

@@ -10,6 +10,7 @@
 //!
 //! Invariants: no axum or HTTP types, no outgoing HTTP, no inbound activity parsing.
 
+pub mod changes;
 pub mod outbound;
 pub mod remote;
 pub mod services;

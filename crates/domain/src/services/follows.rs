@@ -41,7 +41,7 @@ pub async fn follow(
             accepted: target.is_local() && !target.locked,
             created_at: delivery::now(),
         };
-        let follow = Follow::insert_or_get(conn, state.ids(), &new)?;
+        let follow = crate::changes::follows::store_follow(conn, state.ids(), &new)?;
         if !target.is_local() {
             let activity = follow::build(&follow.uri, &follower.uri, &target.uri);
             delivery::enqueue(
@@ -70,7 +70,7 @@ pub async fn unfollow(
         let Some(existing) = Follow::find_pair(conn, follower.id, target.id)? else {
             return Ok(());
         };
-        Follow::delete(conn, existing.id)?;
+        crate::changes::follows::remove_follow(conn, existing.id)?;
         if !target.is_local() {
             let original = follow::build(&existing.uri, &follower.uri, &target.uri);
             let activity = undo::build(&state.urls().new_activity(), &follower.uri, original);
@@ -117,9 +117,9 @@ pub async fn answer_request(
             return Ok(false);
         };
         if accepted {
-            Follow::accept(conn, state.ids(), request.id)?;
+            crate::changes::follows::accept_follow(conn, state.ids(), request.id)?;
         } else {
-            Follow::delete(conn, request.id)?;
+            crate::changes::follows::remove_follow(conn, request.id)?;
         }
         if !requester.is_local() {
             let follow_json =
@@ -215,7 +215,7 @@ pub fn remove_in(
     let Some(existing) = Follow::find_pair(conn, follower.id, target.id)? else {
         return Ok(false);
     };
-    Follow::delete(conn, existing.id)?;
+    crate::changes::follows::remove_follow(conn, existing.id)?;
     let original = follow::build(&existing.uri, &follower.uri, &target.uri);
     if by_target && !follower.is_local() {
         let activity = accept::build(

@@ -31,7 +31,7 @@ pub async fn like(data: &FedData, actor: &Account, uri: &str) -> Result<Post, Se
     let id = data.ids().next_id();
     let post = publish(data, move |conn, state| {
         let like_uri = format!("{}#likes/{id}", actor.uri);
-        let inserted = Favourite::insert(
+        let inserted = crate::changes::favourites::store_favourite(
             conn,
             state.ids(),
             &Favourite {
@@ -118,7 +118,7 @@ pub fn record_boost(
     let id = state.ids().next_id();
     let now = delivery::now();
     let boost_uri = format!("{}/activity", state.urls().post(&actor.username, id));
-    Post::insert(
+    crate::changes::posts::store_post(
         conn,
         state.ids(),
         &NewPost {
@@ -174,7 +174,7 @@ pub fn withdraw_boost(
         &timestamp(boost.created_at),
     );
     let activity = undo::build(&state.urls().new_activity(), &actor.uri, original);
-    Post::delete(conn, state.ids(), &boost)?;
+    crate::changes::posts::remove_post(conn, state.ids(), &boost)?;
     delivery::enqueue(conn, state, actor.id, &activity, inboxes)?;
     Ok(true)
 }

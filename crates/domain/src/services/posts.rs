@@ -90,7 +90,8 @@ pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Po
             .select(Account::as_select())
             .load(conn)?;
         let mention_ids: Vec<i64> = mentioned.iter().map(|a| a.id).collect();
-        let post = Post::insert(conn, state.ids(), &new, &mention_ids, &hashtags)?;
+        let post =
+            crate::changes::posts::store_post(conn, state.ids(), &new, &mention_ids, &hashtags)?;
         if let Some(parent) = post.in_reply_to_id {
             Post::add_to_counter(conn, parent, Counter::Replies, 1)?;
         }
@@ -141,7 +142,7 @@ pub async fn edit(
         let ids: Vec<i64> = mentioned.iter().map(|a| a.id).collect();
         let summary = spoiler_text.unwrap_or(post.summary.clone());
         let sensitive = post.sensitive || !summary.is_empty();
-        Post::update_content(
+        crate::changes::posts::edit_post(
             conn,
             state.ids(),
             post.id,
@@ -188,7 +189,7 @@ pub async fn delete(data: &FedData, author: &Account, post_id: i64) -> Result<()
             &to,
             &cc,
         );
-        Post::delete(conn, state.ids(), &post)?;
+        crate::changes::posts::remove_post(conn, state.ids(), &post)?;
         Tombstone::insert(
             conn,
             &Tombstone {

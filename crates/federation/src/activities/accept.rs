@@ -40,9 +40,9 @@ pub async fn receive(
                     return Ok(Handled::Ignored("no such follow request"));
                 };
                 if accepted {
-                    Follow::accept(conn, state.ids(), follow.id)?;
+                    trellis_domain::changes::follows::accept_follow(conn, state.ids(), follow.id)?;
                 } else {
-                    Follow::delete(conn, follow.id)?;
+                    trellis_domain::changes::follows::remove_follow(conn, follow.id)?;
                 }
                 Ok(Handled::Applied)
             })

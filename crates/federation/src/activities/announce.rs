@@ -75,7 +75,7 @@ pub async fn receive(
                 {
                     return Ok(Handled::Ignored("already boosted"));
                 }
-                Post::insert(conn, state.ids(), &new, &[], &[])?;
+                trellis_domain::changes::posts::store_post(conn, state.ids(), &new, &[], &[])?;
                 Post::add_to_counter(conn, boosted.id, Counter::Reblogs, 1)?;
                 Ok(Handled::Applied)
             })

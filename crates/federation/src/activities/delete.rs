@@ -30,7 +30,7 @@ pub async fn receive(
                 match Post::find_by_uri(conn, &target)? {
                     Some(post) if post.account_id == account.id => {
                         Article::delete_by_post(conn, post.id)?;
-                        Post::delete(conn, state.ids(), &post)?;
+                        trellis_domain::changes::posts::remove_post(conn, state.ids(), &post)?;
                         Ok(Handled::Applied)
                     }
                     Some(_) => Err(trellis_storage::DbError::Query(

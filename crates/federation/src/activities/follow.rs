@@ -45,7 +45,7 @@ pub async fn receive(
                     delivery::enqueue(conn, &state, target.id, &reject, inbox)?;
                     return Ok(Handled::Ignored("a block stands between the two accounts"));
                 }
-                let follow = Follow::insert_or_get(
+                let follow = trellis_domain::changes::follows::store_follow(
                     conn,
                     state.ids(),
                     &Follow {

@@ -30,7 +30,7 @@ pub async fn receive(
                 let Some(post) = Post::find_by_uri(conn, &target)? else {
                     return Ok(Handled::Ignored("like of an unknown object"));
                 };
-                let inserted = Favourite::insert(
+                let inserted = trellis_domain::changes::favourites::store_favourite(
                     conn,
                     state.ids(),
                     &Favourite {

@@ -41,7 +41,7 @@ pub async fn receive(
                     None => None,
                 };
                 if let Some(follow) = follow.filter(|f| f.account_id == actor_id) {
-                    Follow::delete(conn, follow.id)?;
+                    trellis_domain::changes::follows::remove_follow(conn, follow.id)?;
                     return Ok(Handled::Applied);
                 }
                 let like = match Favourite::find_by_uri(conn, &inner_id)? {
@@ -63,7 +63,7 @@ pub async fn receive(
                 if let Some(boost) = Post::find_by_uri(conn, &inner_id)?
                     .filter(|p| p.account_id == actor_id && p.reblog_of_id.is_some())
                 {
-                    Post::delete(conn, state.ids(), &boost)?;
+                    trellis_domain::changes::posts::remove_post(conn, state.ids(), &boost)?;
                     return Ok(Handled::Applied);
                 }
                 Ok(Handled::Ignored("nothing to undo"))

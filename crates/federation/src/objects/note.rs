@@ -70,7 +70,9 @@ impl Object for NoteObject {
         let post = self.post.clone();
         let state = (**data).clone();
         data.db()
-            .write(move |conn| Post::delete(conn, state.ids(), &post))
+            .write(move |conn| {
+                trellis_domain::changes::posts::remove_post(conn, state.ids(), &post)
+            })
             .await?;
         Ok(())
     }
@@ -200,7 +202,7 @@ pub async fn store_remote_note(
                     if existing.account_id != new.account_id {
                         return Ok(existing);
                     }
-                    Post::update_content(
+                    trellis_domain::changes::posts::edit_post(
                         conn,
                         state.ids(),
                         existing.id,
@@ -214,7 +216,13 @@ pub async fn store_remote_note(
                     return Post::find(conn, existing.id)?
                         .ok_or(DbError::Query(diesel::result::Error::NotFound));
                 }
-                let post = Post::insert(conn, state.ids(), &new, &mentioned, &hashtags)?;
+                let post = trellis_domain::changes::posts::store_post(
+                    conn,
+                    state.ids(),
+                    &new,
+                    &mentioned,
+                    &hashtags,
+                )?;
                 if let Some(parent) = post.in_reply_to_id {
                     Post::add_to_counter(conn, parent, Counter::Replies, 1)?;
                 }

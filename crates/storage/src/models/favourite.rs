@@ -3,9 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::notification::{Notification, NotificationKind};
-use crate::ids::IdGenerator;
-use crate::schema::{favourites, posts};
+use crate::schema::favourites;
 use crate::{DbConnection, DbError};
 
 /// A like.
@@ -25,28 +23,14 @@ pub struct Favourite {
 }
 
 impl Favourite {
-    /// Inserts a like and notifies the post's author; returns false when the account already
-    /// liked the post.
-    pub fn insert(
-        conn: &mut DbConnection,
-        ids: &IdGenerator,
-        new: &Favourite,
-    ) -> Result<bool, DbError> {
+    /// Inserts a like; returns false when the account already liked the post.
+    pub fn insert(conn: &mut DbConnection, new: &Favourite) -> Result<bool, DbError> {
         if Self::find_pair(conn, new.account_id, new.post_id)?.is_some() {
             return Ok(false);
         }
         diesel::insert_into(favourites::table)
             .values(new)
             .execute(conn)?;
-        let author: Option<i64> = posts::table
-            .find(new.post_id)
-            .select(posts::account_id)
-            .first(conn)
-            .optional()?;
-        if let Some(author) = author {
-            let kind = NotificationKind::Favourite;
-            Notification::record(conn, ids, author, new.account_id, kind, Some(new.post_id))?;
-        }
         Ok(true)
     }
 

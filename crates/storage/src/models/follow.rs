@@ -3,12 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::ids::IdGenerator;
 use crate::schema::{accounts, follows};
 use crate::{DbConnection, DbError, per_backend};
 
-use super::notification::{Notification, NotificationKind};
-use super::{Account, account_counters, feed};
+use super::Account;
 
 /// A follow relation (or a pending request).
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable, Insertable)]
@@ -29,29 +27,16 @@ pub struct Follow {
 }
 
 impl Follow {
-    /// Inserts a follow, or returns the existing one for the same pair. The target is
-    /// notified (`follow`, or `follow_request` while pending); an accepted follow counts on
-    /// both accounts and fills the follower's home feed.
-    pub fn insert_or_get(
-        conn: &mut DbConnection,
-        ids: &IdGenerator,
-        new: &Follow,
-    ) -> Result<Follow, DbError> {
+    /// Inserts a follow, or returns the existing one for the same pair; the flag says
+    /// whether it was inserted now.
+    pub fn insert_or_get(conn: &mut DbConnection, new: &Follow) -> Result<(Follow, bool), DbError> {
         if let Some(existing) = Self::find_pair(conn, new.account_id, new.target_account_id)? {
-            return Ok(existing);
+            return Ok((existing, false));
         }
         diesel::insert_into(follows::table)
             .values(new)
             .execute(conn)?;
-        let kind = if new.accepted {
-            account_counters::follow_accepted(conn, new.account_id, new.target_account_id)?;
-            feed::backfill(conn, new.account_id, new.target_account_id)?;
-            NotificationKind::Follow
-        } else {
-            NotificationKind::FollowRequest
-        };
-        Notification::record(conn, ids, new.target_account_id, new.account_id, kind, None)?;
-        Ok(new.clone())
+        Ok((new.clone(), true))
     }
 
     /// The follow of `target` by `follower`, if any.
@@ -77,43 +62,25 @@ impl Follow {
             .optional()?)
     }
 
-    /// Marks a pending follow accepted: it counts on both accounts, fills the follower's home
-    /// feed, and the answered request's notification becomes a `follow` one. Does nothing for
-    /// a follow that is unknown or already accepted.
-    pub fn accept(conn: &mut DbConnection, ids: &IdGenerator, id: i64) -> Result<(), DbError> {
+    /// Marks a pending follow accepted; returns it, or nothing for a follow that is unknown
+    /// or already accepted.
+    pub fn accept(conn: &mut DbConnection, id: i64) -> Result<Option<Follow>, DbError> {
         let pending = follows::table.find(id).filter(follows::accepted.eq(false));
-        let Some(follow) = per_backend!(conn, |c| diesel::update(pending)
+        per_backend!(conn, |c| diesel::update(pending)
             .set(follows::accepted.eq(true))
             .returning(Follow::as_returning())
             .get_result(c)
-            .optional())?
-        else {
-            return Ok(());
-        };
-        account_counters::follow_accepted(conn, follow.account_id, follow.target_account_id)?;
-        feed::backfill(conn, follow.account_id, follow.target_account_id)?;
-        let (target, follower) = (follow.target_account_id, follow.account_id);
-        Notification::withdraw(conn, target, follower, NotificationKind::FollowRequest)?;
-        Notification::record(conn, ids, target, follower, NotificationKind::Follow, None)?;
-        Ok(())
+            .optional())
+        .map_err(DbError::from)
     }
 
-    /// Removes a follow or request, the follower's feed entries from the target, and an
-    /// unanswered request's notification; an accepted follow stops counting.
-    pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
-        let found = per_backend!(conn, |c| diesel::delete(follows::table.find(id))
+    /// Removes a follow or request; returns what was removed.
+    pub fn delete(conn: &mut DbConnection, id: i64) -> Result<Option<Follow>, DbError> {
+        per_backend!(conn, |c| diesel::delete(follows::table.find(id))
             .returning(Follow::as_returning())
             .get_result(c)
-            .optional())?;
-        if let Some(follow) = found {
-            if follow.accepted {
-                account_counters::follow_ended(conn, follow.account_id, follow.target_account_id)?;
-            }
-            feed::remove_origin(conn, follow.account_id, follow.target_account_id)?;
-            let (target, follower) = (follow.target_account_id, follow.account_id);
-            Notification::withdraw(conn, target, follower, NotificationKind::FollowRequest)?;
-        }
-        Ok(())
+            .optional())
+        .map_err(DbError::from)
     }
 
     /// True when `follower` follows `target` (accepted).

@@ -1,12 +1,10 @@
 //! `notifications`: what happened to a local person (follow, follow_request, mention, reblog,
-//! favourite, update). Rows are written by the model functions that record the cause, so every
-//! path (local action or inbound activity) notifies.
+//! favourite, update). Who is notified of what is the domain's (`trellis_domain::changes`);
+//! these are the rows and queries.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::stream_event::{StreamEvent, StreamKind};
-use crate::ids::IdGenerator;
 use crate::schema::{accounts, mutes, notifications};
 use crate::{DbConnection, DbError};
 
@@ -75,19 +73,8 @@ pub struct Notification {
 }
 
 impl Notification {
-    /// Notifies `recipient` when it is a local account other than `from` that has not muted
-    /// `from`'s notifications; also records the stream event. Returns the new row's id.
-    pub fn record(
-        conn: &mut DbConnection,
-        ids: &IdGenerator,
-        recipient: i64,
-        from: i64,
-        kind: NotificationKind,
-        post_id: Option<i64>,
-    ) -> Result<Option<i64>, DbError> {
-        if recipient == from {
-            return Ok(None);
-        }
+    /// Whether `recipient` is a local account that has not muted `from`'s notifications.
+    pub fn may_notify(conn: &mut DbConnection, recipient: i64, from: i64) -> Result<bool, DbError> {
         let local: bool = accounts::table
             .filter(accounts::id.eq(recipient))
             .filter(accounts::domain.is_null())
@@ -95,7 +82,7 @@ impl Notification {
             .get_result::<i64>(conn)?
             > 0;
         if !local {
-            return Ok(None);
+            return Ok(false);
         }
         let muted: i64 = mutes::table
             .filter(mutes::account_id.eq(recipient))
@@ -108,29 +95,15 @@ impl Notification {
             )
             .count()
             .get_result(conn)?;
-        if muted > 0 {
-            return Ok(None);
-        }
-        let row = Notification {
-            id: ids.next_id(),
-            account_id: recipient,
-            from_account_id: from,
-            kind: kind.as_str().into(),
-            post_id,
-            created_at: chrono::Utc::now().naive_utc(),
-        };
+        Ok(muted == 0)
+    }
+
+    /// Inserts a notification row.
+    pub fn insert(conn: &mut DbConnection, row: &Notification) -> Result<(), DbError> {
         diesel::insert_into(notifications::table)
-            .values(&row)
+            .values(row)
             .execute(conn)?;
-        StreamEvent::record(
-            conn,
-            ids,
-            StreamKind::Notification,
-            post_id,
-            Some(recipient),
-            Some(row.id),
-        )?;
-        Ok(Some(row.id))
+        Ok(())
     }
 
     /// Removes the `kind` notifications of `recipient` caused by `from` (a withdrawn request).

@@ -3,10 +3,6 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::notification::{Notification, NotificationKind};
-use super::stream_event::{StreamEvent, StreamKind};
-use super::{account_counters, feed};
-use crate::ids::IdGenerator;
 use crate::schema::{favourites, post_mentions, post_tags, posts};
 use crate::{DbConnection, DbError, per_backend};
 
@@ -120,13 +116,11 @@ pub enum Counter {
 }
 
 impl Post {
-    /// Inserts a post with its mentions and tags; returns the stored row. It counts in its
-    /// author's (or booster's) `statuses_count`, and its readers' home feeds, the
-    /// notifications it causes (mention, reblog) and its stream event are written in the same
-    /// transaction.
+    /// Inserts a post row with its mentions and tags; returns the stored row. What a new
+    /// post causes (counters, home feeds, notifications, stream event) is the domain's
+    /// (`trellis_domain::changes::posts::store_post`).
     pub fn insert(
         conn: &mut DbConnection,
-        ids: &IdGenerator,
         new: &NewPost,
         mentioned_account_ids: &[i64],
         tags: &[String],
@@ -134,34 +128,8 @@ impl Post {
         diesel::insert_into(posts::table)
             .values(new)
             .execute(conn)?;
-        account_counters::status_added(conn, new.account_id, new.created_at)?;
         Self::replace_mentions_and_tags(conn, new.id, mentioned_account_ids, tags)?;
-        let post =
-            Self::find(conn, new.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))?;
-        feed::fan_out(conn, &post)?;
-        match post.reblog_of_id {
-            Some(original) => {
-                if let Some(author) = Self::find(conn, original)?.map(|p| p.account_id) {
-                    let kind = NotificationKind::Reblog;
-                    Notification::record(conn, ids, author, post.account_id, kind, Some(original))?;
-                }
-            }
-            None => {
-                for recipient in Self::mentioned_account_ids(conn, post.id)? {
-                    let kind = NotificationKind::Mention;
-                    Notification::record(
-                        conn,
-                        ids,
-                        recipient,
-                        post.account_id,
-                        kind,
-                        Some(post.id),
-                    )?;
-                }
-            }
-        }
-        StreamEvent::record(conn, ids, StreamKind::Update, Some(post.id), None, None)?;
-        Ok(post)
+        Self::find(conn, new.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))
     }
 
     /// Replaces the mention and tag rows of a post (after an edit).
@@ -362,12 +330,10 @@ impl Post {
         Ok(())
     }
 
-    /// Replaces the editable fields of a post; those who boosted or liked it are notified
-    /// (`update`) and streaming clients told (`status.update`).
+    /// Replaces the editable fields of a post.
     #[allow(clippy::too_many_arguments)]
     pub fn update_content(
         conn: &mut DbConnection,
-        ids: &IdGenerator,
         post_id: i64,
         content: &str,
         source_text: Option<&str>,
@@ -385,9 +351,11 @@ impl Post {
                 posts::updated_at.eq(edited_at),
             ))
             .execute(conn)?;
-        let Some(author) = Self::find(conn, post_id)?.map(|p| p.account_id) else {
-            return Ok(());
-        };
+        Ok(())
+    }
+
+    /// The accounts that boosted or liked a post, each once.
+    pub fn boosters_and_likers(conn: &mut DbConnection, post_id: i64) -> Result<Vec<i64>, DbError> {
         let boosters: Vec<i64> = posts::table
             .filter(posts::reblog_of_id.eq(post_id))
             .select(posts::account_id)
@@ -399,42 +367,22 @@ impl Post {
         let mut interested: Vec<i64> = boosters.into_iter().chain(likers).collect();
         interested.sort_unstable();
         interested.dedup();
-        for recipient in interested {
-            let kind = NotificationKind::Update;
-            Notification::record(conn, ids, recipient, author, kind, Some(post_id))?;
-        }
-        StreamEvent::record(
-            conn,
-            ids,
-            StreamKind::StatusUpdate,
-            Some(post_id),
-            None,
-            None,
-        )?;
-        Ok(())
+        Ok(interested)
     }
 
-    /// Deletes a post (its boosts, mentions, tags and likes go with it) and fixes the parent's
-    /// reply count or the boosted post's boost count; the post and its boosts leave their
-    /// authors' `statuses_count`.
-    pub fn delete(conn: &mut DbConnection, ids: &IdGenerator, post: &Post) -> Result<(), DbError> {
-        let mut removed: Vec<(i64, NaiveDateTime)> = posts::table
+    /// Deletes a post (its boosts, mentions, tags and likes go with it). Returns the author
+    /// and creation time of each boost that went with it, and whether the post itself was
+    /// still there.
+    pub fn delete(
+        conn: &mut DbConnection,
+        post: &Post,
+    ) -> Result<(Vec<(i64, NaiveDateTime)>, bool), DbError> {
+        let boosts: Vec<(i64, NaiveDateTime)> = posts::table
             .filter(posts::reblog_of_id.eq(post.id))
             .select((posts::account_id, posts::created_at))
             .load(conn)?;
         let deleted = diesel::delete(posts::table.find(post.id)).execute(conn)?;
-        StreamEvent::record(conn, ids, StreamKind::Delete, Some(post.id), None, None)?;
-        if let Some(parent) = post.in_reply_to_id {
-            Self::add_to_counter(conn, parent, Counter::Replies, -1)?;
-        }
-        if let Some(boosted) = post.reblog_of_id {
-            Self::add_to_counter(conn, boosted, Counter::Reblogs, -1)?;
-        }
-        if deleted > 0 {
-            removed.push((post.account_id, post.created_at));
-            account_counters::statuses_removed(conn, &removed)?;
-        }
-        Ok(())
+        Ok((boosts, deleted > 0))
     }
 
     /// Public and unlisted posts and boosts of an account, newest first (outbox pages).

@@ -61,7 +61,7 @@ pub fn announce(
         edited_at: None,
         updated_at: now,
     };
-    let post = Post::insert(conn, state.ids(), &new, &[], tags)?;
+    let post = crate::changes::posts::store_post(conn, state.ids(), &new, &[], tags)?;
     Article::set_post(conn, article.id, Some(post.id))?;
     send(
         conn,
@@ -98,7 +98,16 @@ pub fn refresh(
     let content = preview_html(state, article);
     if content != post.content {
         let now = delivery::now();
-        Post::update_content(conn, state.ids(), post.id, &content, None, "", false, now)?;
+        crate::changes::posts::edit_post(
+            conn,
+            state.ids(),
+            post.id,
+            &content,
+            None,
+            "",
+            false,
+            now,
+        )?;
     }
     Post::replace_mentions_and_tags(conn, post.id, &[], tags)?;
     send(
@@ -125,7 +134,7 @@ pub fn withdraw(
     };
     if let Some(post) = post.as_ref().filter(|p| !p.local) {
         // Removing a copy of another instance's article tells nobody.
-        Post::delete(conn, state.ids(), post)?;
+        crate::changes::posts::remove_post(conn, state.ids(), post)?;
         return Ok(());
     }
     if let Some(post) = post {
@@ -141,7 +150,7 @@ pub fn withdraw(
         let carriers = channels::carriers(conn, state, article)?;
         let inboxes = audience_inboxes(conn, &author, &carriers)?;
         delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
-        Post::delete(conn, state.ids(), &post)?;
+        crate::changes::posts::remove_post(conn, state.ids(), &post)?;
     }
     Tombstone::insert(
         conn,
