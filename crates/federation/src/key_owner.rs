@@ -24,7 +24,7 @@ use trellis_protocol::json::values::{first_url, items};
 
 /// The owner of a key, and whether it was just read from its server (so refetching it cannot
 /// show a newer key).
-pub struct KeyOwner {
+pub(crate) struct KeyOwner {
     /// The actor whose `publicKey.id` is the key id.
     pub actor: ActorObject,
     /// True when the actor document was fetched from its server while finding it.
@@ -42,7 +42,10 @@ pub struct KeyOwner {
 ///    owner is dereferenced, and refetched once if the stored copy has another key.
 ///
 /// Either way the actor's `publicKey.id` must equal `key_id`.
-pub async fn owner_of_key(data: &FedData, key_id: &str) -> Result<KeyOwner, FederationError> {
+pub(crate) async fn owner_of_key(
+    data: &FedData,
+    key_id: &str,
+) -> Result<KeyOwner, FederationError> {
     let key_url = Url::parse(key_id).map_err(|_| unauthorized("the key id is not a URL"))?;
     let host = Urls::authority(&key_url).ok_or_else(|| unauthorized("the key id has no host"))?;
     let local = data.urls().is_local(&key_url);

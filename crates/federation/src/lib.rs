@@ -8,13 +8,15 @@
 //! other servers, and it implements the domain's
 //! [`RemoteLookup`](trellis_domain::remote::RemoteLookup) ([`lookup::FederatedLookup`]).
 
-pub mod activities;
+#![warn(unreachable_pub)]
+
+mod activities;
 pub mod context;
 pub mod delivery;
 pub mod error;
 pub mod fetch_auth;
 pub mod inbox;
 pub mod inbox_retention;
-pub mod key_owner;
+mod key_owner;
 pub mod lookup;
-pub mod objects;
+mod objects;

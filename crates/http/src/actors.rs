@@ -15,7 +15,7 @@ use trellis_domain::services::{accounts, instance_actor};
 use trellis_domain::state::AppState;
 
 /// GET /users/{username}: a person or an article channel (Group).
-pub async fn person(
+pub(crate) async fn person(
     State(state): State<AppState>,
     Path(username): Path<String>,
     headers: HeaderMap,
@@ -33,7 +33,7 @@ pub async fn person(
 }
 
 /// GET /@{username}: the short profile address redirects to the canonical one.
-pub async fn short_profile(
+pub(crate) async fn short_profile(
     State(state): State<AppState>,
     Path(handle): Path<String>,
 ) -> Result<Redirect, HttpError> {
@@ -45,7 +45,7 @@ pub async fn short_profile(
 }
 
 /// GET /actor
-pub async fn instance(State(state): State<AppState>) -> Result<Response, HttpError> {
+pub(crate) async fn instance(State(state): State<AppState>) -> Result<Response, HttpError> {
     let actor = instance_actor::find(&state)
         .await?
         .ok_or_else(|| HttpError::not_found("the instance actor does not exist yet"))?;
@@ -55,7 +55,7 @@ pub async fn instance(State(state): State<AppState>) -> Result<Response, HttpErr
 }
 
 /// Serializes an ActivityPub document with its media type.
-pub fn activity_json<T: serde::Serialize>(document: &T) -> Response {
+pub(crate) fn activity_json<T: serde::Serialize>(document: &T) -> Response {
     match serde_json::to_string(document) {
         Ok(body) => ([(header::CONTENT_TYPE, ACTIVITY_JSON)], body).into_response(),
         Err(e) => HttpError::internal(e).into_response(),

@@ -24,7 +24,7 @@ use trellis_storage::models::{Post, Tombstone};
 /// The replies collection of an article. `/articles/{key}` itself is served by
 /// `web::articles::show`, which asks [`at_id`] first (ids) and then looks up slugs, so one
 /// route serves both.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/articles/{key}/replies", get(replies))
 }
 
@@ -63,7 +63,7 @@ async fn find(data: &AppState, key: &str) -> Result<Option<Found>, HttpError> {
 /// The answer at an article id, or `None` when `key` is not the id of a published or
 /// deleted local article. The web page handler of `/articles/{slug}` (the same route pattern)
 /// calls this first, so that one route serves ids and slugs.
-pub async fn at_id(data: &AppState, key: &str, headers: &HeaderMap) -> Option<Response> {
+pub(crate) async fn at_id(data: &AppState, key: &str, headers: &HeaderMap) -> Option<Response> {
     let found = match find(data, key).await {
         Ok(found) => found?,
         Err(e) => return Some(e.into_response()),
@@ -95,7 +95,7 @@ pub async fn at_id(data: &AppState, key: &str, headers: &HeaderMap) -> Option<Re
 }
 
 /// GET /articles/{id}/replies: the direct replies the requester may see.
-pub async fn replies(
+pub(crate) async fn replies(
     data: Data<AppState>,
     Path(key): Path<String>,
     method: Method,

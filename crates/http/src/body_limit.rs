@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use super::error::HttpError;
 
 /// Middleware: 413 when `Content-Length` is above `max_body` bytes.
-pub async fn reject_declared_oversize(
+pub(crate) async fn reject_declared_oversize(
     State(max_body): State<usize>,
     request: Request,
     next: Next,

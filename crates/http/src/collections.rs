@@ -21,7 +21,7 @@ const PAGE_SIZE: i64 = 20;
 
 /// Page selection of a collection request.
 #[derive(Debug, Deserialize)]
-pub struct PageQuery {
+pub(crate) struct PageQuery {
     page: Option<String>,
     max_id: Option<i64>,
 }
@@ -52,7 +52,7 @@ fn page(id: &str, page_id: String, items: Vec<Value>, next: Option<String>) -> V
 
 /// GET /users/{username}/outbox: Create activities of public and unlisted posts and Announce
 /// activities of boosts (a channel's outbox is its articles), newest first.
-pub async fn outbox(
+pub(crate) async fn outbox(
     data: Data<AppState>,
     Path(username): Path<String>,
     Query(query): Query<PageQuery>,
@@ -117,7 +117,7 @@ pub async fn outbox(
 }
 
 /// GET /users/{username}/followers
-pub async fn followers(
+pub(crate) async fn followers(
     data: Data<AppState>,
     Path(username): Path<String>,
     Query(query): Query<PageQuery>,
@@ -126,7 +126,7 @@ pub async fn followers(
 }
 
 /// GET /users/{username}/following
-pub async fn following(
+pub(crate) async fn following(
     data: Data<AppState>,
     Path(username): Path<String>,
     Query(query): Query<PageQuery>,

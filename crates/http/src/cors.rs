@@ -20,7 +20,7 @@ fn is_cross_origin_path(path: &str) -> bool {
 }
 
 /// Answers preflights and adds the CORS headers on cross-origin paths.
-pub async fn cors(request: Request, next: Next) -> Response {
+pub(crate) async fn cors(request: Request, next: Next) -> Response {
     if !is_cross_origin_path(request.uri().path()) {
         return next.run(request).await;
     }

@@ -9,7 +9,7 @@ use trellis_storage::DbError;
 
 /// An error answer: a status and a message fit to show the caller.
 #[derive(Clone, Debug)]
-pub struct HttpError {
+pub(crate) struct HttpError {
     /// HTTP status.
     pub status: StatusCode,
     /// Human-readable message (never secrets or internals).
@@ -20,7 +20,7 @@ pub struct HttpError {
 
 impl HttpError {
     /// An error with a status and a message.
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
         Self {
             status,
             message: message.into(),
@@ -29,17 +29,17 @@ impl HttpError {
     }
 
     /// 400 Bad Request.
-    pub fn bad_request(message: impl Into<String>) -> Self {
+    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, message)
     }
 
     /// 404 Not Found.
-    pub fn not_found(message: impl Into<String>) -> Self {
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, message)
     }
 
     /// 500 with a generic message; the cause is logged, not shown.
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
+    pub(crate) fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal server error")
     }

@@ -22,7 +22,7 @@ struct ErrorPage<'a> {
 }
 
 /// Middleware: renders error bodies according to who is asking.
-pub async fn render_errors(request: Request, next: Next) -> Response {
+pub(crate) async fn render_errors(request: Request, next: Next) -> Response {
     let wants_html = wants_html(&request);
     let response = next.run(request).await;
     let status = response.status();

@@ -27,7 +27,7 @@ impl From<FederationError> for HttpError {
 }
 
 /// POST /inbox
-pub async fn shared_inbox(
+pub(crate) async fn shared_inbox(
     data: Data<AppState>,
     method: Method,
     uri: OriginalUri,
@@ -38,7 +38,7 @@ pub async fn shared_inbox(
 }
 
 /// POST /users/{username}/inbox
-pub async fn user_inbox(
+pub(crate) async fn user_inbox(
     data: Data<AppState>,
     Path(username): Path<String>,
     method: Method,

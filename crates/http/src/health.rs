@@ -9,7 +9,7 @@ use serde_json::json;
 use trellis_domain::state::AppState;
 
 /// 200 when the database answers, 503 otherwise.
-pub async fn health(State(state): State<AppState>) -> Response {
+pub(crate) async fn health(State(state): State<AppState>) -> Response {
     let backend = format!("{:?}", state.db().backend()).to_lowercase();
     match state.db().ping().await {
         Ok(()) => {

@@ -2,25 +2,27 @@
 //!
 //! Invariant: handlers never build SQL and never talk to other servers.
 
-pub mod actors;
-pub mod api;
-pub mod articles_ap;
+#![warn(unreachable_pub)]
+
+mod actors;
+mod api;
+mod articles_ap;
 mod body_limit;
-pub mod collections;
+mod collections;
 mod cors;
-pub mod discovery;
-pub mod error;
+mod discovery;
+mod error;
 mod error_pages;
-pub mod federation;
-pub mod health;
+mod federation;
+mod health;
 mod internal;
-pub mod negotiate;
-pub mod oauth;
-pub mod objects;
+mod negotiate;
+mod oauth;
+mod objects;
 mod request_id;
-pub mod streaming;
-pub mod trellis_api;
-pub mod web;
+mod streaming;
+mod trellis_api;
+mod web;
 
 use std::time::Duration;
 

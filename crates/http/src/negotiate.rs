@@ -3,11 +3,11 @@
 use axum::http::{HeaderMap, header};
 
 /// Media type of ActivityPub documents.
-pub const ACTIVITY_JSON: &str = "application/activity+json; charset=utf-8";
+pub(crate) const ACTIVITY_JSON: &str = "application/activity+json; charset=utf-8";
 
 /// The representation a request asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Representation {
+pub(crate) enum Representation {
     /// `application/activity+json` or `application/ld+json` with the ActivityStreams profile.
     ActivityJson,
     /// A page for a browser.
@@ -18,7 +18,7 @@ pub enum Representation {
 
 impl Representation {
     /// Picks the representation from the Accept header.
-    pub fn from_headers(headers: &HeaderMap) -> Self {
+    pub(crate) fn from_headers(headers: &HeaderMap) -> Self {
         let accept = headers
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())

@@ -96,7 +96,7 @@ async fn visible_post(
 }
 
 /// GET /users/{username}/statuses/{id}
-pub async fn note(
+pub(crate) async fn note(
     data: Data<AppState>,
     Path((username, id)): Path<(String, i64)>,
     method: Method,
@@ -131,7 +131,7 @@ pub async fn note(
 }
 
 /// GET /users/{username}/statuses/{id}/replies
-pub async fn replies(
+pub(crate) async fn replies(
     data: Data<AppState>,
     Path((username, id)): Path<(String, i64)>,
     method: Method,
@@ -148,7 +148,11 @@ pub async fn replies(
 
 /// The `replies` collection of `post`: the ids of its direct replies that `viewer` may see
 /// (one visibility check for the whole page, not one per reply).
-pub async fn replies_collection(data: &AppState, post: &Post, viewer: Option<i64>) -> Response {
+pub(crate) async fn replies_collection(
+    data: &AppState,
+    post: &Post,
+    viewer: Option<i64>,
+) -> Response {
     let parent_id = post.id;
     let items = data
         .db()

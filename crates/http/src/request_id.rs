@@ -16,7 +16,7 @@ const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 type MakeSpan = fn(&Request<axum::body::Body>) -> tracing::Span;
 
 /// The stack of layers: set id, trace with it, propagate it.
-pub type RequestIdLayers = Stack<
+pub(crate) type RequestIdLayers = Stack<
     PropagateRequestIdLayer,
     Stack<
         TraceLayer<SharedClassifier<ServerErrorsAsFailures>, MakeSpan>,
@@ -25,7 +25,7 @@ pub type RequestIdLayers = Stack<
 >;
 
 /// Builds the request-id and tracing layers.
-pub fn layer() -> ServiceBuilder<RequestIdLayers> {
+pub(crate) fn layer() -> ServiceBuilder<RequestIdLayers> {
     ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(HEADER, MakeRequestUuid))
         .layer(

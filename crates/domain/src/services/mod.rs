@@ -24,6 +24,7 @@ pub mod relationships;
 pub mod resolve;
 pub mod scopes;
 pub mod search;
+pub mod streams;
 pub mod timelines;
 pub mod validation;
 pub mod visibility;

@@ -12,7 +12,7 @@ use trellis_storage::models::{Account, Follow};
 use super::{Handled, object_id};
 
 /// Marks the follow accepted, or removes it when rejected.
-pub async fn receive(
+pub(crate) async fn receive(
     data: &FedData,
     activity: &Value,
     actor: &ActorObject,

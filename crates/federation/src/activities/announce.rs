@@ -18,7 +18,7 @@ use trellis_storage::models::{NewPost, Post};
 use super::{Handled, activity_id, object_id};
 
 /// Stores the boost (fetching the boosted post if it is not known yet).
-pub async fn receive(
+pub(crate) async fn receive(
     data: &FedData,
     activity: &Value,
     actor: &ActorObject,

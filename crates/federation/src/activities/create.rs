@@ -12,7 +12,7 @@ use trellis_protocol::json::values::first_id;
 use super::Handled;
 
 /// Parses the embedded object and checks it belongs to the activity's actor.
-pub fn embedded_note(
+pub(crate) fn embedded_note(
     activity: &Value,
     actor: &ActorObject,
 ) -> Result<Option<NoteJson>, FederationError> {
@@ -40,7 +40,7 @@ pub fn embedded_note(
 }
 
 /// Stores the new post (fetching its author and thread parent as needed).
-pub async fn receive(
+pub(crate) async fn receive(
     data: &FedData,
     activity: &Value,
     actor: &ActorObject,

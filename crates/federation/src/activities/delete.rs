@@ -12,7 +12,7 @@ use trellis_storage::models::{Account, Post};
 use super::{Handled, object_id};
 
 /// Removes the actor's post, or the actor with everything of theirs.
-pub async fn receive(
+pub(crate) async fn receive(
     data: &FedData,
     activity: &Value,
     actor: &ActorObject,

@@ -15,7 +15,7 @@ use trellis_domain::outbound::activities::accept;
 use super::{Handled, activity_id, object_id};
 
 /// Records the follow; accepts it at once unless the target approves followers manually.
-pub async fn receive(
+pub(crate) async fn receive(
     data: &FedData,
     activity: &Value,
     actor: &ActorObject,

@@ -13,7 +13,7 @@ use trellis_storage::models::{Favourite, Post};
 use super::{Handled, activity_id, object_id};
 
 /// Counts the like on a known post.
-pub async fn receive(
+pub(crate) async fn receive(
     data: &FedData,
     activity: &Value,
     actor: &ActorObject,

@@ -1,17 +1,15 @@
 //! Activities: one file each, with what Trellis does when it receives one and how it builds
 //! the one it sends.
 
-pub mod accept;
-pub mod announce;
-pub mod create;
-pub mod delete;
-pub mod follow;
-pub mod like;
-pub mod read;
-pub mod undo;
-pub mod update;
-
-pub use trellis_domain::outbound::activities::with_context;
+pub(crate) mod accept;
+pub(crate) mod announce;
+pub(crate) mod create;
+pub(crate) mod delete;
+pub(crate) mod follow;
+pub(crate) mod like;
+pub(crate) mod read;
+pub(crate) mod undo;
+pub(crate) mod update;
 
 use serde_json::Value;
 
@@ -30,7 +28,7 @@ pub enum Handled {
 }
 
 /// Applies a verified activity from `actor`.
-pub async fn dispatch(
+pub(crate) async fn dispatch(
     data: &FedData,
     activity: &Value,
     actor: &ActorObject,
@@ -51,13 +49,13 @@ pub async fn dispatch(
 }
 
 /// The id of an activity's `object` (a URL or an embedded object).
-pub fn object_id(activity: &Value) -> Result<String, FederationError> {
+pub(crate) fn object_id(activity: &Value) -> Result<String, FederationError> {
     first_id(activity.get("object").unwrap_or(&Value::Null))
         .ok_or_else(|| FederationError::Invalid("the activity has no object".into()))
 }
 
 /// The activity's own `id`, required for everything Trellis stores.
-pub fn activity_id(activity: &Value) -> Result<String, FederationError> {
+pub(crate) fn activity_id(activity: &Value) -> Result<String, FederationError> {
     activity
         .get("id")
         .and_then(Value::as_str)

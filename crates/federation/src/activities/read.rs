@@ -16,7 +16,7 @@ use super::{Handled, activity_id, object_id};
 
 /// Records the acknowledgement of a local, published must-read article (once per reader; the
 /// activity id is kept).
-pub async fn receive(
+pub(crate) async fn receive(
     data: &FedData,
     activity: &Value,
     actor: &ActorObject,

@@ -13,7 +13,7 @@ use trellis_storage::models::{Account, Favourite, Follow, Post};
 use super::{Handled, object_id};
 
 /// Reverses the undone activity if `actor` made it.
-pub async fn receive(
+pub(crate) async fn receive(
     data: &FedData,
     activity: &Value,
     actor: &ActorObject,

@@ -15,7 +15,7 @@ use super::Handled;
 use super::create::embedded_note;
 
 /// Applies an edit or a profile change made by `actor` to their own object.
-pub async fn receive(
+pub(crate) async fn receive(
     data: &FedData,
     activity: &Value,
     actor: &ActorObject,

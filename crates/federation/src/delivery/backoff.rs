@@ -15,10 +15,10 @@ pub fn next_attempt_delay(attempts: u32, unit: Duration) -> Duration {
 }
 
 /// Failures in a row after which a host is paused.
-pub const BREAKER_THRESHOLD: i32 = 5;
+pub(super) const BREAKER_THRESHOLD: i32 = 5;
 
 /// How long a host that keeps failing is left alone: grows with the failures, at most an hour.
-pub fn breaker_pause(consecutive_failures: i32, unit: Duration) -> Option<Duration> {
+pub(super) fn breaker_pause(consecutive_failures: i32, unit: Duration) -> Option<Duration> {
     if consecutive_failures < BREAKER_THRESHOLD {
         return None;
     }

@@ -16,7 +16,7 @@ use trellis_storage::schema::accounts;
 
 /// What Trellis keeps of an Article from another instance.
 #[derive(Clone, Debug, PartialEq)]
-pub struct RemoteArticle {
+pub(crate) struct RemoteArticle {
     /// `name`, plain text with whitespace collapsed (or a placeholder).
     pub title: String,
     /// `summary`, as plain text.
@@ -34,7 +34,7 @@ pub struct RemoteArticle {
 }
 
 /// Reads the article fields of a received Article.
-pub fn remote_fields(note: &NoteJson) -> RemoteArticle {
+pub(crate) fn remote_fields(note: &NoteJson) -> RemoteArticle {
     let body = note
         .content
         .clone()
@@ -80,7 +80,7 @@ pub fn remote_fields(note: &NoteJson) -> RemoteArticle {
 /// Stores (or refreshes) the `articles` row of a remote Article whose status is `post`. The
 /// category is linked only when a local category has the same name; the hashtags are the
 /// status's.
-pub async fn store_remote(
+pub(crate) async fn store_remote(
     data: &FedData,
     remote: RemoteArticle,
     post: &Post,

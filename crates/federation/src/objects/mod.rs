@@ -1,6 +1,6 @@
 //! activitypub_federation `Object` implementations: how stored rows are fetched, verified,
 //! stored and turned into JSON.
 
-pub mod article;
-pub mod note;
-pub mod person;
+pub(crate) mod article;
+pub(crate) mod note;
+pub(crate) mod person;

@@ -29,7 +29,7 @@ const POST_TYPES: &[&str] = &["Note", "Article", "Page", "Question"];
 
 /// A stored post with its parsed id.
 #[derive(Clone, Debug)]
-pub struct NoteObject {
+pub(crate) struct NoteObject {
     /// The row.
     pub post: Post,
     id: Url,
@@ -37,7 +37,7 @@ pub struct NoteObject {
 
 impl NoteObject {
     /// Wraps a post; fails only if its stored id is not a URL.
-    pub fn new(post: Post) -> Result<Self, FederationError> {
+    pub(crate) fn new(post: Post) -> Result<Self, FederationError> {
         let id = Url::parse(&post.uri)
             .map_err(|e| FederationError::Invalid(format!("object id {}: {e}", post.uri)))?;
         Ok(Self { post, id })
@@ -108,7 +108,7 @@ impl Object for NoteObject {
 
 /// Stores (or updates) a remote note: resolves its author and thread parent, maps mentions and
 /// hashtags, and sanitizes its HTML.
-pub async fn store_remote_note(
+pub(crate) async fn store_remote_note(
     json: NoteJson,
     data: &Data<AppState>,
 ) -> Result<NoteObject, FederationError> {

@@ -20,7 +20,7 @@ use trellis_storage::schema::accounts;
 
 /// A stored account with its parsed id.
 #[derive(Clone, Debug)]
-pub struct ActorObject {
+pub(crate) struct ActorObject {
     /// The row.
     pub account: Account,
     id: Url,
@@ -28,18 +28,10 @@ pub struct ActorObject {
 
 impl ActorObject {
     /// Wraps an account; fails only if its stored id is not a URL.
-    pub fn new(account: Account) -> Result<Self, FederationError> {
+    pub(crate) fn new(account: Account) -> Result<Self, FederationError> {
         let id = Url::parse(&account.uri)
             .map_err(|e| FederationError::Invalid(format!("actor id {}: {e}", account.uri)))?;
         Ok(Self { account, id })
-    }
-
-    /// The inbox to deliver to: the shared inbox when there is one.
-    pub fn delivery_inbox(&self) -> String {
-        self.account
-            .shared_inbox_url
-            .clone()
-            .unwrap_or_else(|| self.account.inbox_url.clone())
     }
 }
 
@@ -136,7 +128,7 @@ impl Actor for ActorObject {
 }
 
 /// Maps a remote actor document onto an account row (sanitizing everything shown to people).
-pub fn remote_account_from_document(
+pub(crate) fn remote_account_from_document(
     json: &ActorDocument,
     id: i64,
 ) -> Result<NewAccount, FederationError> {
@@ -222,7 +214,7 @@ pub fn remote_account_from_document(
 }
 
 /// Inserts a remote account, or refreshes the stored one with the same id.
-pub fn upsert_remote(
+pub(crate) fn upsert_remote(
     conn: &mut trellis_storage::DbConnection,
     new: NewAccount,
 ) -> Result<Account, trellis_storage::DbError> {

@@ -27,7 +27,7 @@ use trellis_storage::models::Account;
 use trellis_storage::models::account::ProfileField;
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/api/v1/accounts/verify_credentials",
@@ -60,14 +60,17 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// An account id from the path: anything but a decimal id is 404, as an unknown id is.
-pub fn account_id(raw: &str) -> Result<i64, HttpError> {
+pub(crate) fn account_id(raw: &str) -> Result<i64, HttpError> {
     raw.parse()
         .map_err(|_| HttpError::not_found("Record not found"))
 }
 
 /// The reader of a public endpoint: anonymous without a token; with one, it must grant
 /// `scope` (403 otherwise).
-pub fn reader<'a>(auth: &'a MaybeAuth, scope: &str) -> Result<Option<&'a Account>, HttpError> {
+pub(crate) fn reader<'a>(
+    auth: &'a MaybeAuth,
+    scope: &str,
+) -> Result<Option<&'a Account>, HttpError> {
     match &auth.0 {
         Some(auth) => {
             auth.check(scope)?;
@@ -78,7 +81,7 @@ pub fn reader<'a>(auth: &'a MaybeAuth, scope: &str) -> Result<Option<&'a Account
 }
 
 /// A page of accounts with their cursors, rendered with a `Link` header.
-pub fn account_page(
+pub(crate) fn account_page(
     state: &AppState,
     uri: &axum::http::Uri,
     rows: Vec<(i64, AccountView)>,

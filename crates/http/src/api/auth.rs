@@ -11,7 +11,7 @@ use trellis_domain::state::AppState;
 use trellis_storage::models::Account;
 
 /// The token of a request, as sent (header first, then `?access_token=`).
-pub fn bearer_token(parts: &Parts) -> Option<String> {
+pub(crate) fn bearer_token(parts: &Parts) -> Option<String> {
     let header = parts
         .headers
         .get(axum::http::header::AUTHORIZATION)
@@ -32,19 +32,19 @@ pub fn bearer_token(parts: &Parts) -> Option<String> {
 }
 
 /// 401 as Mastodon words it.
-pub fn invalid_token() -> HttpError {
+pub(crate) fn invalid_token() -> HttpError {
     HttpError::new(StatusCode::UNAUTHORIZED, "The access token is invalid")
 }
 
 /// A request made with a valid token (any scopes, possibly app-only). Missing, unknown or
 /// revoked tokens are answered 401 before the handler runs.
 #[derive(Clone, Debug)]
-pub struct Auth(pub Grant);
+pub(crate) struct Auth(pub Grant);
 
 impl Auth {
     /// The person behind the token, if the token grants `scope`: 403 when it does not, 422
     /// for an app-only token.
-    pub fn person(&self, scope: &str) -> Result<&Account, HttpError> {
+    pub(crate) fn person(&self, scope: &str) -> Result<&Account, HttpError> {
         self.check(scope)?;
         self.0.account.as_ref().ok_or_else(|| {
             HttpError::new(
@@ -55,7 +55,7 @@ impl Auth {
     }
 
     /// Succeeds when the token grants `scope`; 403 otherwise.
-    pub fn check(&self, scope: &str) -> Result<(), HttpError> {
+    pub(crate) fn check(&self, scope: &str) -> Result<(), HttpError> {
         if self.0.scopes.allows(scope) {
             Ok(())
         } else {
@@ -81,11 +81,11 @@ impl FromRequestParts<AppState> for Auth {
 
 /// A request that may carry a token (public endpoints): a token that is sent must be valid.
 #[derive(Clone, Debug)]
-pub struct MaybeAuth(pub Option<Auth>);
+pub(crate) struct MaybeAuth(pub Option<Auth>);
 
 impl MaybeAuth {
     /// The reader's account id when the token grants `scope` (otherwise read as anonymous).
-    pub fn viewer(&self, scope: &str) -> Option<&Account> {
+    pub(crate) fn viewer(&self, scope: &str) -> Option<&Account> {
         self.0
             .as_ref()
             .filter(|auth| auth.0.scopes.allows(scope))

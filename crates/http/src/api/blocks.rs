@@ -18,7 +18,7 @@ use trellis_domain::services::blocks;
 use trellis_domain::state::AppState;
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/accounts/{id}/block", post(block))
         .route("/api/v1/accounts/{id}/unblock", post(unblock))

@@ -15,14 +15,14 @@ use trellis_domain::services::bookmarks;
 use trellis_domain::state::AppState;
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/favourites", get(favourites))
         .route("/api/v1/bookmarks", get(bookmarked))
 }
 
 /// `GET /api/v1/favourites`: posts the reader liked, newest like first.
-pub async fn favourites(
+pub(crate) async fn favourites(
     State(state): State<AppState>,
     auth: Auth,
     uri: Uri,
@@ -34,7 +34,7 @@ pub async fn favourites(
 }
 
 /// `GET /api/v1/bookmarks`: posts the reader bookmarked, newest bookmark first.
-pub async fn bookmarked(
+pub(crate) async fn bookmarked(
     State(state): State<AppState>,
     auth: Auth,
     uri: Uri,

@@ -17,7 +17,7 @@ use trellis_domain::services::relationships::{self, Side};
 use trellis_domain::state::AppState;
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/follow_requests", get(list))
         .route("/api/v1/follow_requests/{id}/authorize", post(authorize))

@@ -15,7 +15,7 @@ use trellis_domain::state::AppState;
 use trellis_storage::models::{Account, Post};
 
 /// The Mastodon API level this instance implements, and its own version.
-pub fn version() -> String {
+pub(crate) fn version() -> String {
     format!("4.3.0 (compatible; Trellis {})", env!("CARGO_PKG_VERSION"))
 }
 
@@ -47,7 +47,7 @@ const MAX_PINNED_STATUSES: u32 = 5;
 const LANGUAGES: &[&str] = &["en"];
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/instance", get(v1))
         .route("/api/v1/instance/", get(v1))
@@ -102,7 +102,7 @@ fn limits() -> (Value, Value, Value, Value) {
 }
 
 /// GET /api/v1/instance
-pub async fn v1(State(state): State<AppState>) -> Result<Json<Value>, HttpError> {
+pub(crate) async fn v1(State(state): State<AppState>) -> Result<Json<Value>, HttpError> {
     let usage = accounts::usage(&state).await?;
     let (status_count, domains) = state
         .db()
@@ -140,7 +140,7 @@ pub async fn v1(State(state): State<AppState>) -> Result<Json<Value>, HttpError>
 }
 
 /// GET /api/v2/instance
-pub async fn v2(State(state): State<AppState>) -> Result<Json<Value>, HttpError> {
+pub(crate) async fn v2(State(state): State<AppState>) -> Result<Json<Value>, HttpError> {
     let usage = accounts::usage(&state).await?;
     let instance = &state.config().instance;
     let (statuses, media, polls, account_limits) = limits();
@@ -188,17 +188,17 @@ pub async fn v2(State(state): State<AppState>) -> Result<Json<Value>, HttpError>
 }
 
 /// GET /api/v1/instance/peers: the domains of known remote accounts.
-pub async fn peers(State(state): State<AppState>) -> Result<Json<Vec<String>>, HttpError> {
+pub(crate) async fn peers(State(state): State<AppState>) -> Result<Json<Vec<String>>, HttpError> {
     Ok(Json(state.db().read(Account::known_domains).await?))
 }
 
 /// GET /api/v1/instance/rules and /activity: nothing to list.
-pub async fn empty_list() -> Json<Value> {
+pub(crate) async fn empty_list() -> Json<Value> {
     Json(json!([]))
 }
 
 /// GET /api/v1/instance/extended_description
-pub async fn extended_description(State(state): State<AppState>) -> Json<Value> {
+pub(crate) async fn extended_description(State(state): State<AppState>) -> Json<Value> {
     let description = trellis_content::text::escape_html(&state.config().instance.description);
     Json(json!({
         "updated_at": datetime(chrono::Utc::now().naive_utc()),

@@ -21,7 +21,7 @@ use trellis_storage::models::list::List;
 const ALL_MEMBERS: i64 = 10_000;
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/lists", get(index).post(create))
         .route("/api/v1/lists/{id}", get(show).put(update).delete(delete))
@@ -33,7 +33,7 @@ pub fn routes() -> Router<AppState> {
 
 /// `List`.
 #[derive(Clone, Debug, Serialize)]
-pub struct ListEntity {
+pub(crate) struct ListEntity {
     id: String,
     title: String,
     replies_policy: String,
@@ -42,7 +42,7 @@ pub struct ListEntity {
 
 impl ListEntity {
     /// The entity of a list row.
-    pub fn new(list: &List) -> Self {
+    pub(crate) fn new(list: &List) -> Self {
         Self {
             id: list.id.to_string(),
             title: list.title.clone(),
@@ -74,7 +74,7 @@ impl From<ListBody> for ListChange {
 }
 
 /// `GET /api/v1/lists`.
-pub async fn index(
+pub(crate) async fn index(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Vec<ListEntity>>, HttpError> {
@@ -84,7 +84,7 @@ pub async fn index(
 }
 
 /// `GET /api/v1/lists/:id`.
-pub async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -95,7 +95,7 @@ pub async fn show(
 }
 
 /// `POST /api/v1/lists`.
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     auth: Auth,
     ApiForm(body): ApiForm<ListBody>,
@@ -106,7 +106,7 @@ pub async fn create(
 }
 
 /// `PUT /api/v1/lists/:id`.
-pub async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -118,7 +118,7 @@ pub async fn update(
 }
 
 /// `DELETE /api/v1/lists/:id`.
-pub async fn delete(
+pub(crate) async fn delete(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -129,7 +129,7 @@ pub async fn delete(
 }
 
 /// `GET /api/v1/lists/:id/accounts`: members, paged by account id (`limit=0`: all).
-pub async fn members(
+pub(crate) async fn members(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -150,7 +150,7 @@ pub async fn members(
 
 /// `account_ids[]` of the member endpoints.
 #[derive(Debug, Default, Deserialize)]
-pub struct MemberIds {
+pub(crate) struct MemberIds {
     #[serde(default, deserialize_with = "de::strings")]
     account_ids: Vec<String>,
 }
@@ -162,7 +162,7 @@ impl MemberIds {
 }
 
 /// `POST /api/v1/lists/:id/accounts`: adds accounts the reader follows.
-pub async fn add_members(
+pub(crate) async fn add_members(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -175,7 +175,7 @@ pub async fn add_members(
 }
 
 /// `DELETE /api/v1/lists/:id/accounts`: removes accounts (ids in the query or the body).
-pub async fn remove_members(
+pub(crate) async fn remove_members(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,

@@ -16,13 +16,13 @@ use trellis_domain::state::AppState;
 use trellis_storage::models::marker::Marker;
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/markers", get(show).post(save))
 }
 
 /// Query of `GET /api/v1/markers`.
 #[derive(Debug, Default, Deserialize)]
-pub struct MarkerQuery {
+pub(crate) struct MarkerQuery {
     #[serde(default, deserialize_with = "de::strings")]
     timeline: Vec<String>,
 }
@@ -45,7 +45,7 @@ fn render(list: &[Marker]) -> Json<Value> {
 }
 
 /// `GET /api/v1/markers?timeline[]=home&timeline[]=notifications`.
-pub async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     auth: Auth,
     ApiQuery(query): ApiQuery<MarkerQuery>,
@@ -57,7 +57,7 @@ pub async fn show(
 
 /// `POST /api/v1/markers` with `home[last_read_id]=...` and/or
 /// `notifications[last_read_id]=...` (form or JSON).
-pub async fn save(
+pub(crate) async fn save(
     State(state): State<AppState>,
     auth: Auth,
     ApiForm(body): ApiForm<Map<String, Value>>,

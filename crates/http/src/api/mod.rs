@@ -1,29 +1,29 @@
 //! The Mastodon-compatible client API under `/api/v1` and `/api/v2`, authenticated with the
 //! OAuth tokens of [`super::oauth`]. Unknown API paths fall through to the router's JSON 404.
 
-pub mod accounts;
-pub mod auth;
-pub mod blocks;
-pub mod bookmarks;
-pub mod entities;
-pub mod follow_requests;
-pub mod instance;
-pub mod lists;
-pub mod markers;
-pub mod notifications;
-pub mod pagination;
-pub mod params;
-pub mod preferences;
-pub mod search;
-pub mod statuses;
-pub mod timelines;
+pub(crate) mod accounts;
+pub(crate) mod auth;
+pub(crate) mod blocks;
+pub(crate) mod bookmarks;
+pub(crate) mod entities;
+pub(crate) mod follow_requests;
+pub(crate) mod instance;
+pub(crate) mod lists;
+pub(crate) mod markers;
+pub(crate) mod notifications;
+pub(crate) mod pagination;
+pub(crate) mod params;
+pub(crate) mod preferences;
+pub(crate) mod search;
+pub(crate) mod statuses;
+pub(crate) mod timelines;
 
 use axum::Router;
 
 use trellis_domain::state::AppState;
 
 /// Every client API route.
-pub fn router() -> Router<AppState> {
+pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .merge(instance::routes())
         .merge(preferences::routes())

@@ -16,7 +16,7 @@ use trellis_domain::services::notifications::{self, Query};
 use trellis_domain::state::AppState;
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/notifications", get(list))
         .route("/api/v1/notifications/unread_count", get(unread_count))

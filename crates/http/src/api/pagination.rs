@@ -8,20 +8,20 @@ use serde::{Deserialize, Serialize};
 
 use super::params::de;
 use trellis_domain::state::AppState;
-pub use trellis_storage::page::Window;
+pub(crate) use trellis_storage::page::Window;
 
 /// Default page size.
-pub const DEFAULT_LIMIT: i64 = 20;
+pub(crate) const DEFAULT_LIMIT: i64 = 20;
 /// Largest page size for statuses and notifications.
-pub const MAX_LIMIT: i64 = 40;
+pub(crate) const MAX_LIMIT: i64 = 40;
 /// Default page size of account lists (followers, blocks, list members, ...).
-pub const ACCOUNTS_LIMIT: i64 = 40;
+pub(crate) const ACCOUNTS_LIMIT: i64 = 40;
 /// Largest page size of account lists.
-pub const ACCOUNTS_MAX: i64 = 80;
+pub(crate) const ACCOUNTS_MAX: i64 = 80;
 
 /// The paging parameters of a list request.
 #[derive(Clone, Debug, Default, Deserialize)]
-pub struct PageParams {
+pub(crate) struct PageParams {
     /// Items strictly older than this id.
     #[serde(default, deserialize_with = "de::opt_i64")]
     pub max_id: Option<i64>,
@@ -38,12 +38,12 @@ pub struct PageParams {
 
 impl PageParams {
     /// The window, with the limit clamped to 1..=`max` (default [`DEFAULT_LIMIT`]).
-    pub fn window(&self, max: i64) -> Window {
+    pub(crate) fn window(&self, max: i64) -> Window {
         self.window_from(DEFAULT_LIMIT, max)
     }
 
     /// The window of an account list: default [`ACCOUNTS_LIMIT`], at most [`ACCOUNTS_MAX`].
-    pub fn accounts_window(&self) -> Window {
+    pub(crate) fn accounts_window(&self) -> Window {
         self.window_from(ACCOUNTS_LIMIT, ACCOUNTS_MAX)
     }
 
@@ -58,21 +58,27 @@ impl PageParams {
 }
 
 /// A JSON list with its `Link` header.
-pub struct Paged<T> {
+pub(crate) struct Paged<T> {
     items: Vec<T>,
     link: Option<String>,
 }
 
 impl<T: Serialize> Paged<T> {
     /// A page whose items have the given cursor ids (same order as `items`, newest first).
-    pub fn new(state: &AppState, uri: &Uri, items: Vec<T>, cursors: &[i64]) -> Self {
+    pub(crate) fn new(state: &AppState, uri: &Uri, items: Vec<T>, cursors: &[i64]) -> Self {
         let link = link_header(state, uri, cursors);
         Self { items, link }
     }
 
     /// A page of ranked results chosen by position: `offset` results were skipped and
     /// `limit` asked for.
-    pub fn by_offset(state: &AppState, uri: &Uri, items: Vec<T>, offset: i64, limit: i64) -> Self {
+    pub(crate) fn by_offset(
+        state: &AppState,
+        uri: &Uri,
+        items: Vec<T>,
+        offset: i64,
+        limit: i64,
+    ) -> Self {
         let link = offset_link_header(state, uri, offset, limit, items.len());
         Self { items, link }
     }
@@ -90,7 +96,7 @@ impl<T: Serialize> IntoResponse for Paged<T> {
 
 /// `<...max_id=LAST>; rel="next", <...min_id=FIRST>; rel="prev"`, keeping other parameters.
 /// An empty page still gets `prev`, from the cursor the client sent.
-pub fn link_header(state: &AppState, uri: &Uri, cursors: &[i64]) -> Option<String> {
+pub(crate) fn link_header(state: &AppState, uri: &Uri, cursors: &[i64]) -> Option<String> {
     let with =
         |key: &str, id: i64| page_url(state, uri, &["max_id", "min_id", "since_id"], key, id);
     let mut links = Vec::new();
@@ -111,7 +117,7 @@ pub fn link_header(state: &AppState, uri: &Uri, cursors: &[i64]) -> Option<Strin
 
 /// `<...offset=NEXT>; rel="next"` when the page is full (`count` = `limit`) and
 /// `<...offset=PREVIOUS>; rel="prev"` after the first page, keeping other parameters.
-pub fn offset_link_header(
+pub(crate) fn offset_link_header(
     state: &AppState,
     uri: &Uri,
     offset: i64,

@@ -14,10 +14,10 @@ use serde_json::{Map, Value};
 use crate::error::HttpError;
 
 /// A parsed request body (JSON, url-encoded or multipart; an empty body is `{}`).
-pub struct ApiForm<T>(pub T);
+pub(crate) struct ApiForm<T>(pub T);
 
 /// Parsed query parameters.
-pub struct ApiQuery<T>(pub T);
+pub(crate) struct ApiQuery<T>(pub T);
 
 fn invalid(message: impl std::fmt::Display) -> HttpError {
     HttpError::new(
@@ -27,12 +27,12 @@ fn invalid(message: impl std::fmt::Display) -> HttpError {
 }
 
 /// Deserialises normalised parameters; a mismatch is 422 naming the problem.
-pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, HttpError> {
+pub(crate) fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, HttpError> {
     serde_json::from_value(value).map_err(invalid)
 }
 
 /// Inserts `key=value` into `root`, following brackets: `a[b][]` becomes `{"a": {"b": [..]}}`.
-pub fn insert_pair(root: &mut Map<String, Value>, key: &str, value: String) {
+pub(crate) fn insert_pair(root: &mut Map<String, Value>, key: &str, value: String) {
     let (head, rest) = match key.find('[') {
         Some(i) => (&key[..i], &key[i..]),
         None => (key, ""),
@@ -84,7 +84,7 @@ fn insert_path(map: &mut Map<String, Value>, path: &[&str], value: Value) {
 }
 
 /// Normalises a url-encoded string into a JSON object.
-pub fn parse_urlencoded(text: &str) -> Value {
+pub(crate) fn parse_urlencoded(text: &str) -> Value {
     let mut root = Map::new();
     for (key, value) in url::form_urlencoded::parse(text.as_bytes()) {
         insert_pair(&mut root, &key, value.into_owned());
@@ -159,7 +159,7 @@ async fn multipart_value<S: Send + Sync>(request: Request, state: &S) -> Result<
 }
 
 /// Lenient field deserialisers for `#[serde(deserialize_with = ...)]`.
-pub mod de {
+pub(crate) mod de {
     use serde::{Deserialize, Deserializer};
     use serde_json::Value;
 
@@ -178,12 +178,12 @@ pub mod de {
     }
 
     /// A boolean from `true`, `"true"`, `"1"`, `1`, ...
-    pub fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    pub(crate) fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
         truthy(&Value::deserialize(d)?).map_err(serde::de::Error::custom)
     }
 
     /// An optional boolean (absent or null is `None`).
-    pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
         match Value::deserialize(d)? {
             Value::Null => Ok(None),
             other => truthy(&other).map(Some).map_err(serde::de::Error::custom),
@@ -191,7 +191,7 @@ pub mod de {
     }
 
     /// An optional integer from a number or a numeric string (empty string is `None`).
-    pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    pub(crate) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
         match Value::deserialize(d)? {
             Value::Null => Ok(None),
             Value::Number(n) => n
@@ -211,7 +211,7 @@ pub mod de {
     }
 
     /// An optional string from a string or a number (ids arrive as both).
-    pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    pub(crate) fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
         match Value::deserialize(d)? {
             Value::Null => Ok(None),
             Value::String(s) => Ok(Some(s)),
@@ -221,7 +221,7 @@ pub mod de {
     }
 
     /// A list from an array, a single value, or nothing; numbers become strings.
-    pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    pub(crate) fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
         let one = |v: Value| match v {
             Value::String(s) => Ok(s),
             Value::Number(n) => Ok(n.to_string()),

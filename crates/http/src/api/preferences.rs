@@ -10,14 +10,14 @@ use crate::error::HttpError;
 use trellis_domain::state::AppState;
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/preferences", get(preferences))
         .route("/api/v1/custom_emojis", get(custom_emojis))
 }
 
 /// GET /api/v1/preferences (read:accounts): posting and reading defaults.
-pub async fn preferences(auth: Auth) -> Result<Json<Value>, HttpError> {
+pub(crate) async fn preferences(auth: Auth) -> Result<Json<Value>, HttpError> {
     auth.person("read:accounts")?;
     Ok(Json(json!({
         "posting:default:visibility": "public",
@@ -29,6 +29,6 @@ pub async fn preferences(auth: Auth) -> Result<Json<Value>, HttpError> {
 }
 
 /// GET /api/v1/custom_emojis: Trellis has no custom emojis.
-pub async fn custom_emojis() -> Json<Value> {
+pub(crate) async fn custom_emojis() -> Json<Value> {
     Json(json!([]))
 }

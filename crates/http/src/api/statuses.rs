@@ -25,7 +25,7 @@ use trellis_storage::models::post::Visibility;
 type StatusResult = Result<Json<StatusEntity>, HttpError>;
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/statuses", post(create))
         .route("/api/v1/statuses/{id}", get(show).put(edit).delete(delete))
@@ -47,7 +47,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// A decimal id from a path or parameter; anything else names no record (404).
-pub fn parse_id(text: &str) -> Result<i64, HttpError> {
+pub(crate) fn parse_id(text: &str) -> Result<i64, HttpError> {
     text.trim()
         .parse()
         .map_err(|_| HttpError::not_found("Record not found"))
@@ -58,7 +58,7 @@ fn unprocessable(message: impl Into<String>) -> HttpError {
 }
 
 /// A page of statuses as entities, with its `Link` header.
-pub fn status_page(state: &AppState, uri: &Uri, page: StatusPage) -> Paged<StatusEntity> {
+pub(crate) fn status_page(state: &AppState, uri: &Uri, page: StatusPage) -> Paged<StatusEntity> {
     let items = page
         .statuses
         .iter()
@@ -68,7 +68,7 @@ pub fn status_page(state: &AppState, uri: &Uri, page: StatusPage) -> Paged<Statu
 }
 
 /// A page of accounts as entities, with its `Link` header.
-pub fn account_page(state: &AppState, uri: &Uri, page: AccountPage) -> Paged<AccountEntity> {
+pub(crate) fn account_page(state: &AppState, uri: &Uri, page: AccountPage) -> Paged<AccountEntity> {
     let items = page
         .accounts
         .iter()
@@ -92,7 +92,7 @@ async fn target(state: &AppState, id: &str, viewer: i64) -> Result<Post, HttpErr
 
 /// Body of `POST /api/v1/statuses`.
 #[derive(Debug, Deserialize)]
-pub struct CreateStatus {
+pub(crate) struct CreateStatus {
     #[serde(default, deserialize_with = "de::opt_string")]
     status: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
@@ -114,7 +114,7 @@ pub struct CreateStatus {
 }
 
 /// `POST /api/v1/statuses`: publishes a status.
-pub async fn create(
+pub(crate) async fn create(
     auth: Auth,
     data: Data<AppState>,
     ApiForm(body): ApiForm<CreateStatus>,
@@ -160,7 +160,7 @@ pub async fn create(
 }
 
 /// `GET /api/v1/statuses/:id`: a status the reader may see.
-pub async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     auth: MaybeAuth,
     Path(id): Path<String>,
@@ -172,7 +172,7 @@ pub async fn show(
 
 /// Body of `PUT /api/v1/statuses/:id`.
 #[derive(Debug, Deserialize)]
-pub struct EditStatus {
+pub(crate) struct EditStatus {
     #[serde(default, deserialize_with = "de::opt_string")]
     status: Option<String>,
     #[serde(default)]
@@ -184,7 +184,7 @@ pub struct EditStatus {
 }
 
 /// `PUT /api/v1/statuses/:id`: edits one's own status.
-pub async fn edit(
+pub(crate) async fn edit(
     auth: Auth,
     data: Data<AppState>,
     Path(id): Path<String>,
@@ -222,7 +222,11 @@ async fn own(state: &AppState, id: &str, me: i64) -> Result<Post, HttpError> {
 }
 
 /// `DELETE /api/v1/statuses/:id`: deletes one's own status; answers it with its source text.
-pub async fn delete(auth: Auth, data: Data<AppState>, Path(id): Path<String>) -> StatusResult {
+pub(crate) async fn delete(
+    auth: Auth,
+    data: Data<AppState>,
+    Path(id): Path<String>,
+) -> StatusResult {
     let me = auth.person("write:statuses")?.clone();
     let post = own(&data, &id, me.id).await?;
     let view = timelines::view(&data, post.clone(), Some(me.id)).await?;
@@ -242,7 +246,7 @@ fn view_original_uri(view: &StatusView) -> Result<String, HttpError> {
 }
 
 /// `GET /api/v1/statuses/:id/source`: what the author typed.
-pub async fn source(
+pub(crate) async fn source(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -257,7 +261,7 @@ pub async fn source(
 }
 
 /// `GET /api/v1/statuses/:id/history`: the versions of a status (the current one).
-pub async fn history(
+pub(crate) async fn history(
     State(state): State<AppState>,
     auth: MaybeAuth,
     Path(id): Path<String>,
@@ -279,7 +283,7 @@ pub async fn history(
 }
 
 /// `GET /api/v1/statuses/:id/context`: ancestors and descendants the reader may see.
-pub async fn context(
+pub(crate) async fn context(
     State(state): State<AppState>,
     auth: MaybeAuth,
     Path(id): Path<String>,
@@ -297,7 +301,7 @@ pub async fn context(
 }
 
 /// `GET /api/v1/statuses/:id/favourited_by`.
-pub async fn favourited_by(
+pub(crate) async fn favourited_by(
     State(state): State<AppState>,
     auth: MaybeAuth,
     Path(id): Path<String>,
@@ -311,7 +315,7 @@ pub async fn favourited_by(
 }
 
 /// `GET /api/v1/statuses/:id/reblogged_by`.
-pub async fn reblogged_by(
+pub(crate) async fn reblogged_by(
     State(state): State<AppState>,
     auth: MaybeAuth,
     Path(id): Path<String>,
@@ -325,7 +329,11 @@ pub async fn reblogged_by(
 }
 
 /// `POST /api/v1/statuses/:id/favourite`.
-pub async fn favourite(auth: Auth, data: Data<AppState>, Path(id): Path<String>) -> StatusResult {
+pub(crate) async fn favourite(
+    auth: Auth,
+    data: Data<AppState>,
+    Path(id): Path<String>,
+) -> StatusResult {
     let me = auth.person("write:favourites")?.clone();
     let post = target(&data, &id, me.id).await?;
     let post = interactions::like(&data, &me, &post.uri).await?;
@@ -334,7 +342,11 @@ pub async fn favourite(auth: Auth, data: Data<AppState>, Path(id): Path<String>)
 }
 
 /// `POST /api/v1/statuses/:id/unfavourite`.
-pub async fn unfavourite(auth: Auth, data: Data<AppState>, Path(id): Path<String>) -> StatusResult {
+pub(crate) async fn unfavourite(
+    auth: Auth,
+    data: Data<AppState>,
+    Path(id): Path<String>,
+) -> StatusResult {
     let me = auth.person("write:favourites")?.clone();
     let post = target(&data, &id, me.id).await?;
     let post = interactions::unlike(&data, &me, &post.uri).await?;
@@ -343,7 +355,11 @@ pub async fn unfavourite(auth: Auth, data: Data<AppState>, Path(id): Path<String
 }
 
 /// `POST /api/v1/statuses/:id/reblog`: answers the boost, which wraps the boosted status.
-pub async fn reblog(auth: Auth, data: Data<AppState>, Path(id): Path<String>) -> StatusResult {
+pub(crate) async fn reblog(
+    auth: Auth,
+    data: Data<AppState>,
+    Path(id): Path<String>,
+) -> StatusResult {
     let me = auth.person("write:statuses")?.clone();
     let post = target(&data, &id, me.id).await?;
     let original = interactions::boost(&data, &me, &post.uri).await?;
@@ -355,7 +371,11 @@ pub async fn reblog(auth: Auth, data: Data<AppState>, Path(id): Path<String>) ->
 }
 
 /// `POST /api/v1/statuses/:id/unreblog`: answers the formerly boosted status.
-pub async fn unreblog(auth: Auth, data: Data<AppState>, Path(id): Path<String>) -> StatusResult {
+pub(crate) async fn unreblog(
+    auth: Auth,
+    data: Data<AppState>,
+    Path(id): Path<String>,
+) -> StatusResult {
     let me = auth.person("write:statuses")?.clone();
     let post = target(&data, &id, me.id).await?;
     let post = interactions::unboost(&data, &me, &post.uri).await?;
@@ -364,7 +384,7 @@ pub async fn unreblog(auth: Auth, data: Data<AppState>, Path(id): Path<String>) 
 }
 
 /// `POST /api/v1/statuses/:id/bookmark`.
-pub async fn bookmark(
+pub(crate) async fn bookmark(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -377,7 +397,7 @@ pub async fn bookmark(
 }
 
 /// `POST /api/v1/statuses/:id/unbookmark`.
-pub async fn unbookmark(
+pub(crate) async fn unbookmark(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -390,7 +410,7 @@ pub async fn unbookmark(
 }
 
 /// `POST /api/v1/statuses/:id/pin` and `unpin`: pinned statuses are not supported.
-pub async fn pin(
+pub(crate) async fn pin(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -403,7 +423,7 @@ pub async fn pin(
 }
 
 /// `POST /api/v1/statuses/:id/mute` and `unmute`: accepted; answers the status.
-pub async fn mute(
+pub(crate) async fn mute(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,

@@ -20,7 +20,7 @@ use trellis_storage::models::post::TimelineFilter;
 type PageResult = Result<Paged<StatusEntity>, HttpError>;
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/timelines/home", get(home))
         .route("/api/v1/timelines/public", get(public))
@@ -31,7 +31,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `GET /api/v1/timelines/home`: the reader's home feed.
-pub async fn home(
+pub(crate) async fn home(
     State(state): State<AppState>,
     auth: Auth,
     uri: Uri,
@@ -44,7 +44,7 @@ pub async fn home(
 
 /// Query of the public and hashtag timelines.
 #[derive(Debug, Default, Deserialize)]
-pub struct PublicParams {
+pub(crate) struct PublicParams {
     #[serde(flatten)]
     page: PageParams,
     #[serde(default, deserialize_with = "de::bool")]
@@ -81,7 +81,7 @@ fn tag_name(text: &str) -> String {
 }
 
 /// `GET /api/v1/timelines/public`: public posts, local or remote.
-pub async fn public(
+pub(crate) async fn public(
     State(state): State<AppState>,
     auth: MaybeAuth,
     uri: Uri,
@@ -95,7 +95,7 @@ pub async fn public(
 
 /// `GET /api/v1/timelines/tag/:hashtag`: public posts with a hashtag (`any[]`, `all[]` and
 /// `none[]` narrow it further).
-pub async fn tag(
+pub(crate) async fn tag(
     State(state): State<AppState>,
     auth: MaybeAuth,
     Path(hashtag): Path<String>,
@@ -120,7 +120,7 @@ pub async fn tag(
 }
 
 /// `GET /api/v1/timelines/list/:list_id`: posts by the members of one of the reader's lists.
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     auth: Auth,
     Path(list_id): Path<String>,
@@ -134,7 +134,7 @@ pub async fn list(
 }
 
 /// `GET /api/v1/timelines/direct`: direct posts written by or mentioning the reader.
-pub async fn direct(
+pub(crate) async fn direct(
     State(state): State<AppState>,
     auth: Auth,
     uri: Uri,
@@ -146,7 +146,7 @@ pub async fn direct(
 }
 
 /// `GET /api/v1/conversations`: conversations are not tracked; always empty.
-pub async fn conversations(auth: Auth) -> Result<Json<Vec<Value>>, HttpError> {
+pub(crate) async fn conversations(auth: Auth) -> Result<Json<Vec<Value>>, HttpError> {
     auth.person("read:statuses")?;
     Ok(Json(Vec::new()))
 }

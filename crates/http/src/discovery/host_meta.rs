@@ -9,7 +9,7 @@ use trellis_content::text::escape_html;
 use trellis_domain::state::AppState;
 
 /// GET /.well-known/host-meta: XRD, or JRD when the client asks for JSON.
-pub async fn host_meta(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub(crate) async fn host_meta(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let wants_json = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -32,7 +32,7 @@ pub async fn host_meta(State(state): State<AppState>, headers: HeaderMap) -> Res
 }
 
 /// GET /.well-known/host-meta.json
-pub async fn host_meta_json(State(state): State<AppState>) -> Response {
+pub(crate) async fn host_meta_json(State(state): State<AppState>) -> Response {
     let body = json!({
         "links": [{ "rel": "lrdd", "type": "application/jrd+json", "template": lrdd_template(&state) }]
     });

@@ -1,5 +1,5 @@
 //! Discovery documents: webfinger, host-meta and nodeinfo.
 
-pub mod host_meta;
-pub mod nodeinfo;
-pub mod webfinger;
+pub(crate) mod host_meta;
+pub(crate) mod nodeinfo;
+pub(crate) mod webfinger;

@@ -13,12 +13,12 @@ use trellis_domain::state::AppState;
 use trellis_storage::models::Post;
 
 /// Software name announced in NodeInfo.
-pub const SOFTWARE_NAME: &str = "trellis";
+pub(crate) const SOFTWARE_NAME: &str = "trellis";
 /// Version of this build.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// GET /.well-known/nodeinfo
-pub async fn discovery(State(state): State<AppState>) -> Json<Value> {
+pub(crate) async fn discovery(State(state): State<AppState>) -> Json<Value> {
     let urls = state.urls();
     Json(json!({
         "links": [
@@ -30,12 +30,12 @@ pub async fn discovery(State(state): State<AppState>) -> Json<Value> {
 }
 
 /// GET /nodeinfo/2.0
-pub async fn nodeinfo_2_0(State(state): State<AppState>) -> Result<Response, HttpError> {
+pub(crate) async fn nodeinfo_2_0(State(state): State<AppState>) -> Result<Response, HttpError> {
     document(&state, "2.0").await
 }
 
 /// GET /nodeinfo/2.1
-pub async fn nodeinfo_2_1(State(state): State<AppState>) -> Result<Response, HttpError> {
+pub(crate) async fn nodeinfo_2_1(State(state): State<AppState>) -> Result<Response, HttpError> {
     document(&state, "2.1").await
 }
 

@@ -12,7 +12,7 @@ use trellis_domain::state::AppState;
 
 /// Query of a webfinger request.
 #[derive(Debug, Deserialize)]
-pub struct WebfingerQuery {
+pub(crate) struct WebfingerQuery {
     resource: Option<String>,
 }
 
@@ -24,7 +24,7 @@ enum Target {
 }
 
 /// GET /.well-known/webfinger?resource=...
-pub async fn webfinger(
+pub(crate) async fn webfinger(
     State(state): State<AppState>,
     Query(query): Query<WebfingerQuery>,
 ) -> Result<Response, HttpError> {

@@ -29,7 +29,7 @@ async fn person(state: &AppState, username: &str) -> Result<Account, HttpError> 
 
 /// Body of `POST /internal/v1/users`.
 #[derive(Deserialize)]
-pub struct CreateUser {
+pub(super) struct CreateUser {
     username: String,
     email: Option<String>,
     password: Option<String>,
@@ -42,7 +42,7 @@ pub struct CreateUser {
 }
 
 /// Creates a local person.
-pub async fn create_user(
+pub(super) async fn create_user(
     data: Fed,
     Json(body): Json<CreateUser>,
 ) -> Result<(StatusCode, Json<Value>), HttpError> {
@@ -80,12 +80,12 @@ pub async fn create_user(
 
 /// Body naming another actor.
 #[derive(Deserialize)]
-pub struct Target {
+pub(super) struct Target {
     target: String,
 }
 
 /// Follows an actor by URL or handle.
-pub async fn follow(
+pub(super) async fn follow(
     data: Fed,
     Path(username): Path<String>,
     Json(body): Json<Target>,
@@ -98,7 +98,7 @@ pub async fn follow(
 }
 
 /// Stops following.
-pub async fn unfollow(
+pub(super) async fn unfollow(
     data: Fed,
     Path(username): Path<String>,
     Json(body): Json<Target>,
@@ -109,7 +109,7 @@ pub async fn unfollow(
 }
 
 /// Pending follow requests.
-pub async fn follow_requests(
+pub(super) async fn follow_requests(
     State(state): State<AppState>,
     Path(username): Path<String>,
 ) -> JsonResult {
@@ -122,13 +122,13 @@ pub async fn follow_requests(
 
 /// Body of an answer to a follow request.
 #[derive(Deserialize)]
-pub struct Answer {
+pub(super) struct Answer {
     actor: String,
     accept: bool,
 }
 
 /// Approves or rejects a follow request.
-pub async fn answer_request(
+pub(super) async fn answer_request(
     data: Fed,
     Path(username): Path<String>,
     Json(body): Json<Answer>,
@@ -140,12 +140,12 @@ pub async fn answer_request(
 
 /// Body of `locked`.
 #[derive(Deserialize)]
-pub struct Locked {
+pub(super) struct Locked {
     locked: bool,
 }
 
 /// Sets whether follows need approval.
-pub async fn set_locked(
+pub(super) async fn set_locked(
     data: Fed,
     Path(username): Path<String>,
     Json(body): Json<Locked>,
@@ -157,13 +157,13 @@ pub async fn set_locked(
 
 /// Body of a profile change.
 #[derive(Deserialize)]
-pub struct Profile {
+pub(super) struct Profile {
     display_name: Option<String>,
     bio: Option<String>,
 }
 
 /// Changes the display name or biography.
-pub async fn update_profile(
+pub(super) async fn update_profile(
     data: Fed,
     Path(username): Path<String>,
     Json(body): Json<Profile>,
@@ -185,7 +185,7 @@ pub async fn update_profile(
 
 /// Body of a new post.
 #[derive(Deserialize)]
-pub struct NewPost {
+pub(super) struct NewPost {
     text: String,
     visibility: Option<String>,
     in_reply_to: Option<String>,
@@ -196,7 +196,7 @@ pub struct NewPost {
 }
 
 /// Publishes a post.
-pub async fn create_post(
+pub(super) async fn create_post(
     data: Fed,
     Path(username): Path<String>,
     Json(body): Json<NewPost>,
@@ -232,13 +232,13 @@ pub async fn create_post(
 
 /// Body of an edit.
 #[derive(Deserialize)]
-pub struct Edit {
+pub(super) struct Edit {
     text: String,
     spoiler_text: Option<String>,
 }
 
 /// Edits a post.
-pub async fn edit_post(
+pub(super) async fn edit_post(
     data: Fed,
     Path((username, id)): Path<(String, i64)>,
     Json(body): Json<Edit>,
@@ -249,7 +249,10 @@ pub async fn edit_post(
 }
 
 /// Deletes a post.
-pub async fn delete_post(data: Fed, Path((username, id)): Path<(String, i64)>) -> JsonResult {
+pub(super) async fn delete_post(
+    data: Fed,
+    Path((username, id)): Path<(String, i64)>,
+) -> JsonResult {
     let me = person(&data, &username).await?;
     posts::delete(&data, &me, id).await?;
     Ok(Json(json!({ "deleted": true })))
@@ -257,12 +260,12 @@ pub async fn delete_post(data: Fed, Path((username, id)): Path<(String, i64)>) -
 
 /// Body naming an object.
 #[derive(Deserialize)]
-pub struct Object {
+pub(super) struct Object {
     object: String,
 }
 
 /// like, unlike, boost or unboost.
-pub async fn interact(
+pub(super) async fn interact(
     data: Fed,
     Path((username, interaction)): Path<(String, String)>,
     Json(body): Json<Object>,
@@ -279,7 +282,7 @@ pub async fn interact(
 }
 
 /// Fetches a remote post (with its thread parents) by URL.
-pub async fn resolve(
+pub(super) async fn resolve(
     data: Fed,
     Path(username): Path<String>,
     Json(body): Json<Object>,
@@ -290,7 +293,10 @@ pub async fn resolve(
 }
 
 /// The home timeline, newest first.
-pub async fn home(State(state): State<AppState>, Path(username): Path<String>) -> JsonResult {
+pub(super) async fn home(
+    State(state): State<AppState>,
+    Path(username): Path<String>,
+) -> JsonResult {
     let me = person(&state, &username).await?;
     let rows = timelines::home(&state, me.id, 100).await?;
     let list = state.db().read(move |conn| summaries(conn, &rows)).await?;
@@ -298,7 +304,10 @@ pub async fn home(State(state): State<AppState>, Path(username): Path<String>) -
 }
 
 /// Followers and follows.
-pub async fn relations(State(state): State<AppState>, Path(username): Path<String>) -> JsonResult {
+pub(super) async fn relations(
+    State(state): State<AppState>,
+    Path(username): Path<String>,
+) -> JsonResult {
     let me = person(&state, &username).await?;
     let relations = follows::relations(&state, &me).await?;
     let uris = |accounts: Vec<Account>| accounts.into_iter().map(|a| a.uri).collect::<Vec<_>>();
@@ -311,14 +320,17 @@ pub async fn relations(State(state): State<AppState>, Path(username): Path<Strin
 
 /// Query of `GET /internal/v1/posts`.
 #[derive(Deserialize)]
-pub struct ShowPost {
+pub(super) struct ShowPost {
     uri: String,
     #[serde(rename = "as")]
     viewer: Option<String>,
 }
 
 /// A stored post with its thread, as `as` may see it; never fetches.
-pub async fn show_post(State(state): State<AppState>, Query(query): Query<ShowPost>) -> JsonResult {
+pub(super) async fn show_post(
+    State(state): State<AppState>,
+    Query(query): Query<ShowPost>,
+) -> JsonResult {
     let viewer = match &query.viewer {
         Some(name) => Some(person(&state, name).await?.id),
         None => None,
@@ -347,7 +359,7 @@ pub async fn show_post(State(state): State<AppState>, Query(query): Query<ShowPo
 }
 
 /// Pending and failed deliveries per host.
-pub async fn queue(State(state): State<AppState>) -> JsonResult {
+pub(super) async fn queue(State(state): State<AppState>) -> JsonResult {
     let hosts = state.db().read(queue_by_host).await?;
     Ok(Json(json!(
         hosts

@@ -18,7 +18,7 @@ use trellis_config::Secret;
 use trellis_domain::state::AppState;
 
 /// Routes of the internal interface, guarded by the bearer token.
-pub fn router(token: Secret) -> Router<AppState> {
+pub(crate) fn router(token: Secret) -> Router<AppState> {
     Router::new()
         .route("/internal/v1/users", post(handlers::create_user))
         .route(
@@ -101,4 +101,4 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// The federation request data every handler receives.
-pub type Fed = Data<AppState>;
+pub(crate) type Fed = Data<AppState>;

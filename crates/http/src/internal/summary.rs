@@ -11,7 +11,7 @@ use trellis_storage::{DbConnection, DbError};
 
 /// A post as the internal interface shows it.
 #[derive(Debug, Serialize)]
-pub struct PostSummary {
+pub(super) struct PostSummary {
     /// Local row id.
     pub id: String,
     /// ActivityPub id.
@@ -41,7 +41,10 @@ pub struct PostSummary {
 }
 
 /// Summaries of `rows`, in order.
-pub fn summaries(conn: &mut DbConnection, rows: &[Post]) -> Result<Vec<PostSummary>, DbError> {
+pub(super) fn summaries(
+    conn: &mut DbConnection,
+    rows: &[Post],
+) -> Result<Vec<PostSummary>, DbError> {
     let boosted_ids: Vec<i64> = rows.iter().filter_map(|p| p.reblog_of_id).collect();
     let boosted: HashMap<i64, String> = posts::table
         .filter(posts::id.eq_any(&boosted_ids))

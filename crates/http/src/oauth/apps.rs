@@ -15,7 +15,7 @@ use trellis_storage::models::oauth::Application;
 
 /// The body of `POST /api/v1/apps`.
 #[derive(Debug, Deserialize)]
-pub struct CreateApp {
+pub(crate) struct CreateApp {
     #[serde(default, deserialize_with = "de::opt_string")]
     client_name: Option<String>,
     #[serde(default, deserialize_with = "de::strings")]
@@ -28,7 +28,7 @@ pub struct CreateApp {
 
 /// `Application`, as registration (with the secret) and verify_credentials return it.
 #[derive(Debug, Serialize)]
-pub struct ApplicationEntity {
+pub(crate) struct ApplicationEntity {
     id: String,
     name: String,
     website: Option<String>,
@@ -46,7 +46,7 @@ pub struct ApplicationEntity {
 
 impl ApplicationEntity {
     /// The entity of an application; `client_secret` only right after registration.
-    pub fn new(state: &AppState, app: &Application, client_secret: Option<String>) -> Self {
+    pub(crate) fn new(state: &AppState, app: &Application, client_secret: Option<String>) -> Self {
         let redirect_uris = app.redirect_uri_list();
         let with_credentials = client_secret.is_some();
         Self {
@@ -66,7 +66,7 @@ impl ApplicationEntity {
 
 /// The instance's Web Push server key as clients expect it: an uncompressed P-256 point,
 /// base64url. Trellis does not send Web Push yet; the value is stable per domain.
-pub fn vapid_key(state: &AppState) -> String {
+pub(crate) fn vapid_key(state: &AppState) -> String {
     let domain = state.urls().domain().as_bytes();
     let mut point = vec![0x04];
     point.extend_from_slice(
@@ -85,7 +85,7 @@ pub fn vapid_key(state: &AppState) -> String {
 }
 
 /// POST /api/v1/apps
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     ApiForm(body): ApiForm<CreateApp>,
 ) -> Result<Json<ApplicationEntity>, HttpError> {
@@ -108,7 +108,7 @@ pub async fn create(
 }
 
 /// GET /api/v1/apps/verify_credentials: the application behind any valid token.
-pub async fn verify_credentials(
+pub(crate) async fn verify_credentials(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<ApplicationEntity>, HttpError> {

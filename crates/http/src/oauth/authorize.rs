@@ -21,7 +21,7 @@ use trellis_domain::state::AppState;
 
 /// The parameters of the page and of its form.
 #[derive(Debug, Default, Deserialize)]
-pub struct AuthorizeParams {
+pub(crate) struct AuthorizeParams {
     #[serde(default, deserialize_with = "de::opt_string")]
     response_type: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
@@ -231,7 +231,7 @@ fn redirect(
 }
 
 /// GET /oauth/authorize
-pub async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<AuthorizeParams>,
 ) -> Result<Response, HttpError> {
@@ -242,7 +242,7 @@ pub async fn show(
 }
 
 /// POST /oauth/authorize
-pub async fn submit(
+pub(crate) async fn submit(
     State(state): State<AppState>,
     ApiForm(params): ApiForm<AuthorizeParams>,
 ) -> Result<Response, HttpError> {

@@ -9,7 +9,7 @@ use trellis_domain::services::scopes;
 use trellis_domain::state::AppState;
 
 /// GET /.well-known/oauth-authorization-server
-pub async fn metadata(State(state): State<AppState>) -> Json<Value> {
+pub(crate) async fn metadata(State(state): State<AppState>) -> Json<Value> {
     let urls = state.urls();
     Json(json!({
         "issuer": urls.at("/"),

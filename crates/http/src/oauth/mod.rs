@@ -2,10 +2,10 @@
 //! endpoint (authorization_code with PKCE, password, client_credentials), revocation and the
 //! authorization server metadata.
 
-pub mod apps;
-pub mod authorize;
-pub mod metadata;
-pub mod token;
+pub(crate) mod apps;
+pub(crate) mod authorize;
+pub(crate) mod metadata;
+pub(crate) mod token;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use trellis_domain::state::AppState;
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/apps", post(apps::create))
         .route("/api/v1/apps/", post(apps::create))

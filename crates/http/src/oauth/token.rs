@@ -19,7 +19,7 @@ use trellis_domain::state::AppState;
 
 /// The parameters of the token and revocation endpoints.
 #[derive(Debug, Default, Deserialize)]
-pub struct TokenParams {
+pub(crate) struct TokenParams {
     #[serde(default, deserialize_with = "de::opt_string")]
     grant_type: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
@@ -85,7 +85,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 }
 
 /// An OAuth error answer.
-pub fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
     let mut response = (
         status,
         Json(json!({ "error": error, "error_description": description })),
@@ -137,7 +137,7 @@ fn missing(name: &str) -> Response {
 }
 
 /// POST /oauth/token
-pub async fn token(
+pub(crate) async fn token(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<ApiForm<TokenParams>, HttpError>,
@@ -215,7 +215,7 @@ pub async fn token(
 }
 
 /// POST /oauth/revoke: 200 `{}` whether or not the token existed (RFC 7009).
-pub async fn revoke(
+pub(crate) async fn revoke(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<ApiForm<TokenParams>, HttpError>,

@@ -1,10 +1,11 @@
 //! Streaming: the WebSocket `/api/v1/streaming`, the server-sent-event endpoints and
 //! `/api/v1/streaming/health`.
 //!
-//! Every connection reads the process-wide broadcast of [`trellis_domain::services::events`]; what a
-//! stream carries, and who may open it, is decided in [`channel`].
+//! Every connection reads the process-wide broadcast of [`trellis_domain::services::events`];
+//! what a stream carries, and who may open it, is decided by the domain
+//! (`trellis_domain::services::streams`); [`channel`] parses requests and renders messages.
 
-pub mod channel;
+pub(crate) mod channel;
 mod sse;
 mod ws;
 
@@ -34,7 +35,7 @@ const SSE_PATHS: [(&str, &str); 9] = [
 ];
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     let mut router = Router::new()
         .route("/api/v1/streaming", get(ws::handler))
         .route("/api/v1/streaming/health", get(health));

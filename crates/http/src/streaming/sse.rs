@@ -12,16 +12,17 @@ use futures::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::authenticate;
-use super::channel::{self, Outgoing, Reader, StreamRequest, Subscription};
+use super::channel::{self, Outgoing, StreamRequest, Subscription};
 use crate::api::params::ApiQuery;
 use crate::error::HttpError;
+use trellis_domain::services::streams::Reader;
 use trellis_domain::state::AppState;
 
 /// How often an idle stream sends a heartbeat comment.
 const HEARTBEAT: Duration = Duration::from_secs(30);
 
 /// A server-sent-event endpoint for the stream `name` (`tag` and `list` from the query).
-pub async fn named(state: AppState, request: Request, name: &'static str) -> Response {
+pub(super) async fn named(state: AppState, request: Request, name: &'static str) -> Response {
     let (mut parts, _body) = request.into_parts();
     let outcome = async {
         let ApiQuery(mut stream) =
@@ -33,7 +34,7 @@ pub async fn named(state: AppState, request: Request, name: &'static str) -> Res
 }
 
 /// Opens `stream` for the request's token and answers with its event stream.
-pub async fn respond(
+pub(super) async fn respond(
     state: &AppState,
     parts: &Parts,
     stream: StreamRequest,

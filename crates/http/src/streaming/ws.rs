@@ -10,14 +10,15 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::channel::{MAX_SUBSCRIPTIONS, Reader, StreamRequest, Subscription};
+use super::channel::{MAX_SUBSCRIPTIONS, StreamRequest, Subscription, error_json};
 use super::{authenticate, sse};
 use crate::api::params::ApiQuery;
 use crate::error::HttpError;
+use trellis_domain::services::streams::Reader;
 use trellis_domain::state::AppState;
 
 /// How often the server pings an idle connection.
-pub const PING_EVERY: Duration = Duration::from_secs(30);
+pub(super) const PING_EVERY: Duration = Duration::from_secs(30);
 /// How long one write may wait for a client that does not read.
 const SEND_TIMEOUT: Duration = Duration::from_secs(15);
 /// Largest message a client may send.
@@ -25,7 +26,7 @@ const MAX_CLIENT_MESSAGE: usize = 16 * 1024;
 
 /// `GET /api/v1/streaming`: a WebSocket upgrade, or (without one) the server-sent events of
 /// the `stream` parameter.
-pub async fn handler(
+pub(super) async fn handler(
     State(state): State<AppState>,
     request: Request,
 ) -> Result<Response, HttpError> {
@@ -175,7 +176,7 @@ async fn subscribe(
             subscriptions.push(subscription);
             None
         }
-        Err(e) => Some(e.json()),
+        Err(e) => Some(error_json(&e)),
     }
 }
 

@@ -23,7 +23,7 @@ use trellis_domain::services::articles::{
 use trellis_domain::state::AppState;
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/trellis/v1/articles", get(index).post(create))
         .route(
@@ -43,7 +43,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Body of `POST /api/trellis/v1/articles` and `PATCH /api/trellis/v1/articles/:id`.
 #[derive(Debug, Default, Deserialize)]
-pub struct ArticleBody {
+pub(crate) struct ArticleBody {
     #[serde(default, deserialize_with = "de::opt_string")]
     title: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
@@ -79,7 +79,7 @@ fn opt_strings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<Stri
 
 /// Query of `GET /api/trellis/v1/articles`.
 #[derive(Debug, Default, Deserialize)]
-pub struct ListParams {
+pub(crate) struct ListParams {
     #[serde(flatten)]
     page: PageParams,
     #[serde(default, deserialize_with = "de::opt_string")]
@@ -103,7 +103,7 @@ pub struct ListParams {
 }
 
 /// `POST /api/trellis/v1/articles`: 201 with the article.
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     auth: Auth,
     ApiForm(body): ApiForm<ArticleBody>,
@@ -132,7 +132,7 @@ pub async fn create(
 }
 
 /// `GET /api/trellis/v1/articles/:id`.
-pub async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -143,7 +143,7 @@ pub async fn show(
 }
 
 /// `PATCH /api/trellis/v1/articles/:id`: only the fields sent change.
-pub async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -178,7 +178,7 @@ pub async fn update(
 }
 
 /// `DELETE /api/trellis/v1/articles/:id`.
-pub async fn delete(
+pub(crate) async fn delete(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -190,7 +190,7 @@ pub async fn delete(
 
 /// `GET /api/trellis/v1/articles`: newest first (paged by id), or with `q` best matches
 /// first (paged by `offset`), with filters and a `Link` header.
-pub async fn index(
+pub(crate) async fn index(
     State(state): State<AppState>,
     auth: Auth,
     uri: Uri,
@@ -226,7 +226,7 @@ pub async fn index(
 }
 
 /// `GET /api/trellis/v1/articles/:id/revisions`: newest first.
-pub async fn revisions(
+pub(crate) async fn revisions(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -242,7 +242,7 @@ pub async fn revisions(
 }
 
 /// `POST /api/trellis/v1/articles/:id/acknowledge`: idempotent.
-pub async fn acknowledge(
+pub(crate) async fn acknowledge(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -258,7 +258,7 @@ pub async fn acknowledge(
 }
 
 /// `GET /api/trellis/v1/articles/:id/acknowledgements`.
-pub async fn acknowledgements(
+pub(crate) async fn acknowledgements(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,

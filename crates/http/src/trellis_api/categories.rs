@@ -16,7 +16,7 @@ use trellis_domain::services::articles::categories;
 use trellis_domain::state::AppState;
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/trellis/v1/categories", get(index).post(create))
         .route(
@@ -27,7 +27,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Body of `POST` and `PATCH`.
 #[derive(Debug, Default, Deserialize)]
-pub struct CategoryBody {
+pub(crate) struct CategoryBody {
     #[serde(default, deserialize_with = "de::opt_string")]
     slug: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
@@ -37,7 +37,7 @@ pub struct CategoryBody {
 }
 
 /// `GET /api/trellis/v1/categories`: every category, by name.
-pub async fn index(
+pub(crate) async fn index(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Vec<CategoryEntity>>, HttpError> {
@@ -49,7 +49,7 @@ pub async fn index(
 }
 
 /// `GET /api/trellis/v1/categories/:slug`.
-pub async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     auth: Auth,
     Path(slug): Path<String>,
@@ -60,7 +60,7 @@ pub async fn show(
 }
 
 /// `POST /api/trellis/v1/categories`: 201 with the category.
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     auth: Auth,
     ApiForm(body): ApiForm<CategoryBody>,
@@ -81,7 +81,7 @@ pub async fn create(
 }
 
 /// `PATCH /api/trellis/v1/categories/:slug`: name and description (the slug stays).
-pub async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     auth: Auth,
     Path(slug): Path<String>,
@@ -100,7 +100,7 @@ pub async fn update(
 }
 
 /// `DELETE /api/trellis/v1/categories/:slug`: 409 while articles are filed under it.
-pub async fn delete(
+pub(crate) async fn delete(
     State(state): State<AppState>,
     auth: Auth,
     Path(slug): Path<String>,

@@ -11,7 +11,7 @@ use trellis_storage::models::article_category::ArticleCategory;
 
 /// A category.
 #[derive(Clone, Debug, Serialize)]
-pub struct CategoryEntity {
+pub(crate) struct CategoryEntity {
     pub id: String,
     pub slug: String,
     pub name: String,
@@ -23,7 +23,7 @@ pub struct CategoryEntity {
 
 /// A category's channel: the Group actor to follow.
 #[derive(Clone, Debug, Serialize)]
-pub struct ChannelEntity {
+pub(crate) struct ChannelEntity {
     /// `NAME@DOMAIN`, what apps search for.
     pub acct: String,
     /// The actor's ActivityPub id.
@@ -32,7 +32,7 @@ pub struct ChannelEntity {
 
 impl CategoryEntity {
     /// The entity of a category row.
-    pub fn new(state: &AppState, category: &ArticleCategory) -> Self {
+    pub(crate) fn new(state: &AppState, category: &ArticleCategory) -> Self {
         let channel = category.channel_account_id.map(|_| {
             let username = channels::username_for(&category.slug);
             ChannelEntity {
@@ -53,7 +53,7 @@ impl CategoryEntity {
 
 /// An article.
 #[derive(Clone, Debug, Serialize)]
-pub struct ArticleEntity {
+pub(crate) struct ArticleEntity {
     pub id: String,
     pub slug: String,
     /// The web page.
@@ -90,7 +90,7 @@ pub struct ArticleEntity {
 
 impl ArticleEntity {
     /// The entity of an article view.
-    pub fn new(state: &AppState, view: &ArticleView, today: chrono::NaiveDate) -> Self {
+    pub(crate) fn new(state: &AppState, view: &ArticleView, today: chrono::NaiveDate) -> Self {
         let article = &view.article;
         Self {
             id: article.id.to_string(),
@@ -132,7 +132,7 @@ impl ArticleEntity {
 
 /// How many comments an article has, and from which instances.
 #[derive(Clone, Debug, Serialize)]
-pub struct CommentsEntity {
+pub(crate) struct CommentsEntity {
     pub total: i64,
     /// Count per instance domain (this instance's domain for local comments).
     pub by_domain: std::collections::BTreeMap<String, i64>,
@@ -140,7 +140,7 @@ pub struct CommentsEntity {
 
 impl CommentsEntity {
     /// The entity of the per-domain counts of an article view.
-    pub fn new(state: &AppState, counts: &[(Option<String>, i64)]) -> Self {
+    pub(crate) fn new(state: &AppState, counts: &[(Option<String>, i64)]) -> Self {
         let mut by_domain = std::collections::BTreeMap::new();
         for (domain, count) in counts {
             let domain = domain
@@ -157,7 +157,7 @@ impl CommentsEntity {
 
 /// A revision: who changed what, and when.
 #[derive(Clone, Debug, Serialize)]
-pub struct RevisionEntity {
+pub(crate) struct RevisionEntity {
     pub id: String,
     pub editor: AccountEntity,
     pub title: String,
@@ -171,7 +171,7 @@ pub struct RevisionEntity {
 
 impl RevisionEntity {
     /// The entity of a revision view.
-    pub fn new(state: &AppState, view: &RevisionView) -> Self {
+    pub(crate) fn new(state: &AppState, view: &RevisionView) -> Self {
         let revision = &view.revision;
         Self {
             id: revision.id.to_string(),
@@ -188,14 +188,14 @@ impl RevisionEntity {
 
 /// One reader's acknowledgement.
 #[derive(Clone, Debug, Serialize)]
-pub struct AcknowledgementEntity {
+pub(crate) struct AcknowledgementEntity {
     pub account: AccountEntity,
     pub acknowledged_at: String,
 }
 
 /// A count for one group of readers.
 #[derive(Clone, Debug, Serialize)]
-pub struct GroupCount {
+pub(crate) struct GroupCount {
     /// Instance domain, or department (`null`: none given).
     pub name: Option<String>,
     pub count: i64,
@@ -203,7 +203,7 @@ pub struct GroupCount {
 
 /// Who acknowledged an article, with counts per instance and per department.
 #[derive(Clone, Debug, Serialize)]
-pub struct AcknowledgementsEntity {
+pub(crate) struct AcknowledgementsEntity {
     pub count: usize,
     pub acknowledgements: Vec<AcknowledgementEntity>,
     pub by_domain: Vec<GroupCount>,
@@ -212,7 +212,7 @@ pub struct AcknowledgementsEntity {
 
 impl AcknowledgementsEntity {
     /// The entity of a report.
-    pub fn new(state: &AppState, report: &AcknowledgementReport) -> Self {
+    pub(crate) fn new(state: &AppState, report: &AcknowledgementReport) -> Self {
         let sorted = |mut groups: Vec<GroupCount>| {
             groups.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
             groups

@@ -2,21 +2,21 @@
 //! with the client API's OAuth tokens and scopes: `read:statuses` (or `read`) for reading,
 //! `write:statuses` (or `write`) for changes. Described in `docs/openapi.json`.
 
-pub mod articles;
-pub mod categories;
-pub mod entities;
+pub(crate) mod articles;
+pub(crate) mod categories;
+pub(crate) mod entities;
 
 use axum::Router;
 
 use trellis_domain::state::AppState;
 
 /// Scope needed to read articles and categories.
-pub const READ: &str = "read:statuses";
+pub(crate) const READ: &str = "read:statuses";
 /// Scope needed to change them.
-pub const WRITE: &str = "write:statuses";
+pub(crate) const WRITE: &str = "write:statuses";
 
 /// Every route of the Trellis API.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .merge(articles::routes())
         .merge(categories::routes())

@@ -36,7 +36,7 @@ const FEED_SIZE: i64 = 50;
 const SEARCH_SIZE: i64 = 30;
 
 /// The routes of this module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/articles", get(index))
         .route("/articles/feed.atom", get(feed))
@@ -123,13 +123,13 @@ struct ChannelLink {
 
 /// Query of the index pages.
 #[derive(Debug, Default, Deserialize)]
-pub struct IndexParams {
+pub(crate) struct IndexParams {
     max_id: Option<String>,
 }
 
 /// Query of the search page.
 #[derive(Debug, Default, Deserialize)]
-pub struct SearchParams {
+pub(crate) struct SearchParams {
     #[serde(default)]
     q: String,
     page: Option<String>,
@@ -215,7 +215,7 @@ fn numeric(segment: &str) -> bool {
 
 /// GET /articles/{key}: by id, what [`articles_ap::at_id`] answers (ActivityPub JSON, a
 /// Tombstone, or a redirect to the page); by slug, the page.
-pub async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
@@ -371,7 +371,7 @@ async fn list_page(
 }
 
 /// GET /articles: published articles, newest first.
-pub async fn index(
+pub(crate) async fn index(
     State(state): State<AppState>,
     Query(params): Query<IndexParams>,
     headers: HeaderMap,
@@ -380,7 +380,7 @@ pub async fn index(
 }
 
 /// GET /articles/categories/{slug}: a category's pinned articles, then the newest.
-pub async fn category(
+pub(crate) async fn category(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(params): Query<IndexParams>,
@@ -390,7 +390,7 @@ pub async fn category(
 }
 
 /// GET /articles/search?q=: published articles matching words of their title, summary or body.
-pub async fn search(
+pub(crate) async fn search(
     State(state): State<AppState>,
     Query(params): Query<SearchParams>,
 ) -> Result<Response, HttpError> {
@@ -489,12 +489,12 @@ async fn atom(state: &AppState, category: Option<&str>) -> Result<Response, Http
 }
 
 /// GET /articles/feed.atom: the newest published articles.
-pub async fn feed(State(state): State<AppState>) -> Result<Response, HttpError> {
+pub(crate) async fn feed(State(state): State<AppState>) -> Result<Response, HttpError> {
     atom(&state, None).await
 }
 
 /// GET /articles/categories/{slug}/feed.atom: the newest published articles of a category.
-pub async fn category_feed(
+pub(crate) async fn category_feed(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, HttpError> {

@@ -3,11 +3,11 @@
 use chrono::NaiveDateTime;
 
 /// Media type of Atom feeds.
-pub const ATOM: &str = "application/atom+xml; charset=utf-8";
+pub(crate) const ATOM: &str = "application/atom+xml; charset=utf-8";
 
 /// A feed.
 #[derive(Clone, Debug)]
-pub struct Feed {
+pub(crate) struct Feed {
     /// Permanent id (the feed's own URL).
     pub id: String,
     /// Title.
@@ -24,7 +24,7 @@ pub struct Feed {
 
 /// An entry of a feed.
 #[derive(Clone, Debug)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// Permanent id (the article's ActivityPub id).
     pub id: String,
     /// Title.
@@ -48,7 +48,7 @@ pub struct Entry {
 }
 
 /// Escapes text for XML content and attribute values, dropping characters XML 1.0 forbids.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -71,7 +71,7 @@ fn date(at: NaiveDateTime) -> String {
 
 impl Feed {
     /// The XML document.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut xml = String::from(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
         );

@@ -19,7 +19,7 @@ struct HomePage<'a> {
 }
 
 /// GET /
-pub async fn home(State(state): State<AppState>) -> Result<Html<String>, HttpError> {
+pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, HttpError> {
     let usage = accounts::usage(&state).await?;
     let instance = &state.config().instance;
     let page = HomePage {

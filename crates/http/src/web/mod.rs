@@ -1,7 +1,7 @@
 //! Server-rendered HTML pages (templates compiled into the binary).
 
-pub mod articles;
-pub mod atom;
-pub mod home;
-pub mod profile;
-pub mod static_files;
+pub(crate) mod articles;
+pub(crate) mod atom;
+pub(crate) mod home;
+pub(crate) mod profile;
+pub(crate) mod static_files;

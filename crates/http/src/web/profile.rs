@@ -24,7 +24,7 @@ struct ProfilePage {
 }
 
 /// Renders a profile page for a browser.
-pub fn profile_page(state: &AppState, account: &Account) -> Result<Response, HttpError> {
+pub(crate) fn profile_page(state: &AppState, account: &Account) -> Result<Response, HttpError> {
     let page = ProfilePage {
         instance_name: state.config().instance.name.clone(),
         display_name: account.display_name.clone(),

@@ -17,11 +17,11 @@ fn png(bytes: &'static [u8]) -> impl IntoResponse {
 }
 
 /// GET /static/avatar.png: the avatar of accounts that have none.
-pub async fn default_avatar() -> impl IntoResponse {
+pub(crate) async fn default_avatar() -> impl IntoResponse {
     png(DEFAULT_AVATAR)
 }
 
 /// GET /static/header.png: the header image of accounts that have none.
-pub async fn default_header() -> impl IntoResponse {
+pub(crate) async fn default_header() -> impl IntoResponse {
     png(DEFAULT_HEADER)
 }

@@ -9,7 +9,7 @@ use trellis_domain::state::AppState;
 
 /// `Account`.
 #[derive(Clone, Debug, Serialize)]
-pub struct AccountEntity {
+pub(crate) struct AccountEntity {
     pub id: String,
     pub username: String,
     pub acct: String,
@@ -39,7 +39,7 @@ pub struct AccountEntity {
 
 /// `CredentialAccount`: the Account plus the `source` a profile editor needs.
 #[derive(Clone, Debug, Serialize)]
-pub struct CredentialAccount {
+pub(crate) struct CredentialAccount {
     #[serde(flatten)]
     pub account: AccountEntity,
     pub source: Value,
@@ -47,7 +47,7 @@ pub struct CredentialAccount {
 
 impl AccountEntity {
     /// The entity of an account view.
-    pub fn new(state: &AppState, view: &AccountView) -> Self {
+    pub(crate) fn new(state: &AppState, view: &AccountView) -> Self {
         let account = &view.account;
         let acct = match &account.domain {
             Some(domain) => format!("{}@{}", account.username, domain),
@@ -106,7 +106,12 @@ impl AccountEntity {
 
 impl CredentialAccount {
     /// The entity of the reader's own account; `source_note` is the plain-text bio.
-    pub fn new(state: &AppState, view: &AccountView, privacy: &str, source_note: &str) -> Self {
+    pub(crate) fn new(
+        state: &AppState,
+        view: &AccountView,
+        privacy: &str,
+        source_note: &str,
+    ) -> Self {
         let account = AccountEntity::new(state, view);
         let fields = account.fields.clone();
         Self {

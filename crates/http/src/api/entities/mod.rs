@@ -1,18 +1,18 @@
 //! The JSON entities of the Mastodon client API, built from service views.
 
-pub mod account;
-pub mod notification;
-pub mod relationship;
-pub mod status;
+pub(crate) mod account;
+pub(crate) mod notification;
+pub(crate) mod relationship;
+pub(crate) mod status;
 
-pub use account::{AccountEntity, CredentialAccount};
-pub use notification::NotificationEntity;
-pub use status::StatusEntity;
+pub(crate) use account::{AccountEntity, CredentialAccount};
+pub(crate) use notification::NotificationEntity;
+pub(crate) use status::StatusEntity;
 
 use chrono::NaiveDateTime;
 
 /// A datetime as Mastodon writes it: UTC with milliseconds (`2024-01-01T00:00:00.000Z`).
-pub fn datetime(at: NaiveDateTime) -> String {
+pub(crate) fn datetime(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 

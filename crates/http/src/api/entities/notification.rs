@@ -10,7 +10,7 @@ use trellis_domain::state::AppState;
 
 /// `Notification`.
 #[derive(Clone, Debug, Serialize)]
-pub struct NotificationEntity {
+pub(crate) struct NotificationEntity {
     pub id: String,
     #[serde(rename = "type")]
     pub kind: String,
@@ -22,7 +22,7 @@ pub struct NotificationEntity {
 
 impl NotificationEntity {
     /// The entity of a notification view.
-    pub fn new(state: &AppState, view: &NotificationView) -> Self {
+    pub(crate) fn new(state: &AppState, view: &NotificationView) -> Self {
         let notification = &view.notification;
         Self {
             id: notification.id.to_string(),

@@ -6,7 +6,7 @@ use trellis_domain::services::relationships::Relationship;
 
 /// `Relationship`: how the reader relates to one account.
 #[derive(Clone, Debug, Serialize)]
-pub struct RelationshipEntity {
+pub(crate) struct RelationshipEntity {
     pub id: String,
     pub following: bool,
     pub showing_reblogs: bool,

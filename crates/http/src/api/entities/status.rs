@@ -11,7 +11,7 @@ use trellis_domain::state::AppState;
 
 /// `Status`.
 #[derive(Clone, Debug, Serialize)]
-pub struct StatusEntity {
+pub(crate) struct StatusEntity {
     pub id: String,
     pub uri: String,
     pub url: Option<String>,
@@ -47,7 +47,7 @@ pub struct StatusEntity {
 
 impl StatusEntity {
     /// The entity of a status view.
-    pub fn new(state: &AppState, view: &StatusView) -> Self {
+    pub(crate) fn new(state: &AppState, view: &StatusView) -> Self {
         let post = &view.post;
         let mentions = view
             .mentions
