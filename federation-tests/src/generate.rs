@@ -34,20 +34,83 @@ pub fn config(default_cases: u32) -> Config {
 
 /// ActivityStreams types, so that generated objects reach the code behind each of them.
 pub const TYPES: &[&str] = &[
-    "Create", "Update", "Delete", "Follow", "Accept", "Reject", "Undo", "Like", "Announce",
-    "Read", "Block", "Note", "Article", "Page", "Question", "Person", "Group", "Service",
-    "Application", "Tombstone", "Mention", "Hashtag", "PropertyValue", "Image", "Document",
-    "Collection", "OrderedCollection", "Link",
+    "Create",
+    "Update",
+    "Delete",
+    "Follow",
+    "Accept",
+    "Reject",
+    "Undo",
+    "Like",
+    "Announce",
+    "Read",
+    "Block",
+    "Note",
+    "Article",
+    "Page",
+    "Question",
+    "Person",
+    "Group",
+    "Service",
+    "Application",
+    "Tombstone",
+    "Mention",
+    "Hashtag",
+    "PropertyValue",
+    "Image",
+    "Document",
+    "Collection",
+    "OrderedCollection",
+    "Link",
 ];
 
 /// Property names the readers look at.
 pub const KEYS: &[&str] = &[
-    "id", "type", "actor", "object", "target", "to", "cc", "bto", "bcc", "audience",
-    "attributedTo", "content", "contentMap", "name", "summary", "sensitive", "inReplyTo",
-    "published", "updated", "tag", "attachment", "url", "href", "replies", "mediaType",
-    "preview", "category", "official", "mustRead", "preferredUsername", "inbox", "outbox",
-    "followers", "following", "endpoints", "sharedInbox", "publicKey", "publicKeyPem", "owner",
-    "icon", "image", "discoverable", "manuallyApprovesFollowers", "value", "@context",
+    "id",
+    "type",
+    "actor",
+    "object",
+    "target",
+    "to",
+    "cc",
+    "bto",
+    "bcc",
+    "audience",
+    "attributedTo",
+    "content",
+    "contentMap",
+    "name",
+    "summary",
+    "sensitive",
+    "inReplyTo",
+    "published",
+    "updated",
+    "tag",
+    "attachment",
+    "url",
+    "href",
+    "replies",
+    "mediaType",
+    "preview",
+    "category",
+    "official",
+    "mustRead",
+    "preferredUsername",
+    "inbox",
+    "outbox",
+    "followers",
+    "following",
+    "endpoints",
+    "sharedInbox",
+    "publicKey",
+    "publicKeyPem",
+    "owner",
+    "icon",
+    "image",
+    "discoverable",
+    "manuallyApprovesFollowers",
+    "value",
+    "@context",
 ];
 
 /// Scalars that tend to break readers: empty and huge strings, odd numbers, odd text.
@@ -87,13 +150,18 @@ pub fn json_value(depth: u32, width: usize) -> BoxedStrategy<Value> {
         1 => "[a-zA-Z@:]{0,8}",
     ];
     odd_scalar()
-        .prop_recursive(depth, (width * depth as usize) as u32 * 4, width as u32, move |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..width).prop_map(Value::Array),
-                prop::collection::vec((key.clone(), inner), 0..width)
-                    .prop_map(|pairs| Value::Object(pairs.into_iter().collect::<Map<_, _>>())),
-            ]
-        })
+        .prop_recursive(
+            depth,
+            (width * depth as usize) as u32 * 4,
+            width as u32,
+            move |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..width).prop_map(Value::Array),
+                    prop::collection::vec((key.clone(), inner), 0..width)
+                        .prop_map(|pairs| Value::Object(pairs.into_iter().collect::<Map<_, _>>())),
+                ]
+            },
+        )
         .boxed()
 }
 
@@ -120,7 +188,11 @@ pub fn fixtures(dir: &Path) -> Vec<(String, Value)> {
                 let text = std::fs::read_to_string(&path)
                     .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
                 if let Ok(value) = serde_json::from_str(&text) {
-                    let name = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
+                    let name = path
+                        .strip_prefix(dir)
+                        .unwrap_or(&path)
+                        .display()
+                        .to_string();
                     found.push((name, value));
                 }
             }
@@ -266,9 +338,14 @@ fn apply(root: &mut Value, path: &[Step], change: Mutation) {
             other => other,
         },
         Mutation::Repeat(n) => match old {
-            Value::Array(items) => {
-                Value::Array(items.iter().cycle().take(items.len() * n).cloned().collect())
-            }
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .cycle()
+                    .take(items.len() * n)
+                    .cloned()
+                    .collect(),
+            ),
             Value::String(s) => Value::String(s.repeat(n)),
             other => Value::Array(vec![other; n]),
         },
@@ -304,7 +381,9 @@ mod tests {
             changed += usize::from(value != base);
             assert!(value.to_string().len() < 2_000_000);
         }
-        assert!(changed > 80, "only {changed} of 100 mutations changed the document");
+        assert!(
+            changed > 80,
+            "only {changed} of 100 mutations changed the document"
+        );
     }
-
 }

@@ -181,7 +181,9 @@ fn split_params(input: &str) -> Result<Vec<(String, String)>, SignatureError> {
             }
             let bare = input[start..i].trim();
             if bare.contains(['"', '\\']) {
-                return Err(malformed("quote or backslash in an unquoted signature parameter"));
+                return Err(malformed(
+                    "quote or backslash in an unquoted signature parameter",
+                ));
             }
             bare.to_owned()
         };

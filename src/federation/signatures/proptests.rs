@@ -15,9 +15,29 @@ use super::signing_string::signing_string;
 
 /// Pieces of signature headers, so that random text often looks like one.
 const PIECES: &[&str] = &[
-    "keyId", "KEYID", "algorithm", "headers", "signature", "created", "expires", "=", "\"",
-    "\\", ",", " ", "\t", "AQID", "====", "rsa-sha256", "hs2019", "(request-target) host date",
-    "https://a.example/u#main-key", "1700000000", "-1", "99999999999999999999", "Signature ",
+    "keyId",
+    "KEYID",
+    "algorithm",
+    "headers",
+    "signature",
+    "created",
+    "expires",
+    "=",
+    "\"",
+    "\\",
+    ",",
+    " ",
+    "\t",
+    "AQID",
+    "====",
+    "rsa-sha256",
+    "hs2019",
+    "(request-target) host date",
+    "https://a.example/u#main-key",
+    "1700000000",
+    "-1",
+    "99999999999999999999",
+    "Signature ",
 ];
 
 fn header_text() -> impl Strategy<Value = String> {
@@ -142,11 +162,7 @@ fn format_params(parts: &SignatureHeader, style: &Style) -> Vec<String> {
             .expires
             .map(|e| format!("{}={}", name("expires"), number(e))),
     ];
-    style
-        .order
-        .iter()
-        .filter_map(|&i| all[i].clone())
-        .collect()
+    style.order.iter().filter_map(|&i| all[i].clone()).collect()
 }
 
 fn join(params: &[String], style: &Style) -> String {
