@@ -194,10 +194,10 @@ proptest! {
     #[test]
     fn signature_header_parser_never_panics_on_header_like_text(text in header_text()) {
         for (name, value) in [("signature", text.clone()), ("authorization", format!("Signature {text}"))] {
-            if let Some(headers) = headers_with(name, value.as_bytes()) {
-                if let Ok(parsed) = parse_signature_header(&headers) {
-                    prop_assert!(!parsed.key_id.is_empty() && !parsed.signature.is_empty());
-                }
+            if let Some(headers) = headers_with(name, value.as_bytes())
+                && let Ok(parsed) = parse_signature_header(&headers)
+            {
+                prop_assert!(!parsed.key_id.is_empty() && !parsed.signature.is_empty());
             }
         }
     }
