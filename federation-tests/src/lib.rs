@@ -5,6 +5,7 @@
 pub mod clients;
 pub mod db;
 pub mod fedify;
+pub mod generate;
 pub mod instance;
 pub mod wait;
 

@@ -16,6 +16,11 @@ mod sanitize;
 mod search_text;
 mod tags;
 
+#[cfg(test)]
+pub(crate) mod html_check;
+#[cfg(test)]
+mod proptests;
+
 pub use markdown::render_markdown;
 pub use render::{MentionResolver, Rendered, ResolvedMention, render_local_text};
 pub use sanitize::{html_to_plain_text, sanitize_article_html, sanitize_remote_html};

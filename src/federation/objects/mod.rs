@@ -4,3 +4,6 @@
 pub mod article;
 pub mod note;
 pub mod person;
+
+#[cfg(test)]
+mod proptests;

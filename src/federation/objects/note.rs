@@ -325,7 +325,7 @@ pub async fn store_remote_note(
 
 /// Sanitized HTML of a remote object. Long-form objects (Article, Page) are shown the way
 /// Mastodon shows them: title, summary and a link, never the title as a content warning.
-fn render_remote_content(json: &NoteJson) -> String {
+pub(super) fn render_remote_content(json: &NoteJson) -> String {
     let body = json
         .content
         .as_deref()

@@ -20,6 +20,8 @@ mod verify;
 #[cfg(test)]
 mod interop_tests;
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod test_support;
 
 pub use digest::{digest_header_value, verify_digest};
