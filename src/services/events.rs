@@ -247,7 +247,9 @@ fn read_from(conn: &mut DbConnection, floor: i64) -> Result<Vec<StreamEvent>, Db
 }
 
 /// Loads what connections need for `rows`, in a fixed number of queries; events about rows
-/// that are already gone (a post deleted, a notification dismissed) are left out.
+/// that are already gone (a post deleted, a notification dismissed) are left out, and so are
+/// boosts of posts that are not public or unlisted (statuses are hydrated for nobody, and
+/// no such boost is stored any more).
 fn load(conn: &mut DbConnection, rows: Vec<StreamEvent>) -> Result<Vec<Event>, DbError> {
     let mut kinds: Vec<(StreamEvent, StreamKind)> = rows
         .into_iter()

@@ -10,6 +10,9 @@ use crate::db::schema::{favourites, post_mentions, post_tags, posts};
 use crate::db::{DbConnection, DbError, per_backend};
 use crate::ids::IdGenerator;
 
+/// The stored visibilities anyone may read (see [`Visibility::is_world_readable`]).
+const WORLD_READABLE: [&str; 2] = ["public", "unlisted"];
+
 /// A stored note or boost.
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = posts)]
@@ -437,16 +440,24 @@ impl Post {
         Ok(())
     }
 
-    /// Public and unlisted posts and boosts of an account, newest first (outbox pages).
+    /// Public and unlisted posts and boosts of an account, newest first (outbox pages); a boost
+    /// only when the boosted post is public or unlisted too.
     pub fn public_by_account(
         conn: &mut DbConnection,
         account_id: i64,
         max_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<Post>, DbError> {
+        let original = diesel::alias!(posts as original);
         let mut query = posts::table
+            .left_join(original.on(original.field(posts::id).nullable().eq(posts::reblog_of_id)))
             .filter(posts::account_id.eq(account_id))
-            .filter(posts::visibility.eq_any(["public", "unlisted"]))
+            .filter(posts::visibility.eq_any(WORLD_READABLE))
+            .filter(
+                posts::reblog_of_id
+                    .is_null()
+                    .or(original.field(posts::visibility).eq_any(WORLD_READABLE)),
+            )
             .order(posts::id.desc())
             .limit(limit)
             .select(Post::as_select())
@@ -477,14 +488,22 @@ impl Post {
             .collect())
     }
 
-    /// Number of public and unlisted posts and boosts of an account.
+    /// Number of public and unlisted posts and boosts of an account (boosts of public or
+    /// unlisted posts only, as [`Post::public_by_account`] lists them).
     pub fn count_public_by_account(
         conn: &mut DbConnection,
         account_id: i64,
     ) -> Result<i64, DbError> {
+        let original = diesel::alias!(posts as original);
         Ok(posts::table
+            .left_join(original.on(original.field(posts::id).nullable().eq(posts::reblog_of_id)))
             .filter(posts::account_id.eq(account_id))
-            .filter(posts::visibility.eq_any(["public", "unlisted"]))
+            .filter(posts::visibility.eq_any(WORLD_READABLE))
+            .filter(
+                posts::reblog_of_id
+                    .is_null()
+                    .or(original.field(posts::visibility).eq_any(WORLD_READABLE)),
+            )
             .count()
             .get_result(conn)?)
     }

@@ -14,6 +14,7 @@ use crate::federation::error::FederationError;
 use crate::federation::objects::note::NoteObject;
 use crate::federation::objects::person::ActorObject;
 use crate::federation::protocol::values::ids;
+use crate::services::visibility;
 
 use super::{Handled, activity_id, object_id, with_context};
 
@@ -37,7 +38,12 @@ pub fn build(
     }))
 }
 
-/// Stores the boost (fetching the boosted post if it is not known yet).
+/// Why a boost is not stored when its object cannot be had or may not be boosted: one answer
+/// for both, so the inbox does not tell a hidden post from a missing one.
+const UNAVAILABLE: &str = "boosted object unavailable";
+
+/// Stores the boost (fetching the boosted post if it is not known yet). Only a public or
+/// unlisted post its booster may see can be boosted, as for local boosts.
 pub async fn receive(
     data: &FedData,
     activity: &Value,
@@ -56,7 +62,7 @@ pub async fn receive(
         Err(e @ FederationError::Db(_)) => return Err(e),
         Err(e) => {
             tracing::debug!(error = %e, "boosted object unavailable");
-            return Ok(Handled::Ignored("boosted object unavailable"));
+            return Ok(Handled::Ignored(UNAVAILABLE));
         }
     };
     let to = ids(activity.get("to").unwrap_or(&Value::Null));
@@ -90,6 +96,11 @@ pub async fn receive(
         .db()
         .write(move |conn| {
             conn.transaction(|conn| {
+                if !visibility::can_see(conn, &boosted, Some(new.account_id))?
+                    || !boosted.visibility().is_world_readable()
+                {
+                    return Ok(Handled::Ignored(UNAVAILABLE));
+                }
                 if Post::find_by_uri(conn, &new.uri)?.is_some()
                     || Post::find_reblog(conn, new.account_id, boosted.id)?.is_some()
                 {

@@ -9,6 +9,7 @@ use crate::federation::context::FedData;
 use crate::federation::delivery;
 use crate::federation::error::FederationError;
 use crate::federation::objects::person::ActorObject;
+use crate::services::visibility;
 
 use super::{Handled, activity_id, object_id, with_context};
 
@@ -17,7 +18,10 @@ pub fn build(id: &str, actor: &str, object_uri: &str) -> Value {
     with_context(json!({ "id": id, "type": "Like", "actor": actor, "object": object_uri }))
 }
 
-/// Counts the like on a known post.
+/// Why a like changes nothing: its object is unknown here or hidden from the liker.
+const UNKNOWN: &str = "like of an unknown object";
+
+/// Counts the like on a known post that the liker may see.
 pub async fn receive(
     data: &FedData,
     activity: &Value,
@@ -32,9 +36,14 @@ pub async fn receive(
         .db()
         .write(move |conn| {
             conn.transaction(|conn| {
+                // A post the liker may not see is answered as unknown: a like neither
+                // counts on it nor tells whether it exists.
                 let Some(post) = Post::find_by_uri(conn, &target)? else {
-                    return Ok(Handled::Ignored("like of an unknown object"));
+                    return Ok(Handled::Ignored(UNKNOWN));
                 };
+                if !visibility::can_see(conn, &post, Some(account_id))? {
+                    return Ok(Handled::Ignored(UNKNOWN));
+                }
                 let inserted = Favourite::insert(
                     conn,
                     state.ids(),

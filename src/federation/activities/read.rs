@@ -11,6 +11,7 @@ use crate::federation::context::FedData;
 use crate::federation::delivery;
 use crate::federation::error::FederationError;
 use crate::federation::objects::person::ActorObject;
+use crate::services::visibility;
 
 use super::{Handled, activity_id, object_id, with_context};
 
@@ -25,8 +26,8 @@ pub fn build(id: &str, actor: &str, article_uri: &str, author: &str) -> Value {
     }))
 }
 
-/// Records the acknowledgement of a local, published must-read article (once per reader; the
-/// activity id is kept).
+/// Records the acknowledgement of a local, published must-read article that the reader may
+/// see (once per reader; the activity id is kept).
 pub async fn receive(
     data: &FedData,
     activity: &Value,
@@ -42,6 +43,9 @@ pub async fn receive(
                 let Some(post) = Post::find_by_uri(conn, &target)?.filter(|p| p.local) else {
                     return Ok(Handled::Ignored("read of an unknown object"));
                 };
+                if !visibility::can_see(conn, &post, Some(account_id))? {
+                    return Ok(Handled::Ignored("read of an unknown object"));
+                }
                 let Some(article) = Article::find_by_post(conn, post.id)? else {
                     return Ok(Handled::Ignored("read of something that is not an article"));
                 };
