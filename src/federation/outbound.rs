@@ -126,9 +126,8 @@ impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().trim_end_matches('.').to_string();
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             if let Some(bad) = addrs.iter().find(|a| is_internal(a.ip())) {
                 return Err(Box::new(OutboundError::Internal(bad.ip()))
                     as Box<dyn std::error::Error + Send + Sync>);
@@ -171,7 +170,12 @@ mod tests {
         ] {
             assert!(is_internal(ip.parse().expect("ip")), "{ip}");
         }
-        for ip in ["93.184.216.34", "1.1.1.1", "2606:4700::1111", "64:ff9b::5db8:d822"] {
+        for ip in [
+            "93.184.216.34",
+            "1.1.1.1",
+            "2606:4700::1111",
+            "64:ff9b::5db8:d822",
+        ] {
             assert!(!is_internal(ip.parse().expect("ip")), "{ip}");
         }
     }

@@ -15,8 +15,8 @@ use crate::federation::context::FedData;
 use crate::federation::error::FederationError;
 use crate::federation::protocol::context::ACTIVITYSTREAMS;
 use crate::federation::protocol::limits::{MAX_ARTICLE_BYTES, MAX_NAME_BYTES, MAX_SUMMARY_BYTES};
-use crate::federation::protocol::values::truncate;
 use crate::federation::protocol::note::NoteJson;
+use crate::federation::protocol::values::truncate;
 use crate::text::escape_html;
 
 /// Namespace of the Trellis extension terms (`category`, `official`, `mustRead`).
@@ -116,7 +116,11 @@ pub fn remote_fields(note: &NoteJson) -> RemoteArticle {
         Value::Object(map) => map.get("name").and_then(Value::as_str).map(str::to_string),
         _ => None,
     }
-    .map(|c| html_to_plain_text(truncate(&c, MAX_NAME_BYTES)).trim().to_string())
+    .map(|c| {
+        html_to_plain_text(truncate(&c, MAX_NAME_BYTES))
+            .trim()
+            .to_string()
+    })
     .filter(|c| !c.is_empty());
     // `name` is plain text in ActivityStreams: kept as written (escaped wherever it is shown).
     let title = note

@@ -17,11 +17,11 @@ use crate::db::{DbConnection, DbError};
 use crate::federation::audience::{addressing, visibility_of};
 use crate::federation::error::FederationError;
 use crate::federation::protocol::context::ACTIVITYSTREAMS;
-use crate::federation::protocol::note::NoteJson;
 use crate::federation::protocol::limits::{
-    MAX_ATTACHMENT_TEXT_BYTES, MAX_ATTACHMENTS, MAX_CONTENT_BYTES, MAX_MENTIONS, MAX_SUMMARY_BYTES,
-    MAX_NAME_BYTES, MAX_TAG_BYTES, MAX_TAGS,
+    MAX_ATTACHMENT_TEXT_BYTES, MAX_ATTACHMENTS, MAX_CONTENT_BYTES, MAX_MENTIONS, MAX_NAME_BYTES,
+    MAX_SUMMARY_BYTES, MAX_TAG_BYTES, MAX_TAGS,
 };
+use crate::federation::protocol::note::NoteJson;
 use crate::federation::protocol::values::{
     first_id, first_web_url, ids, items, string, truncate, type_of, web_url,
 };

@@ -147,7 +147,7 @@ mod tests {
             "vbscript:x",
             "/relative",
             "mailto:a@b.example",
-            "http:///nohost",
+            "https://",
         ] {
             assert_eq!(web_url(bad), None, "{bad}");
         }
@@ -157,7 +157,10 @@ mod tests {
             first_web_url(&json!(["javascript:x", {"href": "https://a.example/y"}])).as_deref(),
             Some("https://a.example/y")
         );
-        assert_eq!(image_url(&json!({"type": "Image", "url": "javascript:x"})), None);
+        assert_eq!(
+            image_url(&json!({"type": "Image", "url": "javascript:x"})),
+            None
+        );
         assert_eq!(
             image_url(&json!({"type": "Image", "url": {"type": "Link", "href": "https://a.example/i.png"}}))
                 .as_deref(),
@@ -168,10 +171,22 @@ mod tests {
     #[test]
     fn origins_compare_scheme_host_and_port() {
         let u = |s: &str| Url::parse(s).unwrap();
-        assert!(same_origin(&u("https://a.example/users/x"), &u("https://a.example:443/inbox")));
-        assert!(!same_origin(&u("http://localhost:1/u"), &u("http://localhost:2/inbox")));
-        assert!(!same_origin(&u("https://a.example/u"), &u("http://a.example/inbox")));
-        assert!(!same_origin(&u("http://localhost:1/u"), &u("http://127.0.0.1:1/inbox")));
+        assert!(same_origin(
+            &u("https://a.example/users/x"),
+            &u("https://a.example:443/inbox")
+        ));
+        assert!(!same_origin(
+            &u("http://localhost:1/u"),
+            &u("http://localhost:2/inbox")
+        ));
+        assert!(!same_origin(
+            &u("https://a.example/u"),
+            &u("http://a.example/inbox")
+        ));
+        assert!(!same_origin(
+            &u("http://localhost:1/u"),
+            &u("http://127.0.0.1:1/inbox")
+        ));
     }
 
     #[test]
