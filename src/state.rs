@@ -19,7 +19,7 @@ struct Inner {
     db: Database,
     urls: Urls,
     ids: IdGenerator,
-    http: reqwest::Client,
+    http: reqwest_middleware::ClientWithMiddleware,
     delivery_wake: Arc<tokio::sync::Notify>,
     events: EventHub,
 }
@@ -57,8 +57,8 @@ impl AppState {
         &self.inner.urls
     }
 
-    /// HTTP client for talking to other servers.
-    pub fn http(&self) -> &reqwest::Client {
+    /// HTTP client for talking to other servers (guarded: see `federation::outbound`).
+    pub fn http(&self) -> &reqwest_middleware::ClientWithMiddleware {
         &self.inner.http
     }
 

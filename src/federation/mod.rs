@@ -15,5 +15,6 @@ pub mod inbox;
 pub mod inbox_retention;
 pub mod key_owner;
 pub mod objects;
+pub mod outbound;
 pub mod protocol;
 pub mod signatures;

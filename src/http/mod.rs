@@ -18,6 +18,7 @@ pub mod negotiate;
 pub mod oauth;
 pub mod objects;
 mod request_id;
+mod security_headers;
 pub mod streaming;
 pub mod trellis_api;
 pub mod web;
@@ -89,6 +90,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .layer(
             ServiceBuilder::new()
                 .layer(request_id::layer())
+                .layer(axum::middleware::from_fn(security_headers::add))
                 .layer(axum::middleware::from_fn(cors::cors))
                 .layer(axum::middleware::from_fn(error_pages::render_errors))
                 .layer(axum::middleware::from_fn_with_state(

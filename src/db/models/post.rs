@@ -189,9 +189,9 @@ impl Post {
                 )
             })
             .collect();
-        if !mentions.is_empty() {
+        for chunk in mentions.chunks(crate::db::INSERT_CHUNK) {
             per_backend!(conn, |c| diesel::insert_into(post_mentions::table)
-                .values(&mentions)
+                .values(chunk)
                 .execute(c))?;
         }
         let mut names = tags.to_vec();
@@ -201,9 +201,9 @@ impl Post {
             .iter()
             .map(|name| (post_tags::post_id.eq(post_id), post_tags::name.eq(name)))
             .collect();
-        if !rows.is_empty() {
+        for chunk in rows.chunks(crate::db::INSERT_CHUNK) {
             per_backend!(conn, |c| diesel::insert_into(post_tags::table)
-                .values(&rows)
+                .values(chunk)
                 .execute(c))?;
         }
         Ok(())

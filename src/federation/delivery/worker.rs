@@ -1,7 +1,7 @@
 //! The delivery worker: claims due deliveries, signs and POSTs them with bounded concurrency
 //! per host, and records the outcome (delivered, retry later, or failed for good).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -13,8 +13,10 @@ use url::Url;
 use crate::db::models::Account;
 use crate::db::models::delivery::{self, ClaimedDelivery};
 use crate::federation::inbox_retention;
+use crate::federation::protocol::values::same_origin;
 use crate::federation::signatures::{SigningKey, sign_post};
 use crate::state::AppState;
+use crate::urls::Urls;
 
 use super::backoff::{breaker_pause, next_attempt_delay};
 use super::now;
@@ -90,6 +92,7 @@ pub async fn run_round(state: &AppState) -> Result<usize, crate::db::DbError> {
     }
     let count = batch.len();
     let keys = signing_keys(state, &batch).await?;
+    let vouched = vouched_inboxes(state, &batch).await?;
     let mut by_host: HashMap<String, Vec<ClaimedDelivery>> = HashMap::new();
     for item in batch {
         by_host
@@ -100,10 +103,17 @@ pub async fn run_round(state: &AppState) -> Result<usize, crate::db::DbError> {
     let per_host = state.config().delivery.per_host_concurrency;
     let hosts = by_host.into_values().map(|items| {
         let keys = &keys;
+        let vouched = &vouched;
         async move {
             futures::stream::iter(items)
                 .for_each_concurrent(per_host, |item| async move {
-                    let outcome = send(state, keys, &item).await;
+                    let outcome = if vouched.contains(&item.delivery.inbox_url) {
+                        send(state, keys, &item).await
+                    } else {
+                        Outcome::Rejected(
+                            "no stored actor on the inbox's origin names this inbox".into(),
+                        )
+                    };
                     if let Err(e) = record(state, &item, outcome).await {
                         tracing::warn!(error = %e, "could not record a delivery outcome");
                     }
@@ -147,6 +157,54 @@ async fn signing_keys(
             }
         })
         .collect())
+}
+
+/// The inboxes of a batch that may still be sent to: each is the inbox or shared inbox of a
+/// stored actor on the same origin (scheme, host and port). Actors are checked when stored
+/// (`objects::person`); this checks again right before sending, so a row queued before that
+/// check, or whose actor changed or went away since, is never sent.
+async fn vouched_inboxes(
+    state: &AppState,
+    batch: &[ClaimedDelivery],
+) -> Result<HashSet<String>, crate::db::DbError> {
+    let mut targets: Vec<(String, Url, String)> = batch
+        .iter()
+        .filter_map(|d| {
+            let url = Url::parse(&d.delivery.inbox_url).ok()?;
+            let host = Urls::authority(&url)?;
+            Some((d.delivery.inbox_url.clone(), url, host))
+        })
+        .collect();
+    targets.sort_by(|a, b| a.0.cmp(&b.0));
+    targets.dedup_by(|a, b| a.0 == b.0);
+    state
+        .db()
+        .read(move |conn| {
+            use crate::db::schema::accounts;
+            use diesel::prelude::*;
+            let mut vouched = HashSet::new();
+            for (inbox, url, host) in targets {
+                let owners: Vec<String> = accounts::table
+                    .filter(accounts::domain.eq(&host))
+                    .filter(
+                        accounts::inbox_url
+                            .eq(&inbox)
+                            .or(accounts::shared_inbox_url.eq(&inbox)),
+                    )
+                    .select(accounts::uri)
+                    .limit(4)
+                    .load(conn)?;
+                let on_origin = owners
+                    .iter()
+                    .filter_map(|uri| Url::parse(uri).ok())
+                    .any(|owner| same_origin(&owner, &url));
+                if on_origin {
+                    vouched.insert(inbox);
+                }
+            }
+            Ok(vouched)
+        })
+        .await
 }
 
 /// What happened to one attempt.
@@ -197,6 +255,8 @@ async fn send(
                 Outcome::Temporary(format!("HTTP {status}"))
             }
         }
+        // Refused by the address guard before anything was sent: retrying changes nothing.
+        Err(e @ reqwest_middleware::Error::Middleware(_)) => Outcome::Rejected(error_chain(&e)),
         Err(e) => Outcome::Temporary(error_chain(&e)),
     }
 }
