@@ -75,7 +75,7 @@ async fn receive(
     inbox::receive(data, request).await?;
     Ok((
         StatusCode::ACCEPTED,
-        axum::Json(json!({ "status": ACCEPTED })),
+        axum::Json(json!({ "outcome": ACCEPTED })),
     )
         .into_response())
 }
