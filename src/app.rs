@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::db::{Database, DbError, OpenMode};
 use crate::federation::context::federation_config;
 use crate::federation::delivery::worker;
+use crate::http::server::{self, ServeSettings};
 use crate::services::articles::channels;
 use crate::services::{ServiceError, events, instance_actor};
 use crate::state::AppState;
@@ -118,18 +119,20 @@ pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningIn
     let (stop_worker, worker_stopped) = watch::channel(false);
     let tailer = events::spawn(state.clone(), worker_stopped.clone());
     let worker = worker::spawn(state.clone(), state.delivery_wake(), worker_stopped);
+    let settings = ServeSettings {
+        header_read_timeout: state.config().limits.header_read_timeout,
+        max_connections: state.config().limits.max_connections,
+    };
     let server = tokio::spawn(async move {
         // `/api/v1/instance/` and `/oauth/authorize/` answer like their canonical paths.
-        let service =
-            axum::ServiceExt::<axum::extract::Request>::into_make_service(tower::Layer::layer(
-                &tower_http::normalize_path::NormalizePathLayer::trim_trailing_slash(),
-                router,
-            ));
-        axum::serve(listener, service)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
+        let app = tower::Layer::layer(
+            &tower_http::normalize_path::NormalizePathLayer::trim_trailing_slash(),
+            router,
+        );
+        server::serve(listener, app, settings, async {
+            let _ = stopped.await;
+        })
+        .await
     });
     tracing::info!(%addr, domain = state.urls().domain(), database = ?state.config().database, "serving");
     Ok(RunningInstance {

@@ -11,6 +11,7 @@ pub mod db;
 pub mod federation;
 pub mod http;
 pub mod ids;
+pub mod rate_limit;
 pub mod services;
 pub mod state;
 pub mod text;

@@ -4,8 +4,10 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::Database;
+use crate::http::limits::InboxLimits;
 use crate::ids::IdGenerator;
 use crate::services::events::EventHub;
+use crate::services::login_limits::LoginLimits;
 use crate::urls::Urls;
 
 /// Shared handles of a running instance (cheap to clone).
@@ -22,6 +24,8 @@ struct Inner {
     http: reqwest_middleware::ClientWithMiddleware,
     delivery_wake: Arc<tokio::sync::Notify>,
     events: EventHub,
+    login_limits: LoginLimits,
+    inbox_limits: InboxLimits,
 }
 
 impl AppState {
@@ -34,6 +38,8 @@ impl AppState {
                 http,
                 delivery_wake: Arc::new(tokio::sync::Notify::new()),
                 events: EventHub::new(),
+                login_limits: LoginLimits::new(&config.limits),
+                inbox_limits: InboxLimits::new(&config.limits),
                 config,
                 db,
                 urls,
@@ -75,6 +81,16 @@ impl AppState {
     /// Identifier generator.
     pub fn ids(&self) -> &IdGenerator {
         &self.inner.ids
+    }
+
+    /// The counters of failed sign-ins.
+    pub fn login_limits(&self) -> &LoginLimits {
+        &self.inner.login_limits
+    }
+
+    /// The limits on inbound inbox requests.
+    pub fn inbox_limits(&self) -> &InboxLimits {
+        &self.inner.inbox_limits
     }
 
     /// The streaming broadcast: events read by the tailer, sent to this process's connections.

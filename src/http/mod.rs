@@ -6,6 +6,7 @@ pub mod actors;
 pub mod api;
 pub mod articles_ap;
 mod body_limit;
+pub mod client_address;
 pub mod collections;
 mod cors;
 pub mod discovery;
@@ -14,11 +15,13 @@ mod error_pages;
 pub mod federation;
 pub mod health;
 mod internal;
+pub mod limits;
 pub mod negotiate;
 pub mod oauth;
 pub mod objects;
 mod request_id;
 mod security_headers;
+pub mod server;
 pub mod streaming;
 pub mod trellis_api;
 pub mod web;
@@ -37,6 +40,18 @@ use error::HttpError;
 
 /// How long a request may take before it is answered with 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The inboxes, behind their limits (checked before signatures and fetches).
+fn inboxes(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/inbox", post(federation::shared_inbox))
+        .route("/actor/inbox", post(federation::shared_inbox))
+        .route("/users/{username}/inbox", post(federation::user_inbox))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::limit_inbox,
+        ))
+}
 
 /// The complete router of an instance.
 pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router {
@@ -65,9 +80,6 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .route("/nodeinfo/2.1", get(discovery::nodeinfo::nodeinfo_2_1))
         .route("/actor", get(actors::instance))
         .route("/users/{username}", get(actors::person))
-        .route("/inbox", post(federation::shared_inbox))
-        .route("/actor/inbox", post(federation::shared_inbox))
-        .route("/users/{username}/inbox", post(federation::user_inbox))
         .route("/users/{username}/outbox", get(collections::outbox))
         .route("/users/{username}/followers", get(collections::followers))
         .route("/users/{username}/following", get(collections::following))
@@ -79,6 +91,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .route("/{handle}", get(actors::short_profile))
         .route("/static/avatar.png", get(web::static_files::default_avatar))
         .route("/static/header.png", get(web::static_files::default_header))
+        .merge(inboxes(&state))
         .merge(web::articles::routes())
         .merge(api::router())
         .merge(trellis_api::routes())

@@ -6,6 +6,7 @@
 use diesel::prelude::*;
 use serde_json::json;
 
+use crate::db::models::stream_event::StreamEvent;
 use crate::db::models::{Follow, Post, Tombstone, User, account_counters};
 use crate::db::schema::{follows, posts};
 use crate::federation::activities::with_context;
@@ -77,6 +78,8 @@ pub async fn delete(state: &AppState, username: &str) -> Result<usize, ServiceEr
         )
         .execute(conn)?;
         User::set_disabled(conn, account.id, true)?;
+        // The person's open streams close (in every process).
+        StreamEvent::record_revoke(conn, state.ids(), Some(account.id))?;
         Ok(queued)
     })
     .await?;

@@ -5,6 +5,9 @@ use std::str::FromStr;
 
 use activitypub_federation::http_signatures::Keypair;
 
+use diesel::Connection;
+
+use crate::db::models::stream_event::StreamEvent;
 use crate::db::models::{Account, NewAccount, NewUser, User};
 use crate::db::{DbConnection, DbError};
 use crate::state::AppState;
@@ -272,10 +275,22 @@ pub async fn set_disabled(
     disabled: bool,
 ) -> Result<(), ServiceError> {
     let person = find(state, username).await?;
+    let ids = state.clone();
     state
         .db()
-        .write(move |conn| User::set_disabled(conn, person.user.account_id, disabled))
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let account = person.user.account_id;
+                User::set_disabled(conn, account, disabled)?;
+                if disabled {
+                    // The person's open streams close (in every process).
+                    StreamEvent::record_revoke(conn, ids.ids(), Some(account))?;
+                }
+                Ok::<_, DbError>(())
+            })
+        })
         .await?;
+    state.events().wake();
     Ok(())
 }
 

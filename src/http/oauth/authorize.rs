@@ -14,6 +14,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::http::api::params::{ApiForm, ApiQuery, de};
+use crate::http::client_address::ClientAddress;
 use crate::http::error::HttpError;
 use crate::services::ServiceError;
 use crate::services::oauth::{self, AuthorizationRequest, OOB_REDIRECT_URI};
@@ -244,6 +245,7 @@ pub async fn show(
 /// POST /oauth/authorize
 pub async fn submit(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     ApiForm(params): ApiForm<AuthorizeParams>,
 ) -> Result<Response, HttpError> {
     let request = match check(&state, &params).await? {
@@ -273,8 +275,23 @@ pub async fn submit(
     }
     let login = params.username.as_deref().unwrap_or("");
     let password = params.password.as_deref().unwrap_or("");
-    let account = match oauth::verify_login(&state, login, password).await {
-        Ok(account) => account,
+    let account = match oauth::verify_login(&state, login, password, client).await {
+        Ok(Ok(account)) => account,
+        Ok(Err(throttled)) => {
+            let seconds = crate::rate_limit::retry_after_secs(throttled.retry_after);
+            let message = format!("Too many failed sign-ins. Try again in {seconds} seconds.");
+            let mut response = form_page(
+                &state,
+                &request,
+                &params,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(&message),
+            )?;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            return Ok(response);
+        }
         Err(ServiceError::Invalid { message, .. }) => {
             return form_page(
                 &state,

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::http::api::params::{ApiForm, de};
+use crate::http::client_address::ClientAddress;
 use crate::http::error::HttpError;
 use crate::services::ServiceError;
 use crate::services::oauth::{self, IssuedToken};
@@ -139,6 +140,7 @@ fn missing(name: &str) -> Response {
 /// POST /oauth/token
 pub async fn token(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     body: Result<ApiForm<TokenParams>, HttpError>,
 ) -> Result<Response, HttpError> {
@@ -189,7 +191,20 @@ pub async fn token(
             };
             match oauth::authenticate_client(&state, client_id, client_secret, false).await {
                 Ok(app) => {
-                    oauth::password_grant(&state, &app, username, password, scope.as_deref()).await
+                    match oauth::password_grant(
+                        &state,
+                        &app,
+                        username,
+                        password,
+                        scope.as_deref(),
+                        client,
+                    )
+                    .await
+                    {
+                        Ok(Ok(token)) => Ok(token),
+                        Ok(Err(throttled)) => return Err(throttled.into()),
+                        Err(err) => Err(err),
+                    }
                 }
                 Err(err) => Err(err),
             }

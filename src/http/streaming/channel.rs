@@ -324,6 +324,7 @@ fn verdict(channel: &Channel, reader: &Reader, event: &Event) -> Verdict {
     let yes = |b: bool| if b { Verdict::Yes } else { Verdict::No };
     let me = reader.id();
     match event.kind {
+        StreamKind::Revoke => Verdict::No,
         StreamKind::Delete => yes(!matches!(channel, Channel::UserNotification)),
         StreamKind::Notification => yes(match channel {
             Channel::User { notifications } => *notifications && event.recipient() == me,
@@ -387,6 +388,7 @@ async fn payload(
         value.map_err(|e| ServiceError::Internal(format!("serializing a stream event: {e}")))
     };
     Ok(match event.kind {
+        StreamKind::Revoke => None,
         StreamKind::Delete => event.post_id.map(|id| id.to_string()),
         StreamKind::Update | StreamKind::StatusUpdate => match event.status.as_ref() {
             Some(view) => {

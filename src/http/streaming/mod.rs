@@ -3,6 +3,13 @@
 //!
 //! Every connection reads the process-wide broadcast of [`crate::services::events`]; what a
 //! stream carries, and who may open it, is decided in [`channel`].
+//!
+//! A stream lives only as long as its token: when a `revoke` event names the reader (a token
+//! revoked, the person disabled or deleted, in any process sharing the database), when the
+//! connection fell behind and may have missed one, and every [`RECHECK_EVERY`], the token is
+//! checked again, and the stream ends when it no longer holds (WebSockets get a close frame,
+//! event streams end). A connection subscribes to the broadcast before its token is read, so
+//! a revocation committed after that read is never missed.
 
 pub mod channel;
 mod sse;
@@ -67,6 +74,24 @@ async fn authenticate(
     match oauth::authenticate(state, &token).await? {
         Some(grant) => Ok(Some(grant)),
         None => Err(invalid_token()),
+    }
+}
+
+/// How often an open stream checks its token again, whatever happens.
+pub const RECHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Whether the reader's token still holds (always, for anonymous readers). A failing database
+/// keeps the stream open; the next check tries again.
+async fn still_authorized(state: &AppState, reader: &channel::Reader) -> bool {
+    let Some(grant) = reader.grant.as_ref() else {
+        return true;
+    };
+    match oauth::grant_is_active(state, grant).await {
+        Ok(active) => active,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not check a streaming token");
+            true
+        }
     }
 }
 
