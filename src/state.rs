@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::db::Database;
 use crate::ids::IdGenerator;
 use crate::services::events::EventHub;
+use crate::services::keys::KeySource;
 use crate::urls::Urls;
 
 /// Shared handles of a running instance (cheap to clone).
@@ -22,6 +23,7 @@ struct Inner {
     http: reqwest::Client,
     delivery_wake: Arc<tokio::sync::Notify>,
     events: EventHub,
+    keys: KeySource,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
                 http,
                 delivery_wake: Arc::new(tokio::sync::Notify::new()),
                 events: EventHub::new(),
+                keys: KeySource::new(config.test_key_pool.as_deref()),
                 config,
                 db,
                 urls,
@@ -75,6 +78,11 @@ impl AppState {
     /// Identifier generator.
     pub fn ids(&self) -> &IdGenerator {
         &self.inner.ids
+    }
+
+    /// Where new actors' key pairs come from.
+    pub fn keys(&self) -> &KeySource {
+        &self.inner.keys
     }
 
     /// The streaming broadcast: events read by the tailer, sent to this process's connections.

@@ -54,6 +54,10 @@ impl TestInstance {
             ("TRELLIS_LISTEN".into(), format!("127.0.0.1:{port}")),
             ("TRELLIS_DATABASE_URL".into(), db.url.clone()),
             ("TRELLIS_ALLOW_HTTP".into(), "true".into()),
+            (
+                "TRELLIS_TEST_KEY_POOL".into(),
+                federation_tests::KEY_POOL.into(),
+            ),
         ]);
         for (k, v) in extra {
             env.insert(k.to_string(), v.to_string());
