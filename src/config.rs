@@ -32,6 +32,9 @@ pub struct Config {
     pub articles: ArticleSettings,
     /// Abuse limits: sign-in attempts, inbox requests, slow and surplus connections.
     pub limits: LimitSettings,
+    /// For tests only: a folder of pre-generated RSA key pairs that new actors take in turn
+    /// instead of generating fresh keys (`TRELLIS_TEST_KEY_POOL`); `None` in production.
+    pub test_key_pool: Option<PathBuf>,
 }
 
 /// Abuse limits.
@@ -93,6 +96,11 @@ pub struct DeliverySettings {
     pub backoff_unit: std::time::Duration,
     /// Concurrent requests to one remote host.
     pub per_host_concurrency: usize,
+    /// How long a worker's claim on a delivery keeps other workers away from it; a claim of a
+    /// process that died is taken over once it runs out.
+    pub lease: std::time::Duration,
+    /// How often the worker looks at the queue when nothing wakes it (due retries).
+    pub poll: std::time::Duration,
 }
 
 /// Descriptive settings shown in nodeinfo, the client API and web pages.
@@ -249,6 +257,8 @@ struct FileDelivery {
     max_age_hours: Option<u64>,
     backoff_ms: Option<u64>,
     per_host_concurrency: Option<u64>,
+    lease_secs: Option<u64>,
+    poll_ms: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -419,6 +429,18 @@ impl Config {
                 4,
                 1..=64,
             )? as usize,
+            lease: std::time::Duration::from_secs(number(
+                "TRELLIS_DELIVERY_LEASE_SECS",
+                file.delivery.lease_secs,
+                60,
+                1..=3600,
+            )?),
+            poll: std::time::Duration::from_millis(number(
+                "TRELLIS_DELIVERY_POLL_MS",
+                file.delivery.poll_ms,
+                1000,
+                10..=60_000,
+            )?),
         };
 
         let internal_api_token =
@@ -508,8 +530,18 @@ impl Config {
                 .or(file.articles.channel),
         )?;
 
+        let test_key_pool = match env.get("TRELLIS_TEST_KEY_POOL").filter(|p| !p.is_empty()) {
+            Some(path) => {
+                crate::services::keys::check_pool(Path::new(path))
+                    .map_err(|reason| invalid("TRELLIS_TEST_KEY_POOL", path, reason))?;
+                Some(PathBuf::from(path))
+            }
+            None => None,
+        };
+
         Ok(Config {
             limits,
+            test_key_pool,
             articles: ArticleSettings {
                 members_may_write,
                 channel_name,
@@ -718,6 +750,9 @@ mod tests {
             ("TRELLIS_LOGIN_MAX_FAILURES", "0"),
             ("TRELLIS_TRUST_FORWARDED_FOR", "perhaps"),
             ("TRELLIS_MAX_CONNECTIONS", "many"),
+            ("TRELLIS_DELIVERY_LEASE_SECS", "0"),
+            ("TRELLIS_DELIVERY_POLL_MS", "5"),
+            ("TRELLIS_TEST_KEY_POOL", "/nonexistent/trellis-keys"),
         ];
         for (key, value) in cases {
             let err = Config::from_sources(None, &env(&[(key, value)])).unwrap_err();
@@ -725,6 +760,22 @@ mod tests {
             assert!(message.contains(key), "{message}");
             assert!(message.contains(value), "{message}");
         }
+    }
+
+    #[test]
+    fn delivery_timings_default_and_come_from_file_or_environment() {
+        let config = Config::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(config.delivery.lease, std::time::Duration::from_secs(60));
+        assert_eq!(config.delivery.poll, std::time::Duration::from_secs(1));
+        assert!(config.test_key_pool.is_none());
+        let file = "[delivery]\nlease_secs = 5\npoll_ms = 200\n";
+        let config = Config::from_sources(Some(file), &env(&[])).unwrap();
+        assert_eq!(config.delivery.lease, std::time::Duration::from_secs(5));
+        assert_eq!(config.delivery.poll, std::time::Duration::from_millis(200));
+        let config =
+            Config::from_sources(Some(file), &env(&[("TRELLIS_DELIVERY_LEASE_SECS", "7")]))
+                .unwrap();
+        assert_eq!(config.delivery.lease, std::time::Duration::from_secs(7));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::db::Database;
 use crate::http::limits::InboxLimits;
 use crate::ids::IdGenerator;
 use crate::services::events::EventHub;
+use crate::services::keys::KeySource;
 use crate::services::login_limits::LoginLimits;
 use crate::urls::Urls;
 
@@ -26,6 +27,7 @@ struct Inner {
     events: EventHub,
     login_limits: LoginLimits,
     inbox_limits: InboxLimits,
+    keys: KeySource,
 }
 
 impl AppState {
@@ -40,6 +42,7 @@ impl AppState {
                 events: EventHub::new(),
                 login_limits: LoginLimits::new(&config.limits),
                 inbox_limits: InboxLimits::new(&config.limits),
+                keys: KeySource::new(config.test_key_pool.as_deref()),
                 config,
                 db,
                 urls,
@@ -91,6 +94,11 @@ impl AppState {
     /// The limits on inbound inbox requests.
     pub fn inbox_limits(&self) -> &InboxLimits {
         &self.inner.inbox_limits
+    }
+
+    /// Where new actors' key pairs come from.
+    pub fn keys(&self) -> &KeySource {
+        &self.inner.keys
     }
 
     /// The streaming broadcast: events read by the tailer, sent to this process's connections.

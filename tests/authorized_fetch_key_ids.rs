@@ -4,7 +4,7 @@
 //! find the signer from the key's owner, and refuse keys whose owner is on another server or
 //! does not name the key as its own.
 
-mod common;
+use crate::common;
 
 use common::{FakePeer, TestInstance};
 use serde_json::{Value, json};
@@ -24,8 +24,9 @@ struct Remote {
 }
 
 impl Remote {
-    async fn new() -> Self {
-        let pair = keys::generate().await.unwrap();
+    /// A key pair from `instance`'s key source (its test pool: none of its own actors' pairs).
+    async fn new(instance: &TestInstance) -> Self {
+        let pair = keys::generate(instance.state()).await.unwrap();
         Self {
             public_pem: pair.public_key,
             private_pem: pair.private_key,
@@ -100,7 +101,7 @@ async fn gotosocial_key_ids_identify_the_signer() {
         .to_string();
 
     let peer = FakePeer::start().await;
-    let alice = Remote::new().await;
+    let alice = Remote::new(&trellis).await;
     let key_id = peer.url("/users/gts_alice/main-key");
     let actor = alice.actor(&peer, "gts_alice", &key_id);
     peer.set("/users/gts_alice", actor.clone());
@@ -148,7 +149,7 @@ async fn gotosocial_key_ids_identify_the_signer() {
     assert_eq!(peer.fetches("/users/gts_alice/main-key"), 1);
 
     // Key rotation under the same key id: the stored key fails, the owner is refetched once.
-    let rotated = Remote::new().await;
+    let rotated = Remote::new(&trellis).await;
     let actor = rotated.actor(&peer, "gts_alice", &key_id);
     peer.set("/users/gts_alice", actor.clone());
     peer.set("/users/gts_alice/main-key", gotosocial_stub(&actor));
@@ -172,7 +173,7 @@ async fn standalone_key_documents_name_their_owner() {
         .to_string();
 
     let peer = FakePeer::start().await;
-    let carol = Remote::new().await;
+    let carol = Remote::new(&trellis).await;
     let key_id = peer.url("/keys/carol");
     let actor = carol.actor(&peer, "carol", &key_id);
     peer.set("/users/carol", actor.clone());
@@ -203,8 +204,8 @@ async fn keys_their_owner_does_not_hold_are_refused() {
         .to_string();
     let peer = FakePeer::start().await;
     let elsewhere = FakePeer::start().await;
-    let mallory = Remote::new().await;
-    let bob = Remote::new().await;
+    let mallory = Remote::new(&trellis).await;
+    let bob = Remote::new(&trellis).await;
 
     // Every refusal is the same 401: what failed goes to the log, not to the caller.
     let refused = |response: reqwest::Response| async move {

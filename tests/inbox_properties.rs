@@ -5,7 +5,7 @@
 //!
 //! `PROPTEST_CASES` sets the number of activities (default 40).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::Duration;
@@ -18,7 +18,6 @@ use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
 use trellis::db::models::Post;
 use trellis::federation::signatures::SigningKey;
-use trellis::services::keys;
 
 /// Activities posted when `PROPTEST_CASES` is not set.
 const DEFAULT_ACTIVITIES: u32 = 40;
@@ -38,7 +37,7 @@ struct Sender {
 impl Sender {
     async fn start() -> Self {
         let peer = FakePeer::start().await;
-        let pair = keys::generate().await.unwrap();
+        let pair = common::remote_keypair();
         let actor = peer.url("/users/fuzz");
         let key_id = format!("{actor}#main-key");
         peer.set(

@@ -1,7 +1,7 @@
 //! Inbox security over real HTTP between two running instances: only activities signed by a
 //! key of their actor, with a matching digest, change anything; duplicates apply once.
 
-mod common;
+use crate::common;
 
 use common::TestInstance;
 use serde_json::{Value, json};

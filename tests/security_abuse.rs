@@ -2,7 +2,7 @@
 //! checks are rate limited per account and per address, slow or surplus connections are not
 //! served forever, and inboxes answer 429 to a host that sends too much.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -4,14 +4,13 @@
 //! who may not see those posts must see nothing of them, even through boost rows stored
 //! before boosts were checked.
 
-mod common;
+use crate::common;
 
 use common::{FakePeer, TestInstance};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use trellis::db::models::{Account, Favourite, NewPost, Post};
 use trellis::federation::signatures::SigningKey;
-use trellis::services::keys;
 
 const CONTEXT: [&str; 2] = [
     "https://www.w3.org/ns/activitystreams",
@@ -31,7 +30,7 @@ impl Hostile {
     /// Serves `/users/NAME` on a new stand-in server, with a fresh key pair.
     async fn start(name: &str) -> Self {
         let peer = FakePeer::start().await;
-        let pair = keys::generate().await.unwrap();
+        let pair = common::remote_keypair();
         let actor = peer.url(&format!("/users/{name}"));
         let key_id = format!("{actor}#main-key");
         peer.set(

@@ -3,7 +3,7 @@
 //! inbox answers alike whatever it did with an activity, and signatures must name this server
 //! in their signed `host`.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 
@@ -12,7 +12,6 @@ use common::{FakePeer, TestInstance};
 use serde_json::{Value, json};
 use trellis::db::models::Post;
 use trellis::federation::signatures::{SigningKey, digest_header_value, sign_get, sign_headers};
-use trellis::services::keys;
 use url::Url;
 
 const ACTIVITY_JSON: &str = "application/activity+json";
@@ -33,7 +32,7 @@ struct Remote {
 
 impl Remote {
     async fn new() -> Self {
-        let pair = keys::generate().await.unwrap();
+        let pair = common::remote_keypair();
         Self {
             public_pem: pair.public_key,
             private_pem: pair.private_key,

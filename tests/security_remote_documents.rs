@@ -4,7 +4,7 @@
 //! requests never reach internal addresses when `allow_http` is off, `javascript:` URLs never
 //! reach clients or pages, remote lists are capped, and remote articles carry no badges.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,7 +17,6 @@ use serde_json::{Value, json};
 use trellis::db::models::Account;
 use trellis::db::models::delivery;
 use trellis::federation::signatures::SigningKey;
-use trellis::services::keys;
 
 const CONTEXT: [&str; 2] = [
     "https://www.w3.org/ns/activitystreams",
@@ -35,7 +34,7 @@ struct Remote {
 impl Remote {
     /// Serves `/users/NAME` on `peer`, changed by `edit` before it is served.
     async fn on(peer: &FakePeer, name: &str, edit: impl FnOnce(&mut Value)) -> Self {
-        let pair = keys::generate().await.unwrap();
+        let pair = common::remote_keypair();
         let id = peer.url(&format!("/users/{name}"));
         let key_id = format!("{id}#main-key");
         let mut actor = json!({

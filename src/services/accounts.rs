@@ -165,7 +165,7 @@ pub async fn create(state: &AppState, input: NewPerson) -> Result<LocalUser, Ser
         )));
     }
 
-    let keypair = keys::generate().await?;
+    let keypair = keys::generate(state).await?;
     let display_name = input.display_name.unwrap_or_else(|| input.username.clone());
     let mut account = new_local_actor(state, "Person", &input.username, display_name, keypair);
     account.department = input.department.filter(|d| !d.trim().is_empty());

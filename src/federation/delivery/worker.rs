@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use futures::StreamExt;
 use tokio::sync::{Notify, watch};
@@ -23,10 +23,6 @@ use super::now;
 
 /// Deliveries claimed per round.
 const BATCH: i64 = 64;
-/// How long a claim protects a delivery from other workers.
-const LEASE: Duration = Duration::from_secs(60);
-/// How often the queue is polled when nothing wakes the worker.
-const POLL: Duration = Duration::from_secs(1);
 /// Media type of outgoing activities.
 const ACTIVITY_TYPE: &str = "application/activity+json";
 
@@ -71,7 +67,7 @@ pub fn spawn(
             }
             tokio::select! {
                 _ = wake.notified() => {}
-                _ = tokio::time::sleep(POLL) => {}
+                _ = tokio::time::sleep(state.config().delivery.poll) => {}
                 _ = shutdown.changed() => {}
             }
         }
@@ -82,7 +78,8 @@ pub fn spawn(
 /// Claims one batch and delivers it; returns how many deliveries were attempted.
 pub async fn run_round(state: &AppState) -> Result<usize, crate::db::DbError> {
     let started = now();
-    let lease_until = started + chrono::Duration::from_std(LEASE).unwrap_or_default();
+    let lease_until =
+        started + chrono::Duration::from_std(state.config().delivery.lease).unwrap_or_default();
     let batch = state
         .db()
         .write(move |conn| delivery::claim(conn, started, lease_until, BATCH))
