@@ -17,6 +17,7 @@ use trellis_domain::state::AppState;
 use trellis_federation::context::{federation_config, http_client};
 use trellis_federation::delivery::worker;
 use trellis_federation::lookup::FederatedLookup;
+use trellis_http::server::{self, ServeSettings};
 use trellis_storage::{Database, DbError, OpenMode};
 
 /// Why an instance could not start or stop cleanly.
@@ -97,7 +98,7 @@ pub fn new_state(config: Config, db: Database) -> AppState {
 /// sent through `client`).
 pub async fn federation(
     state: &AppState,
-    client: reqwest::Client,
+    client: reqwest_middleware::ClientWithMiddleware,
 ) -> Result<FederationConfig<AppState>, AppError> {
     let actor = instance_actor::ensure(state).await?;
     Ok(federation_config(state.clone(), actor, client).await?)
@@ -131,18 +132,20 @@ pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningIn
     let (stop_worker, worker_stopped) = watch::channel(false);
     let tailer = events::spawn(state.clone(), worker_stopped.clone());
     let worker = worker::spawn(state.clone(), client, state.delivery_wake(), worker_stopped);
+    let settings = ServeSettings {
+        header_read_timeout: state.config().limits.header_read_timeout,
+        max_connections: state.config().limits.max_connections,
+    };
     let server = tokio::spawn(async move {
         // `/api/v1/instance/` and `/oauth/authorize/` answer like their canonical paths.
-        let service =
-            axum::ServiceExt::<axum::extract::Request>::into_make_service(tower::Layer::layer(
-                &tower_http::normalize_path::NormalizePathLayer::trim_trailing_slash(),
-                router,
-            ));
-        axum::serve(listener, service)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
+        let app = tower::Layer::layer(
+            &tower_http::normalize_path::NormalizePathLayer::trim_trailing_slash(),
+            router,
+        );
+        server::serve(listener, app, settings, async {
+            let _ = stopped.await;
+        })
+        .await
     });
     tracing::info!(%addr, domain = state.urls().domain(), database = ?state.config().database, "serving");
     Ok(RunningInstance {

@@ -16,6 +16,6 @@ pub use trellis_storage as db;
 
 /// Federation, as the integration tests use it.
 pub mod federation {
-    pub use trellis_federation::inbox_retention;
+    pub use trellis_federation::{context, inbox_retention};
     pub use trellis_protocol::signatures;
 }

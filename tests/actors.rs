@@ -1,6 +1,6 @@
 //! Actor documents and profile pages, negotiated on Accept.
 
-mod common;
+use crate::common;
 
 use common::TestInstance;
 use serde_json::Value;

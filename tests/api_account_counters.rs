@@ -2,7 +2,7 @@
 //! exactly with posts, boosts, deletes, follows, follow requests, unfollows, blocks and account
 //! deletion, locally and when the change arrives from another instance.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

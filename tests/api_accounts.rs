@@ -1,7 +1,7 @@
 //! Client API accounts: verify_credentials, update_credentials, get, lookup, statuses,
 //! followers, following, and the lists kept empty.
 
-mod common;
+use crate::common;
 
 use common::{ALL_SCOPES, ApiResponse, TestInstance, form_body};
 use reqwest::Method;

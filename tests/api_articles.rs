@@ -1,7 +1,7 @@
 //! The articles API under /api/trellis/v1: roles, validation, drafts, revisions, filters,
 //! publishing as a status, acknowledgements, deletion and categories.
 
-mod common;
+use crate::common;
 
 use common::{ApiResponse, INTERNAL_TOKEN, TestInstance, link_param};
 use reqwest::{Method, StatusCode};

@@ -1,7 +1,7 @@
 //! Blocks across instances: a remote account that a local person blocks cannot follow them;
 //! its Follow is answered with Reject and nothing is recorded.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

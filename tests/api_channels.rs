@@ -2,7 +2,7 @@
 //! article; people who follow a channel get its articles in their home timeline as the
 //! channel's boosts, moved when an article changes category.
 
-mod common;
+use crate::common;
 
 use common::{ApiResponse, TestInstance};
 use reqwest::{Method, StatusCode};

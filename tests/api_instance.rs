@@ -1,7 +1,7 @@
 //! Instance discovery for clients: /api/v1/instance, /api/v2/instance and their companions,
 //! preferences, custom emojis, nodeinfo's upstream, CORS and JSON 404s.
 
-mod common;
+use crate::common;
 
 use common::TestInstance;
 use serde_json::{Value, json};

@@ -1,6 +1,6 @@
 //! The lists API: CRUD, members and the list timeline.
 
-mod common;
+use crate::common;
 
 use common::{TestInstance, link_param};
 use reqwest::{Method, StatusCode};

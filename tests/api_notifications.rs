@@ -1,7 +1,7 @@
 //! The notifications API: every kind is recorded and listed, filters, pagination, get,
 //! dismiss, clear, the unread count, and the error answers.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

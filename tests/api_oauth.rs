@@ -1,7 +1,7 @@
 //! OAuth2 over real HTTP: app registration, the authorization page (PKCE, out-of-band,
 //! custom schemes), the token endpoint's grants, revocation, scopes and the metadata document.
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use common::TestInstance;

@@ -1,7 +1,7 @@
 //! Client API relationships: relationships, follow, unfollow, follow requests, blocks and
 //! mutes, with their effects on home feeds and notifications.
 
-mod common;
+use crate::common;
 
 use common::{ALL_SCOPES, TestInstance};
 use reqwest::{Method, StatusCode};

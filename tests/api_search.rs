@@ -1,7 +1,7 @@
 //! Client API search: `/api/v2/search` and `/api/v1/accounts/search`, locally and across two
 //! instances (WebFinger resolution, then a follow through the API).
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The statuses API: posting, reading, editing and deleting statuses, threads, favourites,
 //! boosts, bookmarks and the favourites and bookmarks lists.
 
-mod common;
+use crate::common;
 
 use common::{TestInstance, link_param};
 use reqwest::{Method, StatusCode};

@@ -1,7 +1,7 @@
 //! Streaming: the WebSocket with subscribe/unsubscribe, the server-sent-event endpoints, who
 //! may open which stream, and that hidden posts never reach a stream.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

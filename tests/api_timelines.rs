@@ -1,7 +1,7 @@
 //! The timelines API (home, public, tag, direct), pagination, block and mute filtering, and
 //! markers.
 
-mod common;
+use crate::common;
 
 use common::{TestInstance, link_param};
 use reqwest::{Method, StatusCode};

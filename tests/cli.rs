@@ -1,6 +1,6 @@
 //! The `trellis` command: exit codes and messages, and a served instance's lifecycle.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -16,6 +16,7 @@ fn trellis(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("TRELLIS_DATABASE_URL", &db.url)
         .env("TRELLIS_DOMAIN", "cli.example")
+        .env("TRELLIS_TEST_KEY_POOL", federation_tests::KEY_POOL)
         .env("RUST_LOG", "warn")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -40,7 +41,7 @@ fn stdout(output: &Output) -> String {
 
 #[test]
 fn user_lifecycle_through_the_cli() {
-    let db = TestDb::new();
+    let db = TestDb::empty();
     let migrate = trellis(&db, &["migrate"], None);
     assert!(migrate.status.success(), "{}", stderr(&migrate));
     assert!(stdout(&migrate).contains("applied"), "{}", stdout(&migrate));
@@ -355,6 +356,7 @@ fn serve_creates_the_database_and_stops_cleanly_on_sigterm() {
         .env("TRELLIS_LISTEN", format!("127.0.0.1:{port}"))
         .env("TRELLIS_DOMAIN", format!("localhost:{port}"))
         .env("TRELLIS_ALLOW_HTTP", "true")
+        .env("TRELLIS_TEST_KEY_POOL", federation_tests::KEY_POOL)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();

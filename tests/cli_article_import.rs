@@ -1,7 +1,7 @@
 //! `trellis article import`: a folder with a good file, a file without a title and a file
 //! with an unknown category; progress, summary, exit codes, and the articles stored.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output, Stdio};
 
@@ -20,6 +20,7 @@ fn trellis(db: &TestDb, args: &[&str]) -> Output {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("TRELLIS_DATABASE_URL", &db.url)
         .env("TRELLIS_DOMAIN", "cli.example")
+        .env("TRELLIS_TEST_KEY_POOL", federation_tests::KEY_POOL)
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -1,6 +1,6 @@
 //! Webfinger, host-meta, nodeinfo and health on a running instance.
 
-mod common;
+use crate::common;
 
 use common::TestInstance;
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! Malformed requests get the right status and an error body for who is asking.
 
-mod common;
+use crate::common;
 
 use common::TestInstance;
 use serde_json::Value;

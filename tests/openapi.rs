@@ -2,7 +2,7 @@
 //! unrouted one would reach the router's fallback 404 or answer 405), and the document's scopes
 //! are the ones the server knows.
 
-mod common;
+use crate::common;
 
 use common::TestInstance;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! instance does it by itself. Runs on the backend under test (SQLite, or PostgreSQL with
 //! `TRELLIS_TEST_DATABASE_URL`).
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Article web pages: the article with its discussion, indexes, full-text search and Atom
 //! feeds.
 
-mod common;
+use crate::common;
 
 use common::TestInstance;
 use reqwest::StatusCode;

@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -25,29 +24,32 @@ pub struct Instance {
     log: PathBuf,
     _log_dir: tempfile::TempDir,
     http: reqwest::Client,
+    settings: Vec<(String, String)>,
 }
 
 /// A post as the internal interface shows it.
 pub type Post = Value;
 
-fn binary() -> &'static PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        if let Ok(path) = std::env::var("TRELLIS_BIN") {
-            return PathBuf::from(path);
-        }
-        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "trellis", "--bin", "trellis"])
-            .current_dir(&workspace)
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the trellis binary failed");
-        let target = std::env::var("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| workspace.join("target"));
-        target.join("debug/trellis")
-    })
+/// The `trellis` binary the instances run: `TRELLIS_BIN` when set, otherwise the one cargo built
+/// beside the running test executable (`target/PROFILE/deps/TEST` -> `target/PROFILE/trellis`).
+/// Cargo builds it before the trellis package's integration tests, where these scenarios live.
+fn binary() -> PathBuf {
+    if let Ok(path) = std::env::var("TRELLIS_BIN") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("the test executable's path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("the test executable sits in target/PROFILE/deps");
+    let path = profile_dir.join(format!("trellis{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.is_file(),
+        "{} is missing: run these tests with cargo test or cargo nextest (which build it), \
+         or set TRELLIS_BIN",
+        path.display()
+    );
+    path
 }
 
 fn free_port() -> u16 {
@@ -60,6 +62,11 @@ fn free_port() -> u16 {
 impl Instance {
     /// Starts a new instance with a fresh database and waits until it is healthy.
     pub async fn start(name: &str) -> Self {
+        Self::start_with(name, &[]).await
+    }
+
+    /// Starts a new instance with extra `TRELLIS_*` settings (kept for restarts).
+    pub async fn start_with(name: &str, settings: &[(&str, &str)]) -> Self {
         let port = free_port();
         let log_dir = tempfile::tempdir().expect("temp dir");
         let mut instance = Self {
@@ -74,6 +81,10 @@ impl Instance {
                 .timeout(Duration::from_secs(30))
                 .build()
                 .expect("client"),
+            settings: settings
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         };
         instance.spawn().await;
         instance
@@ -104,6 +115,9 @@ impl Instance {
             .env("TRELLIS_INTERNAL_API_TOKEN", TOKEN)
             .env("TRELLIS_DELIVERY_BACKOFF_MS", "50")
             .env("TRELLIS_INSTANCE_NAME", &self.name)
+            .env("TRELLIS_DELIVERY_POLL_MS", "200")
+            .env("TRELLIS_TEST_KEY_POOL", crate::KEY_POOL)
+            .envs(self.settings.iter().map(|(k, v)| (k, v)))
             .env("RUST_LOG", "info,tower_http=warn")
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))
@@ -167,6 +181,7 @@ impl Instance {
             .env("TRELLIS_DOMAIN", self.domain())
             .env("TRELLIS_DATABASE_URL", &self.db.url)
             .env("TRELLIS_ALLOW_HTTP", "true")
+            .env("TRELLIS_TEST_KEY_POOL", crate::KEY_POOL)
             .env("RUST_LOG", "warn")
             .output()
             .expect("trellis runs")

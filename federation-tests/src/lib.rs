@@ -5,6 +5,7 @@
 pub mod clients;
 pub mod db;
 pub mod fedify;
+pub mod generate;
 pub mod instance;
 pub mod wait;
 
@@ -12,3 +13,7 @@ pub use db::TestDb;
 pub use fedify::FedifyPeer;
 pub use instance::{Instance, Post};
 pub use wait::wait_until;
+
+/// The folder of pre-generated RSA key pairs test instances use (`TRELLIS_TEST_KEY_POOL`),
+/// so starting an instance and creating people costs no key generation.
+pub const KEY_POOL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/keys");

@@ -1,5 +1,6 @@
-//! A stand-in for another server: it serves ActivityPub documents set by the test at their
-//! paths, accepts every POST (deliveries) with 202, and counts the GETs of each path.
+//! A stand-in for another server: it serves ActivityPub documents (or any text) set by the
+//! test at their paths, accepts every POST (deliveries) with 202, and counts the GETs of each
+//! path.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -14,7 +15,8 @@ use tokio::task::JoinHandle;
 /// What the peer serves and what it was asked for.
 #[derive(Default)]
 struct Served {
-    documents: Mutex<HashMap<String, Value>>,
+    /// Path -> (content type, body).
+    documents: Mutex<HashMap<String, (String, String)>>,
     fetches: Mutex<HashMap<String, usize>>,
 }
 
@@ -50,11 +52,20 @@ impl FakePeer {
 
     /// Serves `document` at `path` from now on, as `application/activity+json`.
     pub fn set(&self, path: &str, document: Value) {
-        self.served
-            .documents
-            .lock()
-            .unwrap()
-            .insert(path.to_string(), document);
+        self.set_raw(path, "application/activity+json", &document.to_string());
+    }
+
+    /// Serves `body` as is at `path` from now on, with `content_type`.
+    pub fn set_raw(&self, path: &str, content_type: &str, body: &str) {
+        self.served.documents.lock().unwrap().insert(
+            path.to_string(),
+            (content_type.to_string(), body.to_string()),
+        );
+    }
+
+    /// How many GETs the peer has answered, whatever their path.
+    pub fn total_fetches(&self) -> usize {
+        self.served.fetches.lock().unwrap().values().sum()
     }
 
     /// How many GETs of `path` the peer has answered.
@@ -87,11 +98,9 @@ async fn answer(State(served): State<Arc<Served>>, method: Method, uri: Uri) -> 
         .entry(path.clone())
         .or_default() += 1;
     match served.documents.lock().unwrap().get(&path) {
-        Some(document) => (
-            [(header::CONTENT_TYPE, "application/activity+json")],
-            document.to_string(),
-        )
-            .into_response(),
+        Some((content_type, body)) => {
+            ([(header::CONTENT_TYPE, content_type.clone())], body.clone()).into_response()
+        }
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -54,6 +54,10 @@ impl TestInstance {
             ("TRELLIS_LISTEN".into(), format!("127.0.0.1:{port}")),
             ("TRELLIS_DATABASE_URL".into(), db.url.clone()),
             ("TRELLIS_ALLOW_HTTP".into(), "true".into()),
+            (
+                "TRELLIS_TEST_KEY_POOL".into(),
+                federation_tests::KEY_POOL.into(),
+            ),
         ]);
         for (k, v) in extra {
             env.insert(k.to_string(), v.to_string());
@@ -124,5 +128,28 @@ impl TestInstance {
         if let Some(running) = self.running.take() {
             running.stop().await.expect("clean stop");
         }
+    }
+}
+
+/// A key pair for a stand-in remote actor, taken at random from the test key pool (the same
+/// pairs test instances use), so tests pay for no RSA key generation.
+pub fn remote_keypair() -> activitypub_federation::http_signatures::Keypair {
+    let pool = std::path::Path::new(federation_tests::KEY_POOL);
+    let mut names: Vec<String> = std::fs::read_dir(pool)
+        .expect("the test key pool exists")
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".key.pem").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    assert!(!names.is_empty(), "the test key pool holds no key pair");
+    let name = &names[rand::random::<usize>() % names.len()];
+    let read = |suffix: &str| {
+        std::fs::read_to_string(pool.join(format!("{name}{suffix}"))).expect("key file readable")
+    };
+    activitypub_federation::http_signatures::Keypair {
+        private_key: read(".key.pem"),
+        public_key: read(".pub.pem"),
     }
 }

@@ -1,6 +1,8 @@
 //! Configuration: an optional TOML file overlaid with `TRELLIS_*` environment variables,
 //! validated into one [`Config`] with errors that name the key, the value and the reason.
 
+pub mod key_pool;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
@@ -30,6 +32,34 @@ pub struct Config {
     pub internal_api_token: Option<Secret>,
     /// Who may write articles.
     pub articles: ArticleSettings,
+    /// Abuse limits: sign-in attempts, inbox requests, slow and surplus connections.
+    pub limits: LimitSettings,
+    /// For tests only: a folder of pre-generated RSA key pairs that new actors take in turn
+    /// instead of generating fresh keys (`TRELLIS_TEST_KEY_POOL`); `None` in production.
+    pub test_key_pool: Option<PathBuf>,
+}
+
+/// Abuse limits.
+#[derive(Clone, Debug)]
+pub struct LimitSettings {
+    /// Failed sign-ins of one account per window before it is refused until the window ends.
+    pub login_max_failures: u32,
+    /// Failed sign-ins from one client address (any accounts) per window.
+    pub login_max_failures_per_address: u32,
+    /// The sign-in counting window, which is also the longest a refusal lasts.
+    pub login_window: std::time::Duration,
+    /// Whether the last `X-Forwarded-For` address (set by a reverse proxy) names the client.
+    pub trust_forwarded_for: bool,
+    /// Inbox requests accepted from one client address per minute.
+    pub inbox_rate_per_minute: u32,
+    /// Inbox requests processed at once.
+    pub inbox_concurrency: usize,
+    /// Inbox requests that may wait for a slot; more are answered 429.
+    pub inbox_queue: usize,
+    /// How long a client may take to send a request's headers.
+    pub header_read_timeout: std::time::Duration,
+    /// Connections served at once; more wait until one closes.
+    pub max_connections: usize,
 }
 
 /// Article settings.
@@ -68,6 +98,11 @@ pub struct DeliverySettings {
     pub backoff_unit: std::time::Duration,
     /// Concurrent requests to one remote host.
     pub per_host_concurrency: usize,
+    /// How long a worker's claim on a delivery keeps other workers away from it; a claim of a
+    /// process that died is taken over once it runs out.
+    pub lease: std::time::Duration,
+    /// How often the worker looks at the queue when nothing wakes it (due retries).
+    pub poll: std::time::Duration,
 }
 
 /// Descriptive settings shown in nodeinfo, the client API and web pages.
@@ -193,6 +228,22 @@ struct FileConfig {
     internal_api_token: Option<String>,
     #[serde(default)]
     articles: FileArticles,
+    #[serde(default)]
+    limits: FileLimits,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLimits {
+    login_max_failures: Option<u64>,
+    login_max_failures_per_address: Option<u64>,
+    login_window_secs: Option<u64>,
+    trust_forwarded_for: Option<bool>,
+    inbox_rate_per_minute: Option<u64>,
+    inbox_concurrency: Option<u64>,
+    inbox_queue: Option<u64>,
+    header_read_timeout_secs: Option<u64>,
+    max_connections: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -208,6 +259,8 @@ struct FileDelivery {
     max_age_hours: Option<u64>,
     backoff_ms: Option<u64>,
     per_host_concurrency: Option<u64>,
+    lease_secs: Option<u64>,
+    poll_ms: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -377,6 +430,18 @@ impl Config {
                 4,
                 1..=64,
             )? as usize,
+            lease: std::time::Duration::from_secs(number(
+                "TRELLIS_DELIVERY_LEASE_SECS",
+                file.delivery.lease_secs,
+                60,
+                1..=3600,
+            )?),
+            poll: std::time::Duration::from_millis(number(
+                "TRELLIS_DELIVERY_POLL_MS",
+                file.delivery.poll_ms,
+                1000,
+                10..=60_000,
+            )?),
         };
 
         let internal_api_token =
@@ -402,13 +467,82 @@ impl Config {
             None => file.articles.members_may_write.unwrap_or(true),
         };
 
+        let trust_forwarded_for = match env.get("TRELLIS_TRUST_FORWARDED_FOR") {
+            Some(text) => parse_bool(text).ok_or_else(|| {
+                invalid(
+                    "TRELLIS_TRUST_FORWARDED_FOR",
+                    text,
+                    "expected true or false".into(),
+                )
+            })?,
+            None => file.limits.trust_forwarded_for.unwrap_or(false),
+        };
+        let l = &file.limits;
+        let limits = LimitSettings {
+            login_max_failures: number(
+                "TRELLIS_LOGIN_MAX_FAILURES",
+                l.login_max_failures,
+                10,
+                1..=1_000,
+            )? as u32,
+            login_max_failures_per_address: number(
+                "TRELLIS_LOGIN_MAX_FAILURES_PER_ADDRESS",
+                l.login_max_failures_per_address,
+                50,
+                1..=100_000,
+            )? as u32,
+            login_window: std::time::Duration::from_secs(number(
+                "TRELLIS_LOGIN_WINDOW_SECS",
+                l.login_window_secs,
+                900,
+                1..=86_400,
+            )?),
+            trust_forwarded_for,
+            inbox_rate_per_minute: number(
+                "TRELLIS_INBOX_RATE_PER_MINUTE",
+                l.inbox_rate_per_minute,
+                600,
+                1..=1_000_000,
+            )? as u32,
+            inbox_concurrency: number(
+                "TRELLIS_INBOX_CONCURRENCY",
+                l.inbox_concurrency,
+                32,
+                1..=1_024,
+            )? as usize,
+            inbox_queue: number("TRELLIS_INBOX_QUEUE", l.inbox_queue, 256, 0..=100_000)? as usize,
+            header_read_timeout: std::time::Duration::from_secs(number(
+                "TRELLIS_HEADER_READ_TIMEOUT_SECS",
+                l.header_read_timeout_secs,
+                10,
+                1..=300,
+            )?),
+            max_connections: number(
+                "TRELLIS_MAX_CONNECTIONS",
+                l.max_connections,
+                1_024,
+                1..=1_000_000,
+            )? as usize,
+        };
+
         let channel_name = channel_name(
             env.get("TRELLIS_ARTICLES_CHANNEL")
                 .cloned()
                 .or(file.articles.channel),
         )?;
 
+        let test_key_pool = match env.get("TRELLIS_TEST_KEY_POOL").filter(|p| !p.is_empty()) {
+            Some(path) => {
+                key_pool::check_pool(Path::new(path))
+                    .map_err(|reason| invalid("TRELLIS_TEST_KEY_POOL", path, reason))?;
+                Some(PathBuf::from(path))
+            }
+            None => None,
+        };
+
         Ok(Config {
+            limits,
+            test_key_pool,
             articles: ArticleSettings {
                 members_may_write,
                 channel_name,
@@ -558,6 +692,29 @@ mod tests {
         assert!(!config.allow_http);
         assert_eq!(config.instance.registrations, RegistrationMode::Closed);
         assert!(config.articles.members_may_write);
+        assert_eq!(config.limits.login_max_failures, 10);
+        assert_eq!(config.limits.login_window.as_secs(), 900);
+        assert!(!config.limits.trust_forwarded_for);
+        assert_eq!(config.limits.header_read_timeout.as_secs(), 10);
+        assert_eq!(config.limits.max_connections, 1_024);
+    }
+
+    #[test]
+    fn limits_come_from_file_or_environment() {
+        let toml = "[limits]\nlogin_max_failures = 5\ntrust_forwarded_for = true\n";
+        let config = Config::from_sources(Some(toml), &env(&[])).unwrap();
+        assert_eq!(config.limits.login_max_failures, 5);
+        assert!(config.limits.trust_forwarded_for);
+        let config = Config::from_sources(
+            Some(toml),
+            &env(&[
+                ("TRELLIS_LOGIN_MAX_FAILURES", "7"),
+                ("TRELLIS_INBOX_QUEUE", "0"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.limits.login_max_failures, 7);
+        assert_eq!(config.limits.inbox_queue, 0);
     }
 
     #[test]
@@ -612,6 +769,12 @@ mod tests {
             ("TRELLIS_CONTACT_EMAIL", "nobody"),
             ("TRELLIS_MEMBERS_MAY_WRITE", "sometimes"),
             ("TRELLIS_ARTICLES_CHANNEL", "Group News"),
+            ("TRELLIS_LOGIN_MAX_FAILURES", "0"),
+            ("TRELLIS_TRUST_FORWARDED_FOR", "perhaps"),
+            ("TRELLIS_MAX_CONNECTIONS", "many"),
+            ("TRELLIS_DELIVERY_LEASE_SECS", "0"),
+            ("TRELLIS_DELIVERY_POLL_MS", "5"),
+            ("TRELLIS_TEST_KEY_POOL", "/nonexistent/trellis-keys"),
         ];
         for (key, value) in cases {
             let err = Config::from_sources(None, &env(&[(key, value)])).unwrap_err();
@@ -619,6 +782,22 @@ mod tests {
             assert!(message.contains(key), "{message}");
             assert!(message.contains(value), "{message}");
         }
+    }
+
+    #[test]
+    fn delivery_timings_default_and_come_from_file_or_environment() {
+        let config = Config::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(config.delivery.lease, std::time::Duration::from_secs(60));
+        assert_eq!(config.delivery.poll, std::time::Duration::from_secs(1));
+        assert!(config.test_key_pool.is_none());
+        let file = "[delivery]\nlease_secs = 5\npoll_ms = 200\n";
+        let config = Config::from_sources(Some(file), &env(&[])).unwrap();
+        assert_eq!(config.delivery.lease, std::time::Duration::from_secs(5));
+        assert_eq!(config.delivery.poll, std::time::Duration::from_millis(200));
+        let config =
+            Config::from_sources(Some(file), &env(&[("TRELLIS_DELIVERY_LEASE_SECS", "7")]))
+                .unwrap();
+        assert_eq!(config.delivery.lease, std::time::Duration::from_secs(7));
     }
 
     #[test]

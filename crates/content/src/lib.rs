@@ -19,6 +19,11 @@ mod search_text;
 mod tags;
 pub mod text;
 
+#[cfg(any(test, feature = "html-check"))]
+pub mod html_check;
+#[cfg(test)]
+mod proptests;
+
 pub use markdown::render_markdown;
 pub use render::{MentionResolver, Rendered, ResolvedMention, render_local_text};
 pub use sanitize::{html_to_plain_text, sanitize_article_html, sanitize_remote_html};

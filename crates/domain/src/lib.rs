@@ -12,6 +12,7 @@
 
 pub mod changes;
 pub mod outbound;
+pub mod rate_limit;
 pub mod remote;
 pub mod services;
 pub mod state;

@@ -6,6 +6,8 @@ use activitypub_federation::config::Data;
 
 use crate::remote::RemoteLookup;
 use crate::services::events::EventHub;
+use crate::services::keys::KeySource;
+use crate::services::login_limits::LoginLimits;
 use crate::urls::Urls;
 use trellis_config::Config;
 use trellis_storage::Database;
@@ -29,6 +31,8 @@ struct Inner {
     remote: Arc<dyn RemoteLookup>,
     delivery_wake: Arc<tokio::sync::Notify>,
     events: EventHub,
+    login_limits: LoginLimits,
+    keys: KeySource,
 }
 
 impl AppState {
@@ -41,6 +45,8 @@ impl AppState {
                 remote,
                 delivery_wake: Arc::new(tokio::sync::Notify::new()),
                 events: EventHub::new(),
+                login_limits: LoginLimits::new(&config.limits),
+                keys: KeySource::new(config.test_key_pool.as_deref()),
                 config,
                 db,
                 urls,
@@ -82,6 +88,16 @@ impl AppState {
     /// Identifier generator.
     pub fn ids(&self) -> &IdGenerator {
         &self.inner.ids
+    }
+
+    /// The counters of failed sign-ins.
+    pub fn login_limits(&self) -> &LoginLimits {
+        &self.inner.login_limits
+    }
+
+    /// Where new actors' key pairs come from.
+    pub fn keys(&self) -> &KeySource {
+        &self.inner.keys
     }
 
     /// The streaming broadcast: events read by the tailer, sent to this process's connections.

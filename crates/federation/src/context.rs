@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use activitypub_federation::config::FederationConfig;
-use activitypub_federation::resolver::ValidatingDnsResolver;
 use reqwest::redirect::Policy;
+use reqwest_middleware::ClientWithMiddleware;
 
 use trellis_config::Config;
 use trellis_domain::state::AppState;
@@ -12,6 +12,7 @@ use trellis_storage::models::Account;
 
 use super::error::FederationError;
 use super::objects::person::ActorObject;
+use super::outbound::{AddressGuard, GuardedResolver};
 
 /// Request data handed to everything that may talk to other servers.
 pub use trellis_domain::state::FedData;
@@ -21,9 +22,10 @@ const HTTP_FETCH_LIMIT: u32 = 50;
 /// Timeout of outgoing requests.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The HTTP client for federation: no redirects followed blindly, timeouts, and (unless
-/// `allow_http` is set) no connections to loopback or private addresses.
-pub fn http_client(config: &Config) -> reqwest::Client {
+/// The HTTP client for federation, used by fetches and deliveries alike: no redirects
+/// followed, timeouts, and (unless `allow_http` is set) only `https` to public addresses, IP
+/// literals included ([`super::outbound`]).
+pub fn http_client(config: &Config) -> ClientWithMiddleware {
     let builder = reqwest::Client::builder()
         .redirect(Policy::none())
         .timeout(REQUEST_TIMEOUT)
@@ -37,12 +39,13 @@ pub fn http_client(config: &Config) -> reqwest::Client {
     let builder = if config.allow_http {
         builder
     } else {
-        builder.dns_resolver(std::sync::Arc::new(ValidatingDnsResolver::new(
-            Vec::new(),
-            true,
-        )))
+        builder.dns_resolver(std::sync::Arc::new(GuardedResolver))
     };
-    builder.build().unwrap_or_default()
+    reqwest_middleware::ClientBuilder::new(builder.build().unwrap_or_default())
+        .with(AddressGuard {
+            allow_http: config.allow_http,
+        })
+        .build()
 }
 
 /// Builds the federation configuration; fetches are signed by the instance actor and go
@@ -50,7 +53,7 @@ pub fn http_client(config: &Config) -> reqwest::Client {
 pub async fn federation_config(
     state: AppState,
     instance_actor: Account,
-    client: reqwest::Client,
+    client: reqwest_middleware::ClientWithMiddleware,
 ) -> Result<FederationConfig<AppState>, FederationError> {
     let allow_http = state.config().allow_http;
     let domain = state.config().domain.clone();
@@ -58,7 +61,7 @@ pub async fn federation_config(
     FederationConfig::builder()
         .domain(domain)
         .app_data(state)
-        .client(client.into())
+        .client(client)
         .debug(allow_http)
         .allow_http_urls(allow_http)
         .http_fetch_limit(HTTP_FETCH_LIMIT)

@@ -26,6 +26,42 @@ pub enum FederationError {
     Db(#[from] DbError),
 }
 
+/// How much of a detail that may quote a fetched document goes into the log.
+const LOGGED_DETAIL_CHARS: usize = 200;
+
+/// How much of a parser's message about a fetched document is kept (such messages may quote
+/// the document).
+const PARSE_ERROR_CHARS: usize = 60;
+
+impl FederationError {
+    /// What a remote caller is told: one fixed message per failure class. The details may
+    /// quote documents fetched from elsewhere (internal services, when a request names them),
+    /// so they only go to the log ([`FederationError::log_detail`]).
+    pub fn public_message(&self) -> &'static str {
+        match self {
+            Self::Unauthorized(_) => "signature verification failed",
+            Self::Forbidden(_) => "forbidden",
+            Self::Invalid(_) => "invalid activity",
+            Self::NotFound(_) => "not found",
+            Self::Fetch(_) => "a remote document could not be fetched",
+            Self::Db(_) => "internal server error",
+        }
+    }
+
+    /// The details for the log, cut to a bounded length.
+    pub fn log_detail(&self) -> String {
+        clip(&self.to_string(), LOGGED_DETAIL_CHARS)
+    }
+}
+
+/// At most `max` characters of `text`, with `...` when cut.
+pub fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
 impl From<activitypub_federation::error::Error> for FederationError {
     fn from(err: activitypub_federation::error::Error) -> Self {
         use activitypub_federation::error::Error as E;
@@ -35,7 +71,12 @@ impl From<activitypub_federation::error::Error> for FederationError {
                 Self::Unauthorized(err.to_string())
             }
             E::UrlVerificationError(m) => Self::Invalid(m.to_string()),
-            other => Self::Fetch(other.to_string()),
+            // The crate's message quotes the whole document; keep the URL and a short reason.
+            E::ParseFetchedObject(parse, url, _content) => Self::Fetch(format!(
+                "cannot parse the object at {url}: {}",
+                clip(&parse.to_string(), PARSE_ERROR_CHARS)
+            )),
+            other => Self::Fetch(clip(&other.to_string(), LOGGED_DETAIL_CHARS)),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Authorized fetch: who is asking, from the HTTP signature of a GET.
 
 use std::time::SystemTime;
+use trellis_protocol::signatures::{OwnHost, check_request};
 
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::Object;
@@ -17,9 +18,10 @@ use trellis_protocol::signatures::{parse_signature_header, verify_request};
 /// The actor who signed this request; `None` when it is unsigned. A signature that is present
 /// but does not verify is an error (401), never an anonymous request.
 ///
-/// The signer is the owner of the `keyId` ([`owner_of_key`]), whatever shape the key id has.
-/// When the signature does not verify with the stored key, the owner is refetched once (key
-/// rotation).
+/// The signature's form, date and signed `host` (which must be this server) are checked before
+/// anything is fetched. The signer is the owner of the `keyId` ([`owner_of_key`]), whatever
+/// shape the key id has. When the signature does not verify with the stored key, the owner is
+/// refetched once (key rotation).
 pub async fn requester(
     data: &FedData,
     method: &Method,
@@ -36,6 +38,9 @@ pub async fn requester(
     }
     let signature = parse_signature_header(headers)
         .map_err(|e| FederationError::Unauthorized(e.to_string()))?;
+    let own_host = OwnHost::new(data.urls().base());
+    check_request(&signature, method, headers, &own_host, SystemTime::now())
+        .map_err(|e| FederationError::Unauthorized(e.to_string()))?;
     let KeyOwner { actor, fresh } = owner_of_key(data, &signature.key_id).await?;
     let verify = |actor: &ActorObject| {
         if actor.account.public_key_id != signature.key_id {
@@ -46,6 +51,7 @@ pub async fn requester(
             method,
             path_and_query,
             headers,
+            &own_host,
             &actor.account.public_key_pem,
             SystemTime::now(),
         )

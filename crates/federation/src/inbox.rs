@@ -1,11 +1,18 @@
 //! Inbound activities: signature and digest verification, de-duplication, dispatch.
 //!
 //! Every POST to an inbox must carry a SHA-256 Digest of its body and a draft-cavage HTTP
-//! signature by a key of the activity's actor. Anything else is answered with 401 and
-//! changes nothing. A key that no longer verifies triggers one refetch of the actor (key
+//! signature, made for this server, by a key of the activity's actor. Anything else is
+//! answered with 401 and changes nothing. Everything that can be checked without the key (the
+//! Digest, the signature's form, date and host, the ids) is checked before anything the request
+//! names is fetched. A key that no longer verifies triggers one refetch of the actor (key
 //! rotation).
+//!
+//! Once the signature verifies, what became of the activity (applied, ignored, a duplicate, or
+//! refused because it names an object that is missing or not the actor's) is logged and never
+//! told to the sender, so an inbox cannot be used to probe for objects.
 
 use std::time::SystemTime;
+use trellis_protocol::signatures::{OwnHost, check_request};
 
 use activitypub_federation::fetch::object_id::ObjectId;
 use axum::http::{HeaderMap, Method};
@@ -36,13 +43,16 @@ pub struct InboxRequest<'a> {
     pub body: &'a [u8],
 }
 
-/// What the inbox did with an accepted request.
+/// What the inbox did with an accepted request. It is for the log only: the sender gets the
+/// same answer whatever it is.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Received {
     /// Verified and applied (or ignored as irrelevant).
     Processed(Handled),
     /// Already processed earlier.
     Duplicate,
+    /// Verified, but it names an object that does not exist or is not the actor's to act on.
+    NotApplied,
 }
 
 /// Verifies and applies one inbound activity.
@@ -50,10 +60,19 @@ pub async fn receive(
     data: &FedData,
     request: InboxRequest<'_>,
 ) -> Result<Received, FederationError> {
+    let own_host = OwnHost::new(data.urls().base());
     verify_digest(request.headers, request.body)
         .map_err(|e| FederationError::Unauthorized(e.to_string()))?;
     let signature = parse_signature_header(request.headers)
         .map_err(|e| FederationError::Unauthorized(e.to_string()))?;
+    check_request(
+        &signature,
+        request.method,
+        request.headers,
+        &own_host,
+        SystemTime::now(),
+    )
+    .map_err(|e| FederationError::Unauthorized(e.to_string()))?;
     let activity: Value = serde_json::from_slice(request.body)
         .map_err(|e| FederationError::Invalid(format!("the body is not JSON: {e}")))?;
     let activity_id = activity
@@ -74,14 +93,52 @@ pub async fn receive(
             "activities from this instance are not accepted here".into(),
         ));
     }
+    let key_authority = Url::parse(&signature.key_id)
+        .ok()
+        .and_then(|key| Urls::authority(&key));
+    if key_authority.is_none() || key_authority != Urls::authority(&actor_url) {
+        return Err(FederationError::Unauthorized(
+            "the signing key is not on the actor's server".into(),
+        ));
+    }
 
-    let actor = match verified_actor(data, &request, &signature, &actor_url, &activity).await? {
-        Some(actor) => actor,
-        None => {
-            return Ok(Received::Processed(Handled::Ignored(
-                "deleted actor is unknown",
-            )));
+    let outcome = apply(
+        data,
+        &request,
+        &signature,
+        &own_host,
+        &activity_id,
+        &actor_url,
+        &activity,
+    )
+    .await;
+    match &outcome {
+        Ok(received) => {
+            tracing::info!(activity = %activity_id, kind = type_of(&activity).unwrap_or("?"), actor = %actor_url, outcome = ?received, "received")
         }
+        Err(e) => {
+            tracing::info!(activity = %activity_id, actor = %actor_url, error = %e.log_detail(), "inbound activity refused")
+        }
+    }
+    outcome
+}
+
+/// Verifies the signature with the actor's key, then applies the activity once.
+async fn apply(
+    data: &FedData,
+    request: &InboxRequest<'_>,
+    signature: &SignatureHeader,
+    own_host: &OwnHost,
+    activity_id: &Url,
+    actor_url: &Url,
+    activity: &Value,
+) -> Result<Received, FederationError> {
+    let Some(actor) =
+        verified_actor(data, request, signature, own_host, actor_url, activity).await?
+    else {
+        return Ok(Received::Processed(Handled::Ignored(
+            "deleted actor is unknown",
+        )));
     };
 
     let id = activity_id.to_string();
@@ -93,7 +150,14 @@ pub async fn receive(
     {
         return Ok(Received::Duplicate);
     }
-    let handled = activities::dispatch(data, &activity, &actor).await?;
+    let handled = match activities::dispatch(data, activity, &actor).await {
+        Ok(handled) => handled,
+        Err(e @ (FederationError::NotFound(_) | FederationError::Forbidden(_))) => {
+            tracing::debug!(activity = %activity_id, error = %e.log_detail(), "not applied");
+            return Ok(Received::NotApplied);
+        }
+        Err(e) => return Err(e),
+    };
     let now = chrono::Utc::now().naive_utc();
     match data
         .db()
@@ -105,7 +169,6 @@ pub async fn receive(
         Err(e) if e.is_unique_violation() => return Ok(Received::Duplicate),
         Err(e) => return Err(e.into()),
     }
-    tracing::info!(activity = %activity_id, kind = type_of(&activity).unwrap_or("?"), actor = %actor_url, outcome = ?handled, "received");
     Ok(Received::Processed(handled))
 }
 
@@ -116,6 +179,7 @@ async fn verified_actor(
     data: &FedData,
     request: &InboxRequest<'_>,
     signature: &SignatureHeader,
+    own_host: &OwnHost,
     actor_url: &Url,
     activity: &Value,
 ) -> Result<Option<ActorObject>, FederationError> {
@@ -132,7 +196,7 @@ async fn verified_actor(
             )));
         }
     };
-    if check(request, signature, &actor).is_ok() {
+    if check(request, signature, own_host, &actor).is_ok() {
         return Ok(Some(actor));
     }
     if is_self_delete {
@@ -144,7 +208,7 @@ async fn verified_actor(
     let refreshed = object_id.dereference_forced(data).await.map_err(|e| {
         FederationError::Unauthorized(format!("cannot refetch the actor's key: {e}"))
     })?;
-    check(request, signature, &refreshed)
+    check(request, signature, own_host, &refreshed)
         .map_err(|e| FederationError::Unauthorized(e.to_string()))?;
     Ok(Some(refreshed))
 }
@@ -152,6 +216,7 @@ async fn verified_actor(
 fn check(
     request: &InboxRequest<'_>,
     signature: &SignatureHeader,
+    own_host: &OwnHost,
     actor: &ActorObject,
 ) -> Result<(), FederationError> {
     if signature.key_id != actor.account.public_key_id {
@@ -164,6 +229,7 @@ fn check(
         request.method,
         request.path_and_query,
         request.headers,
+        own_host,
         &actor.account.public_key_pem,
         SystemTime::now(),
     )

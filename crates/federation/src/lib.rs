@@ -20,3 +20,4 @@ pub mod inbox_retention;
 mod key_owner;
 pub mod lookup;
 mod objects;
+mod outbound;

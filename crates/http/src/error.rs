@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use trellis_domain::services::login_limits::Throttled;
 
 use trellis_domain::services::ServiceError;
 use trellis_storage::DbError;
@@ -16,6 +17,8 @@ pub(crate) struct HttpError {
     pub message: String,
     /// For validation errors: the field that was rejected.
     pub field: Option<&'static str>,
+    /// For 429 and 503: seconds the caller should wait (the `Retry-After` header).
+    pub retry_after: Option<u64>,
 }
 
 impl HttpError {
@@ -25,6 +28,15 @@ impl HttpError {
             status,
             message: message.into(),
             field: None,
+            retry_after: None,
+        }
+    }
+
+    /// 429 Too Many Requests, with `Retry-After` rounded up to whole seconds.
+    pub(crate) fn too_many_requests(message: impl Into<String>, wait: std::time::Duration) -> Self {
+        Self {
+            retry_after: Some(trellis_domain::rate_limit::retry_after_secs(wait)),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, message)
         }
     }
 
@@ -52,6 +64,7 @@ impl From<ServiceError> for HttpError {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 message: format!("{field} {message}"),
                 field: Some(field),
+                retry_after: None,
             },
             ServiceError::Conflict(m) => Self::new(StatusCode::CONFLICT, m),
             ServiceError::NotFound(m) => Self::not_found(m),
@@ -59,6 +72,15 @@ impl From<ServiceError> for HttpError {
             ServiceError::Db(e) => e.into(),
             ServiceError::Internal(m) => Self::internal(m),
         }
+    }
+}
+
+impl From<Throttled> for HttpError {
+    fn from(throttled: Throttled) -> Self {
+        Self::too_many_requests(
+            "Too many failed sign-ins; try again later.",
+            throttled.retry_after,
+        )
     }
 }
 
@@ -84,6 +106,11 @@ impl IntoResponse for HttpError {
     /// An empty response carrying the error; the error-page middleware writes the body.
     fn into_response(self) -> Response {
         let mut response = self.status.into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
         response.extensions_mut().insert(self);
         response
     }

@@ -13,16 +13,23 @@ use trellis_domain::state::AppState;
 use trellis_federation::error::FederationError;
 use trellis_federation::inbox::{self, InboxRequest};
 
+/// The body of every accepted inbox POST, whatever became of the activity.
+const ACCEPTED: &str = "accepted";
+
+/// Other servers get the status and a fixed message per failure class; the details, which may
+/// quote fetched documents, go to the log only.
 impl From<FederationError> for HttpError {
     fn from(err: FederationError) -> Self {
-        match err {
-            FederationError::Unauthorized(m) => HttpError::new(StatusCode::UNAUTHORIZED, m),
-            FederationError::Forbidden(m) => HttpError::new(StatusCode::FORBIDDEN, m),
-            FederationError::Invalid(m) => HttpError::new(StatusCode::BAD_REQUEST, m),
-            FederationError::NotFound(m) => HttpError::not_found(m),
-            FederationError::Fetch(m) => HttpError::new(StatusCode::BAD_GATEWAY, m),
-            FederationError::Db(e) => e.into(),
-        }
+        let status = match err {
+            FederationError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            FederationError::Forbidden(_) => StatusCode::FORBIDDEN,
+            FederationError::Invalid(_) => StatusCode::BAD_REQUEST,
+            FederationError::NotFound(_) => StatusCode::NOT_FOUND,
+            FederationError::Fetch(_) => StatusCode::BAD_GATEWAY,
+            FederationError::Db(e) => return e.into(),
+        };
+        tracing::debug!(error = %err.log_detail(), %status, "federation request refused");
+        HttpError::new(status, err.public_message())
     }
 }
 
@@ -64,23 +71,11 @@ async fn receive(
         headers: &headers,
         body: &body,
     };
-    match inbox::receive(data, request).await {
-        Ok(outcome) => Ok((
-            StatusCode::ACCEPTED,
-            axum::Json(json!({ "outcome": format!("{outcome:?}") })),
-        )
-            .into_response()),
-        Err(FederationError::NotFound(reason)) => {
-            tracing::debug!(%reason, "inbound activity refers to nothing known; ignored");
-            Ok((
-                StatusCode::ACCEPTED,
-                axum::Json(json!({ "outcome": "ignored" })),
-            )
-                .into_response())
-        }
-        Err(e) => {
-            tracing::info!(error = %e, "inbound activity refused");
-            Err(e.into())
-        }
-    }
+    // The outcome is logged by the inbox; the sender learns only that it was accepted.
+    inbox::receive(data, request).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        axum::Json(json!({ "outcome": ACCEPTED })),
+    )
+        .into_response())
 }

@@ -8,6 +8,7 @@ mod actors;
 mod api;
 mod articles_ap;
 mod body_limit;
+mod client_address;
 mod collections;
 mod cors;
 mod discovery;
@@ -16,10 +17,13 @@ mod error_pages;
 mod federation;
 mod health;
 mod internal;
+mod limits;
 mod negotiate;
 mod oauth;
 mod objects;
 mod request_id;
+mod security_headers;
+pub mod server;
 mod streaming;
 mod trellis_api;
 mod web;
@@ -38,6 +42,18 @@ use trellis_domain::state::AppState;
 
 /// How long a request may take before it is answered with 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The inboxes, behind their limits (checked before signatures and fetches).
+fn inboxes(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/inbox", post(federation::shared_inbox))
+        .route("/actor/inbox", post(federation::shared_inbox))
+        .route("/users/{username}/inbox", post(federation::user_inbox))
+        .route_layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(limits::InboxLimits::new(&state.config().limits)),
+            limits::limit_inbox,
+        ))
+}
 
 /// The complete router of an instance.
 pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router {
@@ -66,9 +82,6 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .route("/nodeinfo/2.1", get(discovery::nodeinfo::nodeinfo_2_1))
         .route("/actor", get(actors::instance))
         .route("/users/{username}", get(actors::person))
-        .route("/inbox", post(federation::shared_inbox))
-        .route("/actor/inbox", post(federation::shared_inbox))
-        .route("/users/{username}/inbox", post(federation::user_inbox))
         .route("/users/{username}/outbox", get(collections::outbox))
         .route("/users/{username}/followers", get(collections::followers))
         .route("/users/{username}/following", get(collections::following))
@@ -80,6 +93,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .route("/{handle}", get(actors::short_profile))
         .route("/static/avatar.png", get(web::static_files::default_avatar))
         .route("/static/header.png", get(web::static_files::default_header))
+        .merge(inboxes(&state))
         .merge(web::articles::routes())
         .merge(api::router())
         .merge(trellis_api::routes())
@@ -91,6 +105,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .layer(
             ServiceBuilder::new()
                 .layer(request_id::layer())
+                .layer(axum::middleware::from_fn(security_headers::add))
                 .layer(axum::middleware::from_fn(cors::cors))
                 .layer(axum::middleware::from_fn(error_pages::render_errors))
                 .layer(axum::middleware::from_fn_with_state(

@@ -22,6 +22,10 @@ pub use error::DbError;
 
 use trellis_config::DatabaseUrl;
 
+/// Rows per multi-row `INSERT`: with a few columns each, far below SQLite's (32,766) and
+/// PostgreSQL's (65,535) limits on bind parameters per statement, whatever the caller's list.
+pub const INSERT_CHUNK: usize = 1000;
+
 /// Runs the same diesel statement on the concrete connection of either backend, for statements
 /// that `MultiConnection` cannot express (batch inserts, row locking).
 macro_rules! per_backend {

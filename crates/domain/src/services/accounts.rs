@@ -7,6 +7,8 @@ use activitypub_federation::http_signatures::Keypair;
 
 use crate::state::AppState;
 use crate::urls::Urls;
+use diesel::Connection;
+use trellis_storage::models::stream_event::StreamEvent;
 use trellis_storage::models::{Account, NewAccount, NewUser, User};
 use trellis_storage::{DbConnection, DbError};
 
@@ -162,7 +164,7 @@ pub async fn create(state: &AppState, input: NewPerson) -> Result<LocalUser, Ser
         )));
     }
 
-    let keypair = keys::generate().await?;
+    let keypair = keys::generate(state).await?;
     let display_name = input.display_name.unwrap_or_else(|| input.username.clone());
     let mut account = new_local_actor(state, "Person", &input.username, display_name, keypair);
     account.department = input.department.filter(|d| !d.trim().is_empty());
@@ -272,10 +274,22 @@ pub async fn set_disabled(
     disabled: bool,
 ) -> Result<(), ServiceError> {
     let person = find(state, username).await?;
+    let ids = state.clone();
     state
         .db()
-        .write(move |conn| User::set_disabled(conn, person.user.account_id, disabled))
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let account = person.user.account_id;
+                User::set_disabled(conn, account, disabled)?;
+                if disabled {
+                    // The person's open streams close (in every process).
+                    StreamEvent::record_revoke(conn, ids.ids(), Some(account))?;
+                }
+                Ok::<_, DbError>(())
+            })
+        })
         .await?;
+    state.events().wake();
     Ok(())
 }
 

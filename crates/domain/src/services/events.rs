@@ -58,12 +58,20 @@ pub struct Event {
     pub home_readers: Vec<i64>,
     /// For `notification`: the notification (its status hydrated for an anonymous reader).
     pub notification: Option<NotificationView>,
+    /// For `revoke`: the person whose access was withdrawn (`None`: an app-only token).
+    pub account_id: Option<i64>,
 }
 
 impl Event {
     /// True when the post is in `reader`'s home feed.
     pub fn in_home_of(&self, reader: i64) -> bool {
         self.home_readers.binary_search(&reader).is_ok()
+    }
+
+    /// True for a `revoke` event that may concern a stream of `reader` (`None`: a stream
+    /// opened with an app-only token).
+    pub fn revokes(&self, reader: Option<i64>) -> bool {
+        self.kind == StreamKind::Revoke && self.account_id == reader
     }
 
     /// For notifications: the person notified.
@@ -247,7 +255,9 @@ fn read_from(conn: &mut DbConnection, floor: i64) -> Result<Vec<StreamEvent>, Db
 }
 
 /// Loads what connections need for `rows`, in a fixed number of queries; events about rows
-/// that are already gone (a post deleted, a notification dismissed) are left out.
+/// that are already gone (a post deleted, a notification dismissed) are left out, and so are
+/// boosts of posts that are not public or unlisted (statuses are hydrated for nobody, and
+/// no such boost is stored any more).
 fn load(conn: &mut DbConnection, rows: Vec<StreamEvent>) -> Result<Vec<Event>, DbError> {
     let mut kinds: Vec<(StreamEvent, StreamKind)> = rows
         .into_iter()
@@ -297,6 +307,7 @@ fn load(conn: &mut DbConnection, rows: Vec<StreamEvent>) -> Result<Vec<Event>, D
                 status: None,
                 home_readers: Vec::new(),
                 notification: None,
+                account_id: None,
             };
             match kind {
                 StreamKind::Update | StreamKind::StatusUpdate => {
@@ -312,6 +323,7 @@ fn load(conn: &mut DbConnection, rows: Vec<StreamEvent>) -> Result<Vec<Event>, D
                 StreamKind::Delete => {
                     row.post_id?;
                 }
+                StreamKind::Revoke => event.account_id = row.account_id,
             }
             Some(event)
         })

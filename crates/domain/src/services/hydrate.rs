@@ -1,6 +1,7 @@
 //! Batch loading of everything a client needs to show accounts and posts: authors (whose
-//! counters are columns of their rows), boosted posts, mentions, tags and the reader's own
-//! flags, in a fixed number of queries per page (never one query per item).
+//! counters are columns of their rows), boosted posts (those the reader may see), mentions,
+//! tags and the reader's own flags, in a fixed number of queries per page (never one query
+//! per item).
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,6 +10,8 @@ use diesel::prelude::*;
 use trellis_storage::models::{Account, Post};
 use trellis_storage::schema::{accounts, bookmarks, favourites, post_mentions, post_tags, posts};
 use trellis_storage::{DbConnection, DbError};
+
+use super::visibility;
 
 /// An account as a client sees it. Its counters (followers, following, statuses, last
 /// status) are columns of the row, kept by the functions that change follows and posts.
@@ -65,7 +68,8 @@ pub fn accounts(conn: &mut DbConnection, list: Vec<Account>) -> Result<Vec<Accou
 }
 
 /// Status views of `list` (same order) for `viewer`. The caller has already checked that the
-/// viewer may see each post; boosted posts are included as loaded.
+/// viewer may see each post; the boosted posts are checked here, by the same rule in batch,
+/// and a boost whose boosted post the viewer may not see is left out.
 pub fn statuses(
     conn: &mut DbConnection,
     list: Vec<Post>,
@@ -75,10 +79,11 @@ pub fn statuses(
     let boosted: HashMap<i64, Post> = if boosted_ids.is_empty() {
         HashMap::new()
     } else {
-        posts::table
+        let loaded = posts::table
             .filter(posts::id.eq_any(&boosted_ids))
             .select(Post::as_select())
-            .load::<Post>(conn)?
+            .load::<Post>(conn)?;
+        visibility::visible_posts(conn, loaded, viewer)?
             .into_iter()
             .map(|p| (p.id, p))
             .collect()

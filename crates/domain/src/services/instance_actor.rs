@@ -16,7 +16,7 @@ pub async fn ensure(state: &AppState) -> Result<Account, ServiceError> {
     if let Some(actor) = find(state).await? {
         return Ok(actor);
     }
-    let keypair = keys::generate().await?;
+    let keypair = keys::generate(state).await?;
     let urls = state.urls();
     let uri = urls.instance_actor();
     let now = chrono::Utc::now().naive_utc();

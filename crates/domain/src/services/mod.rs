@@ -13,6 +13,7 @@ pub mod instance_actor;
 pub mod interactions;
 pub mod keys;
 pub mod lists;
+pub mod login_limits;
 pub mod markers;
 pub mod notifications;
 pub mod oauth;

@@ -1,16 +1,22 @@
 //! OAuth2 as the Mastodon client API uses it: applications, authorization codes, tokens, and
 //! the lookup that turns a bearer token into the person and scopes behind a request.
 
+use std::net::IpAddr;
+
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::state::AppState;
+use diesel::Connection;
+use trellis_storage::DbError;
 use trellis_storage::models::Account;
 use trellis_storage::models::oauth::{self as rows, AccessToken, Application, AuthorizationCode};
+use trellis_storage::models::stream_event::StreamEvent;
 use trellis_storage::schema::{accounts, users};
 
 use super::ServiceError;
+use super::login_limits::{LoginKey, Throttled};
 use super::passwords;
 use super::scopes::Scopes;
 
@@ -248,23 +254,38 @@ pub fn requested_scopes(
     }
 }
 
-/// Checks a person's credentials (username or email, and password). Unknown people, wrong
-/// passwords, accounts without a password and disabled accounts all fail alike with
-/// `Invalid { field: "credentials" }`.
+/// Checks a person's credentials (username or email, and password) for a sign-in from
+/// `client`. Unknown people, wrong passwords, accounts without a password and disabled
+/// accounts all fail alike with `Invalid { field: "credentials" }`. After too many failures of
+/// the account or from the address, the attempt is refused as `Throttled` before the password
+/// is checked (see [`super::login_limits`]).
 pub async fn verify_login(
     state: &AppState,
     login: &str,
     password: &str,
-) -> Result<Account, ServiceError> {
+    client: Option<IpAddr>,
+) -> Result<Result<Account, Throttled>, ServiceError> {
     let refused = || ServiceError::invalid("credentials", "Invalid username, email or password.");
     let login = login.trim().to_string();
     if login.is_empty() || password.is_empty() {
         return Err(refused());
     }
+    let mut attempt = match state.login_limits().start(client) {
+        Ok(attempt) => attempt,
+        Err(throttled) => return Ok(Err(throttled)),
+    };
+    let name = login.clone();
     let found = state
         .db()
-        .read(move |conn| rows::find_login(conn, &login))
+        .read(move |conn| rows::find_login(conn, &name))
         .await?;
+    let key = match &found {
+        Some((_, account)) => LoginKey::Account(account.id),
+        None => LoginKey::Unknown(login.to_lowercase()),
+    };
+    if let Err(throttled) = attempt.against(key) {
+        return Ok(Err(throttled));
+    }
     let Some((user, account)) = found else {
         // Spend the time a real verification would, so timing does not reveal who exists.
         let _ = passwords::verify(DUMMY_HASH.into(), password.to_string()).await;
@@ -276,7 +297,8 @@ pub async fn verify_login(
     if !passwords::verify(stored, password.to_string()).await || user.disabled {
         return Err(refused());
     }
-    Ok(account)
+    attempt.succeeded();
+    Ok(Ok(account))
 }
 
 /// An argon2id hash of a random password, verified against when a login names nobody.
@@ -447,17 +469,23 @@ pub async fn exchange_code(
     issue_token(state, app.id, Some(account_id), scopes).await
 }
 
-/// The `password` grant: a token for the person signing in with `login` and `password`.
+/// The `password` grant: a token for the person signing in with `login` and `password` from
+/// the address `client`.
 pub async fn password_grant(
     state: &AppState,
     app: &Application,
     login: &str,
     password: &str,
     scope: Option<&str>,
-) -> Result<IssuedToken, ServiceError> {
+    client: Option<IpAddr>,
+) -> Result<Result<IssuedToken, Throttled>, ServiceError> {
     let scopes = requested_scopes(app, scope)?;
-    let account = verify_login(state, login, password).await?;
-    issue_token(state, app.id, Some(account.id), scopes).await
+    match verify_login(state, login, password, client).await? {
+        Ok(account) => Ok(Ok(
+            issue_token(state, app.id, Some(account.id), scopes).await?
+        )),
+        Err(throttled) => Ok(Err(throttled)),
+    }
 }
 
 /// The `client_credentials` grant: an app-only token that acts for nobody.
@@ -489,11 +517,33 @@ pub async fn revoke(state: &AppState, app: &Application, token: &str) -> Result<
     let hash = secret_hash(token);
     let app_id = app.id;
     let now = chrono::Utc::now().naive_utc();
-    state
+    let ids = state.clone();
+    let revoked = state
         .db()
-        .write(move |conn| AccessToken::revoke(conn, &hash, app_id, now))
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let revoked = AccessToken::revoke(conn, &hash, app_id, now)?;
+                if let Some(account) = revoked {
+                    // Streams opened with the token close (in every process).
+                    StreamEvent::record_revoke(conn, ids.ids(), account)?;
+                }
+                Ok::<_, DbError>(revoked.is_some())
+            })
+        })
         .await?;
+    if revoked {
+        state.events().wake();
+    }
     Ok(())
+}
+
+/// Whether `grant`'s token still holds: not revoked, and its person not disabled.
+pub async fn grant_is_active(state: &AppState, grant: &Grant) -> Result<bool, ServiceError> {
+    let id = grant.token_id;
+    Ok(state
+        .db()
+        .read(move |conn| AccessToken::is_active(conn, id))
+        .await?)
 }
 
 /// Compares two strings in time that depends only on their lengths.

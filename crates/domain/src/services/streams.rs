@@ -217,6 +217,7 @@ fn verdict(channel: &Channel, reader: &Reader, event: &Event) -> Verdict {
     let yes = |b: bool| if b { Verdict::Yes } else { Verdict::No };
     let me = reader.id();
     match event.kind {
+        StreamKind::Revoke => Verdict::No,
         StreamKind::Delete => yes(!matches!(channel, Channel::UserNotification)),
         StreamKind::Notification => yes(match channel {
             Channel::User { notifications } => *notifications && event.recipient() == me,

@@ -147,7 +147,8 @@ pub async fn direct_page(
         .await?)
 }
 
-/// The post `id` if `viewer` may see it; hidden and unknown posts are both reported missing.
+/// The post `id` if `viewer` may see it (and, for a boost, the boosted post); hidden and
+/// unknown posts are both reported missing.
 pub async fn visible_post(
     state: &AppState,
     id: i64,
@@ -159,9 +160,7 @@ pub async fn visible_post(
             let Some(post) = Post::find(conn, id)? else {
                 return Ok(None);
             };
-            Ok(visibility::visible_posts(conn, vec![post], viewer)?
-                .into_iter()
-                .next())
+            Ok(visibility::can_see_with_original(conn, &post, viewer)?.then_some(post))
         })
         .await?;
     found.ok_or_else(|| ServiceError::NotFound("Record not found".into()))

@@ -35,8 +35,28 @@ pub fn can_see(conn: &mut DbConnection, post: &Post, viewer: Option<i64>) -> Res
     Ok(visibility == Visibility::Private && Follow::is_following(conn, viewer, post.account_id)?)
 }
 
-/// Succeeds when `viewer` may see `post`; a hidden post is reported as missing (404), so its
-/// existence is not revealed.
+/// True when `viewer` may see `post` and, for a boost, the boosted post too: a boost shows
+/// its original, so it is hidden wherever the original is (a boost whose original is gone is
+/// hidden as well).
+pub fn can_see_with_original(
+    conn: &mut DbConnection,
+    post: &Post,
+    viewer: Option<i64>,
+) -> Result<bool, DbError> {
+    if !can_see(conn, post, viewer)? {
+        return Ok(false);
+    }
+    match post.reblog_of_id {
+        None => Ok(true),
+        Some(original) => match Post::find(conn, original)? {
+            Some(original) => can_see(conn, &original, viewer),
+            None => Ok(false),
+        },
+    }
+}
+
+/// Succeeds when `viewer` may see `post` (and, for a boost, its original); a hidden post is
+/// reported as missing (404), so its existence is not revealed.
 pub async fn ensure_visible(
     state: &AppState,
     post: &Post,
@@ -45,7 +65,7 @@ pub async fn ensure_visible(
     let probe = post.clone();
     if state
         .db()
-        .read(move |conn| can_see(conn, &probe, viewer))
+        .read(move |conn| can_see_with_original(conn, &probe, viewer))
         .await?
     {
         Ok(())

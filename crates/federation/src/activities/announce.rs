@@ -3,6 +3,7 @@
 use activitypub_federation::fetch::object_id::ObjectId;
 use diesel::Connection;
 use serde_json::Value;
+use trellis_domain::services::visibility;
 use url::Url;
 
 use crate::context::FedData;
@@ -17,7 +18,12 @@ use trellis_storage::models::{NewPost, Post};
 
 use super::{Handled, activity_id, object_id};
 
-/// Stores the boost (fetching the boosted post if it is not known yet).
+/// Why a boost is not stored when its object cannot be had or may not be boosted: one answer
+/// for both, so the inbox does not tell a hidden post from a missing one.
+const UNAVAILABLE: &str = "boosted object unavailable";
+
+/// Stores the boost (fetching the boosted post if it is not known yet). Only a public or
+/// unlisted post its booster may see can be boosted, as for local boosts.
 pub(crate) async fn receive(
     data: &FedData,
     activity: &Value,
@@ -36,7 +42,7 @@ pub(crate) async fn receive(
         Err(e @ FederationError::Db(_)) => return Err(e),
         Err(e) => {
             tracing::debug!(error = %e, "boosted object unavailable");
-            return Ok(Handled::Ignored("boosted object unavailable"));
+            return Ok(Handled::Ignored(UNAVAILABLE));
         }
     };
     let to = ids(activity.get("to").unwrap_or(&Value::Null));
@@ -70,6 +76,11 @@ pub(crate) async fn receive(
         .db()
         .write(move |conn| {
             conn.transaction(|conn| {
+                if !visibility::can_see(conn, &boosted, Some(new.account_id))?
+                    || !boosted.visibility().is_world_readable()
+                {
+                    return Ok(Handled::Ignored(UNAVAILABLE));
+                }
                 if Post::find_by_uri(conn, &new.uri)?.is_some()
                     || Post::find_reblog(conn, new.account_id, boosted.id)?.is_some()
                 {

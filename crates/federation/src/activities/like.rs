@@ -2,6 +2,7 @@
 
 use diesel::Connection;
 use serde_json::Value;
+use trellis_domain::services::visibility;
 
 use crate::context::FedData;
 use crate::error::FederationError;
@@ -12,7 +13,10 @@ use trellis_storage::models::{Favourite, Post};
 
 use super::{Handled, activity_id, object_id};
 
-/// Counts the like on a known post.
+/// Why a like changes nothing: its object is unknown here or hidden from the liker.
+const UNKNOWN: &str = "like of an unknown object";
+
+/// Counts the like on a known post that the liker may see.
 pub(crate) async fn receive(
     data: &FedData,
     activity: &Value,
@@ -27,9 +31,14 @@ pub(crate) async fn receive(
         .db()
         .write(move |conn| {
             conn.transaction(|conn| {
+                // A post the liker may not see is answered as unknown: a like neither
+                // counts on it nor tells whether it exists.
                 let Some(post) = Post::find_by_uri(conn, &target)? else {
-                    return Ok(Handled::Ignored("like of an unknown object"));
+                    return Ok(Handled::Ignored(UNKNOWN));
                 };
+                if !visibility::can_see(conn, &post, Some(account_id))? {
+                    return Ok(Handled::Ignored(UNKNOWN));
+                }
                 let inserted = trellis_domain::changes::favourites::store_favourite(
                     conn,
                     state.ids(),

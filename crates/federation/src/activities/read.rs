@@ -3,6 +3,7 @@
 
 use diesel::Connection;
 use serde_json::Value;
+use trellis_domain::services::visibility;
 
 use crate::context::FedData;
 use crate::error::FederationError;
@@ -14,8 +15,8 @@ use trellis_storage::models::article_revision::Acknowledgement;
 
 use super::{Handled, activity_id, object_id};
 
-/// Records the acknowledgement of a local, published must-read article (once per reader; the
-/// activity id is kept).
+/// Records the acknowledgement of a local, published must-read article that the reader may
+/// see (once per reader; the activity id is kept).
 pub(crate) async fn receive(
     data: &FedData,
     activity: &Value,
@@ -31,6 +32,9 @@ pub(crate) async fn receive(
                 let Some(post) = Post::find_by_uri(conn, &target)?.filter(|p| p.local) else {
                     return Ok(Handled::Ignored("read of an unknown object"));
                 };
+                if !visibility::can_see(conn, &post, Some(account_id))? {
+                    return Ok(Handled::Ignored("read of an unknown object"));
+                }
                 let Some(article) = Article::find_by_post(conn, post.id)? else {
                     return Ok(Handled::Ignored("read of something that is not an article"));
                 };

@@ -1,9 +1,11 @@
 //! The delivery worker: claims due deliveries, signs and POSTs them with bounded concurrency
 //! per host, and records the outcome (delivered, retry later, or failed for good).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
+use trellis_domain::urls::Urls;
+use trellis_protocol::json::values::same_origin;
 
 use futures::StreamExt;
 use tokio::sync::{Notify, watch};
@@ -21,10 +23,6 @@ use trellis_domain::outbound::delivery::now;
 
 /// Deliveries claimed per round.
 const BATCH: i64 = 64;
-/// How long a claim protects a delivery from other workers.
-const LEASE: Duration = Duration::from_secs(60);
-/// How often the queue is polled when nothing wakes the worker.
-const POLL: Duration = Duration::from_secs(1);
 /// Media type of outgoing activities.
 const ACTIVITY_TYPE: &str = "application/activity+json";
 
@@ -32,7 +30,7 @@ const ACTIVITY_TYPE: &str = "application/activity+json";
 /// [`inbox_retention::PRUNE_EVERY`] it also prunes the inbox's old activity ids.
 pub fn spawn(
     state: AppState,
-    client: reqwest::Client,
+    client: reqwest_middleware::ClientWithMiddleware,
     wake: Arc<Notify>,
     mut shutdown: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
@@ -70,7 +68,7 @@ pub fn spawn(
             }
             tokio::select! {
                 _ = wake.notified() => {}
-                _ = tokio::time::sleep(POLL) => {}
+                _ = tokio::time::sleep(state.config().delivery.poll) => {}
                 _ = shutdown.changed() => {}
             }
         }
@@ -81,10 +79,11 @@ pub fn spawn(
 /// Claims one batch and delivers it; returns how many deliveries were attempted.
 pub async fn run_round(
     state: &AppState,
-    client: &reqwest::Client,
+    client: &reqwest_middleware::ClientWithMiddleware,
 ) -> Result<usize, trellis_storage::DbError> {
     let started = now();
-    let lease_until = started + chrono::Duration::from_std(LEASE).unwrap_or_default();
+    let lease_until =
+        started + chrono::Duration::from_std(state.config().delivery.lease).unwrap_or_default();
     let batch = state
         .db()
         .write(move |conn| delivery::claim(conn, started, lease_until, BATCH))
@@ -94,6 +93,7 @@ pub async fn run_round(
     }
     let count = batch.len();
     let keys = signing_keys(state, &batch).await?;
+    let vouched = vouched_inboxes(state, &batch).await?;
     let mut by_host: HashMap<String, Vec<ClaimedDelivery>> = HashMap::new();
     for item in batch {
         by_host
@@ -104,10 +104,17 @@ pub async fn run_round(
     let per_host = state.config().delivery.per_host_concurrency;
     let hosts = by_host.into_values().map(|items| {
         let keys = &keys;
+        let vouched = &vouched;
         async move {
             futures::stream::iter(items)
                 .for_each_concurrent(per_host, |item| async move {
-                    let outcome = send(client, keys, &item).await;
+                    let outcome = if vouched.contains(&item.delivery.inbox_url) {
+                        send(client, keys, &item).await
+                    } else {
+                        Outcome::Rejected(
+                            "no stored actor on the inbox's origin names this inbox".into(),
+                        )
+                    };
                     if let Err(e) = record(state, &item, outcome).await {
                         tracing::warn!(error = %e, "could not record a delivery outcome");
                     }
@@ -153,6 +160,54 @@ async fn signing_keys(
         .collect())
 }
 
+/// The inboxes of a batch that may still be sent to: each is the inbox or shared inbox of a
+/// stored actor on the same origin (scheme, host and port). Actors are checked when stored
+/// (`objects::person`); this checks again right before sending, so a row queued before that
+/// check, or whose actor changed or went away since, is never sent.
+async fn vouched_inboxes(
+    state: &AppState,
+    batch: &[ClaimedDelivery],
+) -> Result<HashSet<String>, trellis_storage::DbError> {
+    let mut targets: Vec<(String, Url, String)> = batch
+        .iter()
+        .filter_map(|d| {
+            let url = Url::parse(&d.delivery.inbox_url).ok()?;
+            let host = Urls::authority(&url)?;
+            Some((d.delivery.inbox_url.clone(), url, host))
+        })
+        .collect();
+    targets.sort_by(|a, b| a.0.cmp(&b.0));
+    targets.dedup_by(|a, b| a.0 == b.0);
+    state
+        .db()
+        .read(move |conn| {
+            use diesel::prelude::*;
+            use trellis_storage::schema::accounts;
+            let mut vouched = HashSet::new();
+            for (inbox, url, host) in targets {
+                let owners: Vec<String> = accounts::table
+                    .filter(accounts::domain.eq(&host))
+                    .filter(
+                        accounts::inbox_url
+                            .eq(&inbox)
+                            .or(accounts::shared_inbox_url.eq(&inbox)),
+                    )
+                    .select(accounts::uri)
+                    .limit(4)
+                    .load(conn)?;
+                let on_origin = owners
+                    .iter()
+                    .filter_map(|uri| Url::parse(uri).ok())
+                    .any(|owner| same_origin(&owner, &url));
+                if on_origin {
+                    vouched.insert(inbox);
+                }
+            }
+            Ok(vouched)
+        })
+        .await
+}
+
 /// What happened to one attempt.
 #[derive(Debug)]
 enum Outcome {
@@ -164,7 +219,7 @@ enum Outcome {
 }
 
 async fn send(
-    client: &reqwest::Client,
+    client: &reqwest_middleware::ClientWithMiddleware,
     keys: &HashMap<i64, Arc<SigningKey>>,
     item: &ClaimedDelivery,
 ) -> Outcome {
@@ -200,6 +255,8 @@ async fn send(
                 Outcome::Temporary(format!("HTTP {status}"))
             }
         }
+        // Refused by the address guard before anything was sent: retrying changes nothing.
+        Err(e @ reqwest_middleware::Error::Middleware(_)) => Outcome::Rejected(error_chain(&e)),
         Err(e) => Outcome::Temporary(error_chain(&e)),
     }
 }

@@ -4,3 +4,6 @@
 pub(crate) mod article;
 pub(crate) mod note;
 pub(crate) mod person;
+
+#[cfg(test)]
+mod proptests;

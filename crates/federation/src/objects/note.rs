@@ -7,6 +7,11 @@ use activitypub_federation::traits::Object;
 use chrono::Utc;
 use diesel::prelude::*;
 use serde_json::{Value, json};
+use trellis_protocol::json::limits::{
+    MAX_ATTACHMENT_TEXT_BYTES, MAX_ATTACHMENTS, MAX_CONTENT_BYTES, MAX_MENTIONS, MAX_NAME_BYTES,
+    MAX_SUMMARY_BYTES, MAX_TAG_BYTES, MAX_TAGS,
+};
+use trellis_protocol::json::values::{first_web_url, truncate, web_url};
 use url::Url;
 
 use crate::error::FederationError;
@@ -119,7 +124,7 @@ pub(crate) async fn store_remote_note(
         .dereference(data)
         .await?;
 
-    let parent_uri = first_id(&json.in_reply_to);
+    let parent_uri = first_web_url(&json.in_reply_to);
     let parent = match parent_uri.as_deref().and_then(|u| Url::parse(u).ok()) {
         Some(uri) => match Box::pin(ObjectId::<NoteObject>::from(uri).dereference(data)).await {
             Ok(parent) => Some(parent.post),
@@ -131,19 +136,31 @@ pub(crate) async fn store_remote_note(
         None => None,
     };
 
-    let tags = json.tag.clone();
-    let mention_uris: Vec<String> = items(&tags)
-        .into_iter()
+    let tags = items(&json.tag);
+    let mention_uris: Vec<String> = tags
+        .iter()
         .filter(|t| type_of(t) == Some("Mention"))
-        .filter_map(|t| string(t, "href"))
+        .filter_map(|t| string(t, "href").and_then(|href| web_url(&href)))
+        .take(MAX_MENTIONS)
         .collect();
-    let hashtags: Vec<String> = items(&tags)
-        .into_iter()
+    let mut hashtags: Vec<String> = Vec::new();
+    for name in tags
+        .iter()
         .filter(|t| type_of(t) == Some("Hashtag"))
-        .filter_map(|t| string(t, "name"))
-        .map(|n| n.trim_start_matches('#').to_lowercase())
-        .filter(|n| !n.is_empty() && n.len() <= 100)
-        .collect();
+        .filter_map(|t| t.get("name").and_then(Value::as_str))
+    {
+        if hashtags.len() == MAX_TAGS {
+            break;
+        }
+        let name = name.trim_start_matches('#');
+        if name.is_empty() || name.len() > MAX_TAG_BYTES {
+            continue;
+        }
+        let name = name.to_lowercase();
+        if !hashtags.contains(&name) {
+            hashtags.push(name);
+        }
+    }
     let to = ids(&json.to);
     let cc = ids(&json.cc);
     let visibility = visibility_of(&to, &cc, author.account.followers_url.as_deref());
@@ -152,20 +169,26 @@ pub(crate) async fn store_remote_note(
     let attachments: Vec<Value> = items(&json.attachment)
         .into_iter()
         .filter_map(|a| {
-            let url =
-                first_id(a.get("url").unwrap_or(&Value::Null)).or_else(|| string(a, "href"))?;
+            let url = first_web_url(a.get("url").unwrap_or(&Value::Null))
+                .or_else(|| string(a, "href").and_then(|href| web_url(&href)))?;
+            let text = |key| {
+                a.get(key)
+                    .and_then(Value::as_str)
+                    .map(|s| truncate(s, MAX_ATTACHMENT_TEXT_BYTES).to_string())
+            };
             Some(json!({
                 "url": url,
-                "media_type": string(a, "mediaType"),
-                "name": string(a, "name"),
+                "media_type": text("mediaType"),
+                "name": text("name"),
             }))
         })
+        .take(MAX_ATTACHMENTS)
         .collect();
     let now = Utc::now().naive_utc();
     let new = NewPost {
         id: data.ids().next_id(),
         uri: json.id.to_string(),
-        url: first_id(&json.url),
+        url: first_web_url(&json.url),
         account_id: author.account.id,
         object_type: json.kind.clone(),
         in_reply_to_id: parent.as_ref().map(|p| p.id),
@@ -178,7 +201,7 @@ pub(crate) async fn store_remote_note(
             .summary
             .as_deref()
             .filter(|_| json.kind == "Note")
-            .map(trellis_content::html_to_plain_text)
+            .map(|s| trellis_content::html_to_plain_text(truncate(s, MAX_SUMMARY_BYTES)))
             .unwrap_or_default(),
         sensitive: json.sensitive.unwrap_or(false),
         visibility: visibility.as_str().into(),
@@ -237,9 +260,10 @@ pub(crate) async fn store_remote_note(
     NoteObject::new(post)
 }
 
-/// Sanitized HTML of a remote object. Long-form objects (Article, Page) are shown the way
-/// Mastodon shows them: title, summary and a link, never the title as a content warning.
-fn render_remote_content(json: &NoteJson) -> String {
+/// Sanitized HTML of a remote object (within the content limit). Long-form objects (Article,
+/// Page) are shown the way Mastodon shows them: title, summary and a link, never the title as
+/// a content warning.
+pub(super) fn render_remote_content(json: &NoteJson) -> String {
     let body = json
         .content
         .as_deref()
@@ -250,17 +274,20 @@ fn render_remote_content(json: &NoteJson) -> String {
         })
         .unwrap_or("");
     if json.kind == "Note" || json.kind == "Question" {
-        return sanitize_remote_html(body);
+        return sanitize_remote_html(truncate(body, MAX_CONTENT_BYTES));
     }
     let escape = trellis_content::text::escape_html;
     let mut html = String::new();
     if let Some(name) = &json.name {
-        html.push_str(&format!("<p><strong>{}</strong></p>", escape(name)));
+        html.push_str(&format!(
+            "<p><strong>{}</strong></p>",
+            escape(truncate(name, MAX_NAME_BYTES))
+        ));
     }
     if let Some(summary) = &json.summary {
-        html.push_str(&sanitize_remote_html(summary));
+        html.push_str(&sanitize_remote_html(truncate(summary, MAX_SUMMARY_BYTES)));
     }
-    let link = first_id(&json.url).unwrap_or_else(|| json.id.to_string());
+    let link = first_web_url(&json.url).unwrap_or_else(|| json.id.to_string());
     html.push_str(&format!("<p><a href=\"{0}\">{0}</a></p>", escape(&link)));
     sanitize_remote_html(&html)
 }

@@ -5,6 +5,10 @@ use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::{Actor, Object};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use trellis_protocol::json::limits::{
+    MAX_FIELD_VALUE_BYTES, MAX_NAME_BYTES, MAX_PROFILE_FIELDS, MAX_SUMMARY_BYTES,
+    MAX_USERNAME_BYTES,
+};
 use url::Url;
 
 use crate::error::FederationError;
@@ -13,7 +17,9 @@ use trellis_domain::outbound::actor::to_document;
 use trellis_domain::state::AppState;
 use trellis_domain::urls::Urls;
 use trellis_protocol::json::actor::ActorDocument;
-use trellis_protocol::json::values::{first_id, items, string};
+use trellis_protocol::json::values::{
+    first_web_url, image_url, items, same_origin, string, truncate, truncated, web_url,
+};
 use trellis_storage::models::account::ProfileField;
 use trellis_storage::models::{Account, NewAccount};
 use trellis_storage::schema::accounts;
@@ -85,6 +91,7 @@ impl Object for ActorObject {
     ) -> Result<(), FederationError> {
         verify_domains_match(&json.id, expected_domain)?;
         verify_domains_match(&json.inbox, expected_domain)?;
+        delivery_inboxes(json)?;
         if json.public_key.owner != json.id {
             return Err(FederationError::Invalid(
                 "publicKey.owner is not the actor".into(),
@@ -127,26 +134,53 @@ impl Actor for ActorObject {
     }
 }
 
-/// Maps a remote actor document onto an account row (sanitizing everything shown to people).
+/// The inbox and shared inbox to keep of an actor document. Both must share the actor id's
+/// origin (scheme, host and port), so an actor cannot point deliveries at another server or
+/// at an internal address: an inbox elsewhere refuses the actor, a shared inbox elsewhere is
+/// dropped (deliveries then go to the inbox).
+pub(crate) fn delivery_inboxes(
+    json: &ActorDocument,
+) -> Result<(String, Option<String>), FederationError> {
+    let inbox = web_url(json.inbox.as_str())
+        .filter(|_| same_origin(&json.inbox, &json.id))
+        .ok_or_else(|| {
+            FederationError::Invalid(format!(
+                "the inbox {} is not on the actor's origin",
+                json.inbox
+            ))
+        })?;
+    let shared = json
+        .endpoints
+        .as_ref()
+        .and_then(|e| e.shared_inbox.as_ref())
+        .filter(|shared| same_origin(shared, &json.id))
+        .and_then(|shared| web_url(shared.as_str()));
+    Ok((inbox, shared))
+}
+
+/// Maps a remote actor document onto an account row (sanitizing everything shown to people,
+/// keeping only web URLs, and within the [limits](trellis_protocol::json::limits)).
 pub(crate) fn remote_account_from_document(
     json: &ActorDocument,
     id: i64,
 ) -> Result<NewAccount, FederationError> {
     let domain = Urls::authority(&json.id)
         .ok_or_else(|| FederationError::Invalid("actor id has no host".into()))?;
+    let (inbox_url, shared_inbox_url) = delivery_inboxes(json)?;
     let now = Utc::now().naive_utc();
     let mut department = None;
     let mut job_title = None;
     let mut expertise: Vec<String> = Vec::new();
     let mut fields = Vec::new();
-    for item in items(&json.attachment) {
+    for item in items(&json.attachment).into_iter().take(MAX_PROFILE_FIELDS) {
         if trellis_protocol::json::values::type_of(item) != Some("PropertyValue") {
             continue;
         }
         let (Some(name), Some(value)) = (string(item, "name"), string(item, "value")) else {
             continue;
         };
-        let text = html_to_plain_text(&value);
+        let name = truncated(&name, MAX_NAME_BYTES);
+        let text = html_to_plain_text(truncate(&value, MAX_FIELD_VALUE_BYTES));
         match name.as_str() {
             "Department" => department = Some(text),
             "Job title" => job_title = Some(text),
@@ -163,39 +197,28 @@ pub(crate) fn remote_account_from_document(
             }),
         }
     }
-    let image_url = |value: &serde_json::Value| -> Option<String> {
-        let first = items(value).into_iter().next()?;
-        match first {
-            serde_json::Value::String(s) => Some(s.clone()),
-            other => other.get("url").and_then(first_id),
-        }
-    };
     Ok(NewAccount {
         id,
         actor_type: json.kind.clone(),
-        username: json.preferred_username.clone(),
+        username: truncated(&json.preferred_username, MAX_USERNAME_BYTES),
         domain: Some(domain),
         uri: json.id.to_string(),
-        url: first_id(&json.url).or_else(|| Some(json.id.to_string())),
+        url: first_web_url(&json.url).or_else(|| web_url(json.id.as_str())),
         display_name: json
             .name
             .as_deref()
-            .map(html_to_plain_text)
+            .map(|name| html_to_plain_text(truncate(name, MAX_NAME_BYTES)))
             .unwrap_or_default(),
         bio: json
             .summary
             .as_deref()
-            .map(sanitize_remote_html)
+            .map(|bio| sanitize_remote_html(truncate(bio, MAX_SUMMARY_BYTES)))
             .unwrap_or_default(),
-        inbox_url: json.inbox.to_string(),
-        shared_inbox_url: json
-            .endpoints
-            .as_ref()
-            .and_then(|e| e.shared_inbox.as_ref())
-            .map(Url::to_string),
-        outbox_url: json.outbox.as_ref().map(Url::to_string),
-        followers_url: json.followers.as_ref().map(Url::to_string),
-        following_url: json.following.as_ref().map(Url::to_string),
+        inbox_url,
+        shared_inbox_url,
+        outbox_url: json.outbox.as_ref().and_then(|u| web_url(u.as_str())),
+        followers_url: json.followers.as_ref().and_then(|u| web_url(u.as_str())),
+        following_url: json.following.as_ref().and_then(|u| web_url(u.as_str())),
         public_key_id: json.public_key.id.clone(),
         public_key_pem: json.public_key.public_key_pem.clone(),
         private_key_pem: None,

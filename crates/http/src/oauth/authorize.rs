@@ -6,6 +6,7 @@
 //! POST, so a tampered form can ask for nothing the application could not ask for itself, and
 //! a cross-site form cannot succeed without the password. The page refuses to be framed.
 
+use crate::client_address::ClientAddress;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -244,6 +245,7 @@ pub(crate) async fn show(
 /// POST /oauth/authorize
 pub(crate) async fn submit(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     ApiForm(params): ApiForm<AuthorizeParams>,
 ) -> Result<Response, HttpError> {
     let request = match check(&state, &params).await? {
@@ -273,8 +275,23 @@ pub(crate) async fn submit(
     }
     let login = params.username.as_deref().unwrap_or("");
     let password = params.password.as_deref().unwrap_or("");
-    let account = match oauth::verify_login(&state, login, password).await {
-        Ok(account) => account,
+    let account = match oauth::verify_login(&state, login, password, client).await {
+        Ok(Ok(account)) => account,
+        Ok(Err(throttled)) => {
+            let seconds = trellis_domain::rate_limit::retry_after_secs(throttled.retry_after);
+            let message = format!("Too many failed sign-ins. Try again in {seconds} seconds.");
+            let mut response = form_page(
+                &state,
+                &request,
+                &params,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(&message),
+            )?;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            return Ok(response);
+        }
         Err(ServiceError::Invalid { message, .. }) => {
             return form_page(
                 &state,

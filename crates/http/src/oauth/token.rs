@@ -3,6 +3,7 @@
 //! (`{"error": "invalid_grant", "error_description": ...}`), rendered here so the error
 //! middleware leaves them as they are.
 
+use crate::client_address::ClientAddress;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -139,6 +140,7 @@ fn missing(name: &str) -> Response {
 /// POST /oauth/token
 pub(crate) async fn token(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     body: Result<ApiForm<TokenParams>, HttpError>,
 ) -> Result<Response, HttpError> {
@@ -189,7 +191,20 @@ pub(crate) async fn token(
             };
             match oauth::authenticate_client(&state, client_id, client_secret, false).await {
                 Ok(app) => {
-                    oauth::password_grant(&state, &app, username, password, scope.as_deref()).await
+                    match oauth::password_grant(
+                        &state,
+                        &app,
+                        username,
+                        password,
+                        scope.as_deref(),
+                        client,
+                    )
+                    .await
+                    {
+                        Ok(Ok(token)) => Ok(token),
+                        Ok(Err(throttled)) => return Err(throttled.into()),
+                        Err(err) => Err(err),
+                    }
                 }
                 Err(err) => Err(err),
             }

@@ -158,6 +158,7 @@ async fn payload(
         value.map_err(|e| ServiceError::Internal(format!("serializing a stream event: {e}")))
     };
     Ok(match event.kind {
+        StreamKind::Revoke => None,
         StreamKind::Delete => event.post_id.map(|id| id.to_string()),
         StreamKind::Update | StreamKind::StatusUpdate => match event.status.as_ref() {
             Some(view) => {

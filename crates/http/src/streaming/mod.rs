@@ -4,6 +4,13 @@
 //! Every connection reads the process-wide broadcast of [`trellis_domain::services::events`];
 //! what a stream carries, and who may open it, is decided by the domain
 //! (`trellis_domain::services::streams`); [`channel`] parses requests and renders messages.
+//!
+//! A stream lives only as long as its token: when a `revoke` event names the reader (a token
+//! revoked, the person disabled or deleted, in any process sharing the database), when the
+//! connection fell behind and may have missed one, and every [`RECHECK_EVERY`], the token is
+//! checked again, and the stream ends when it no longer holds (WebSockets get a close frame,
+//! event streams end). A connection subscribes to the broadcast before its token is read, so
+//! a revocation committed after that read is never missed.
 
 pub(crate) mod channel;
 mod sse;
@@ -19,6 +26,7 @@ use axum::routing::get;
 use crate::api::auth::{bearer_token, invalid_token};
 use crate::error::HttpError;
 use trellis_domain::services::oauth::{self, Grant};
+use trellis_domain::services::streams::Reader;
 use trellis_domain::state::AppState;
 
 /// The server-sent-event paths and the stream each one opens.
@@ -68,6 +76,24 @@ async fn authenticate(
     match oauth::authenticate(state, &token).await? {
         Some(grant) => Ok(Some(grant)),
         None => Err(invalid_token()),
+    }
+}
+
+/// How often an open stream checks its token again, whatever happens.
+pub(crate) const RECHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Whether the reader's token still holds (always, for anonymous readers). A failing database
+/// keeps the stream open; the next check tries again.
+async fn still_authorized(state: &AppState, reader: &Reader) -> bool {
+    let Some(grant) = reader.grant.as_ref() else {
+        return true;
+    };
+    match oauth::grant_is_active(state, grant).await {
+        Ok(active) => active,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not check a streaming token");
+            true
+        }
     }
 }
 

@@ -3,17 +3,21 @@
 
 use std::time::Duration;
 
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use std::sync::Arc;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::channel::{MAX_SUBSCRIPTIONS, StreamRequest, Subscription, error_json};
-use super::{authenticate, sse};
+use super::{RECHECK_EVERY, authenticate, sse, still_authorized};
 use crate::api::params::ApiQuery;
 use crate::error::HttpError;
+use trellis_domain::services::events::Event;
 use trellis_domain::services::streams::Reader;
 use trellis_domain::state::AppState;
 
@@ -47,12 +51,14 @@ pub(super) async fn handler(
         }
         Err(_) => return sse::respond(&state, &parts, request).await,
     };
+    // Before the token is read: a revocation committed after the read still arrives.
+    let events = state.events().subscribe();
     let grant = authenticate(&state, &parts, protocol.as_deref()).await?;
     let reader = Reader::load(&state, grant).await?;
     let mut response = upgrade
         .max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
-        .on_upgrade(move |socket| run(state, socket, reader, request))
+        .on_upgrade(move |socket| run(state, socket, reader, request, events))
         .into_response();
     // masto.js sends the token as the subprotocol and fails unless it is echoed.
     if let Some(value) = protocol.and_then(|p| HeaderValue::from_str(&p).ok()) {
@@ -73,9 +79,15 @@ struct ClientMessage {
 }
 
 /// One connection: forwards matching events, handles subscriptions, pings, and ends on close,
-/// on a client that stops reading, or when the instance shuts down.
-async fn run(state: AppState, mut socket: WebSocket, reader: Reader, initial: StreamRequest) {
-    let mut events = state.events().subscribe();
+/// on a client that stops reading, when its token no longer holds, or when the instance
+/// shuts down.
+async fn run(
+    state: AppState,
+    mut socket: WebSocket,
+    reader: Reader,
+    initial: StreamRequest,
+    mut events: Receiver<Arc<Event>>,
+) {
     let mut stopped = state.events().stopped();
     let mut subscriptions: Vec<Subscription> = Vec::new();
     if initial.stream.is_some()
@@ -85,6 +97,8 @@ async fn run(state: AppState, mut socket: WebSocket, reader: Reader, initial: St
         return;
     }
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+    let mut recheck =
+        tokio::time::interval_at(tokio::time::Instant::now() + RECHECK_EVERY, RECHECK_EVERY);
     loop {
         tokio::select! {
             incoming = socket.recv() => match incoming {
@@ -99,6 +113,12 @@ async fn run(state: AppState, mut socket: WebSocket, reader: Reader, initial: St
                 Some(Ok(_)) => {}
             },
             received = events.recv() => match received {
+                Ok(event) if event.revokes(reader.id()) => {
+                    if !still_authorized(&state, &reader).await {
+                        close(&mut socket).await;
+                        break;
+                    }
+                }
                 Ok(event) => {
                     let outgoing =
                         super::channel::messages(&state, &reader, &subscriptions, &event).await;
@@ -115,9 +135,19 @@ async fn run(state: AppState, mut socket: WebSocket, reader: Reader, initial: St
                 }
                 Err(RecvError::Lagged(skipped)) => {
                     tracing::warn!(skipped, "a streaming connection fell behind; events skipped");
+                    if !still_authorized(&state, &reader).await {
+                        close(&mut socket).await;
+                        break;
+                    }
                 }
                 Err(RecvError::Closed) => break,
             },
+            _ = recheck.tick() => {
+                if !still_authorized(&state, &reader).await {
+                    close(&mut socket).await;
+                    break;
+                }
+            }
             _ = ping.tick() => {
                 if !send_message(&mut socket, Message::Ping(Default::default())).await {
                     break;
@@ -178,6 +208,15 @@ async fn subscribe(
         }
         Err(e) => Some(error_json(&e)),
     }
+}
+
+/// Tells the client the stream is over because its token no longer holds.
+async fn close(socket: &mut WebSocket) {
+    let frame = CloseFrame {
+        code: close_code::POLICY,
+        reason: Utf8Bytes::from_static("access token revoked"),
+    };
+    let _ = send_message(socket, Message::Close(Some(frame))).await;
 }
 
 async fn send(socket: &mut WebSocket, text: String) -> bool {

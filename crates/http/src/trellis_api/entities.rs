@@ -108,8 +108,9 @@ impl ArticleEntity {
             body: article.body_markdown.clone(),
             body_html: article.body_html.clone(),
             status: article.status.clone(),
-            official: article.official,
-            must_read: article.must_read,
+            // Only local articles speak for the organisation (see objects::article::store_remote).
+            official: article.official && view.origin.is_none(),
+            must_read: article.must_read && view.origin.is_none(),
             pinned: article.pinned,
             category: view
                 .category

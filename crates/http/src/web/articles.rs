@@ -196,8 +196,8 @@ fn item(state: &AppState, view: &ArticleView, snippet: String) -> Item {
         author: display_name(&view.author),
         category: view.category.as_ref().map(|c| c.name.clone()),
         date: day(article.published_at.unwrap_or(article.created_at)),
-        official: article.official,
-        must_read: article.must_read,
+        official: article.official && view.author.account.is_local(),
+        must_read: article.must_read && view.author.account.is_local(),
         pinned: article.pinned,
         stale: view.stale(today),
         snippet,
@@ -273,6 +273,8 @@ fn article_page(state: &AppState, view: ArticleView, discussion: Discussion) -> 
         })
         .collect();
     let article = view.article;
+    // Only local articles speak for the organisation: a remote one never shows the badges.
+    let local_author = view.author.account.is_local();
     ArticlePage {
         instance_name: state.config().instance.name.clone(),
         uri: state.urls().article(article.id),
@@ -285,8 +287,8 @@ fn article_page(state: &AppState, view: ArticleView, discussion: Discussion) -> 
             )
         }),
         tags: view.tags,
-        official: article.official,
-        must_read: article.must_read,
+        official: article.official && local_author,
+        must_read: article.must_read && local_author,
         archived: article.status == "archived",
         published: article.published_at.map(minute),
         updated: minute(article.updated_at),

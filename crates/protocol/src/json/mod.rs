@@ -3,5 +3,6 @@
 
 pub mod actor;
 pub mod context;
+pub mod limits;
 pub mod note;
 pub mod values;

@@ -24,6 +24,9 @@ pub enum SignatureError {
     /// The signature is outside its validity window (`Date`, `created` or `expires`).
     #[error("signature expired or not yet valid: {0}")]
     Expired(String),
+    /// The signed `Host` names another server than this one.
+    #[error("the request was signed for another server ({0})")]
+    WrongHost(String),
     /// No `Digest` header, or none with a SHA-256 value.
     #[error("request has no SHA-256 Digest header")]
     DigestMissing,

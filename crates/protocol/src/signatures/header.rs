@@ -112,7 +112,9 @@ fn bounded_str(value: &HeaderValue) -> Result<&str, SignatureError> {
         .map_err(|_| SignatureError::Malformed("signature header is not ASCII".into()))
 }
 
-/// Splits `a="x",b=1, c="y\"z"` into `(name, value)` pairs, unquoting quoted values.
+/// Splits `a="x",b=1, c="y\"z"` into `(name, value)` pairs, unquoting quoted values. Names
+/// must be tokens, and unquoted values may not hold `"` or `\\`: anything else is malformed
+/// rather than read some other way.
 /// The input is visible ASCII (checked by [`HeaderValue::to_str`]), so byte indexing is safe.
 fn split_params(input: &str) -> Result<Vec<(String, String)>, SignatureError> {
     let malformed = |what: &str| SignatureError::Malformed(what.to_owned());
@@ -144,6 +146,9 @@ fn split_params(input: &str) -> Result<Vec<(String, String)>, SignatureError> {
         if name.is_empty() {
             return Err(malformed("signature parameter without a name"));
         }
+        if !name.bytes().all(is_token_byte) {
+            return Err(malformed("signature parameter name is not a token"));
+        }
         i = skip_spaces(i + 1);
         let value = if i < len && bytes[i] == b'"' {
             i += 1;
@@ -174,7 +179,13 @@ fn split_params(input: &str) -> Result<Vec<(String, String)>, SignatureError> {
             while i < len && bytes[i] != b',' {
                 i += 1;
             }
-            input[start..i].trim().to_owned()
+            let bare = input[start..i].trim();
+            if bare.contains(['"', '\\']) {
+                return Err(malformed(
+                    "quote or backslash in an unquoted signature parameter",
+                ));
+            }
+            bare.to_owned()
         };
         i = skip_spaces(i);
         if i < len && bytes[i] != b',' {
@@ -183,6 +194,11 @@ fn split_params(input: &str) -> Result<Vec<(String, String)>, SignatureError> {
         params.push((name.to_owned(), value));
     }
     Ok(params)
+}
+
+/// A `tchar` of RFC 9110: what a parameter name may be made of.
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
 
 /// Parameters collected while parsing, before the required ones are checked.
@@ -366,6 +382,31 @@ mod tests {
                 let _ = parse_signature_header(&headers);
             }
         }
+    }
+
+    /// Found by `proptests::a_stray_quote_is_rejected_or_changes_nothing`: a quote in a
+    /// parameter name made the `headers` parameter an unknown one, ignored, so the header was
+    /// read as signing `date` only; and quotes or backslashes in bare values were kept as text.
+    #[test]
+    fn quotes_outside_quoted_values_are_malformed() {
+        for case in [
+            r#"keyId="0","headers="00a(-0",algorithm="",signature="AA==""#,
+            r#"keyId="k",head"ers="(request-target) host",signature="AQID""#,
+            r#"keyId=k"x,signature="AQID""#,
+            r#"keyId="k",algorithm=z!\*+,signature="AQID""#,
+            r#"keyId="k",signature="AQID",created=1"2"#,
+        ] {
+            assert!(
+                matches!(
+                    parse_value("signature", case),
+                    Err(SignatureError::Malformed(_))
+                ),
+                "accepted {case:?}"
+            );
+        }
+        let parsed = parse_value("signature", r#"keyId="k",x-ext=1,signature="AQID""#)
+            .expect("unknown token-named parameters are still ignored");
+        assert_eq!(parsed.key_id, "k");
     }
 
     #[test]

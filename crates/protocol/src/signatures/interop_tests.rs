@@ -20,7 +20,9 @@ use http::{HeaderMap, HeaderValue, Method};
 use url::Url;
 
 use super::test_support::{AP_JSON, alice};
-use super::{SignatureError, host_header, parse_signature_header, verify_digest, verify_request};
+use super::{
+    OwnHost, SignatureError, host_header, parse_signature_header, verify_digest, verify_request,
+};
 
 const ACTOR_ID: &str = "https://lemmy.example/u/alice";
 const INBOX: &str = "http://localhost:8080/u/bob/inbox";
@@ -144,6 +146,7 @@ fn verify(method: &Method, target: &str, headers: &HeaderMap) -> Result<(), Sign
         method,
         target,
         headers,
+        &OwnHost::new(&Url::parse(INBOX).expect("url")),
         &alice().public_key,
         SystemTime::now(),
     )

@@ -1,7 +1,8 @@
 //! HTTP Signatures (draft-cavage, the dialect of Mastodon, Fedify, Lemmy, Pleroma, GoToSocial and
 //! Misskey): signing our deliveries and signed fetches, verifying incoming requests.
 //!
-//! Incoming: [`parse_signature_header`], fetch the key named by [`SignatureHeader::key_id`],
+//! Incoming: [`parse_signature_header`], [`check_request`] (everything that needs no key, the
+//! signed `host` included), fetch the key named by [`SignatureHeader::key_id`],
 //! [`verify_request`], and for POSTs [`verify_digest`]. Outgoing: [`SigningKey::from_pem`] once,
 //! then [`sign_post`] / [`sign_get`] per request. Only RSA PKCS#1 v1.5 with SHA-256 is supported
 //! (`algorithm` absent, `rsa-sha256` or `hs2019`); Ed25519 and RFC 9421 are not.
@@ -20,6 +21,8 @@ mod verify;
 #[cfg(test)]
 mod interop_tests;
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod test_support;
 
 pub use digest::{digest_header_value, verify_digest};
@@ -30,4 +33,4 @@ pub use sign::{
     GET_SIGNED_HEADERS, POST_SIGNED_HEADERS, host_header, path_and_query, sign_get, sign_headers,
     sign_post,
 };
-pub use verify::{MAX_CLOCK_SKEW, MAX_SIGNATURE_AGE, verify_request};
+pub use verify::{MAX_CLOCK_SKEW, MAX_SIGNATURE_AGE, OwnHost, check_request, verify_request};

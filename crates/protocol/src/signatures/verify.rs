@@ -2,10 +2,11 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use http::header::DATE;
+use http::header::{DATE, HOST};
 use http::{HeaderMap, Method};
 use rsa::Pkcs1v15Sign;
 use sha2::{Digest, Sha256};
+use url::Url;
 
 use super::error::SignatureError;
 use super::header::SignatureHeader;
@@ -20,35 +21,91 @@ pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
 /// [`MAX_CLOCK_SKEW`] also extends a passed `expires`.
 pub const MAX_SIGNATURE_AGE: Duration = Duration::from_secs(60 * 60);
 
-/// Verifies a parsed signature over the request. `path_and_query` is the request target as received.
+/// This server's authority, which the signed `host` of a request must name: a request signed
+/// for another server (another host name, or another port on the same host) is not ours to
+/// accept, even when its signature is genuine.
+#[derive(Clone, Debug)]
+pub struct OwnHost {
+    /// `scheme://host[:port]/` of this server.
+    base: Url,
+}
+
+impl OwnHost {
+    /// The authority of `base` (its scheme, host and port; the path is ignored).
+    pub fn new(base: &Url) -> Self {
+        let mut base = base.clone();
+        base.set_path("/");
+        base.set_query(None);
+        base.set_fragment(None);
+        Self { base }
+    }
+
+    /// True when `value` (a `Host` header) names this server: the same host name, in any
+    /// case, and the same port, where a missing port is the scheme's default.
+    pub fn matches(&self, value: &str) -> bool {
+        let value = value.trim();
+        if value.is_empty() || value.contains(['/', '\\', '@', '?', '#', ' ', '%']) {
+            return false;
+        }
+        let Ok(url) = Url::parse(&format!("{}://{value}/", self.base.scheme())) else {
+            return false;
+        };
+        url.host_str().is_some()
+            && url.host_str() == self.base.host_str()
+            && url.port_or_known_default() == self.base.port_or_known_default()
+    }
+}
+
+/// Everything about a signature that can be checked without its key: the algorithm, the signed
+/// headers, the `Date` / `created` / `expires` window and the signed `host`. Run it before
+/// fetching the key a request names; [`verify_request`] runs it again.
 ///
 /// Rules:
-/// - `algorithm` absent, `rsa-sha256` or `hs2019` (any case) is verified as RSA PKCS#1 v1.5 with
-///   SHA-256; anything else is [`SignatureError::UnsupportedAlgorithm`];
+/// - `algorithm` absent, `rsa-sha256` or `hs2019` (any case); anything else is
+///   [`SignatureError::UnsupportedAlgorithm`];
 /// - the signed headers must include `(request-target)`, `host`, and `date` or `(created)`; for
 ///   POST also `digest` ([`SignatureError::HeaderNotSigned`]). The caller still has to check the
 ///   body with [`super::verify_digest`];
-/// - every signed header must be present in `headers` ([`SignatureError::MissingSignedHeader`]).
-///   Behind HTTP/2 or a proxy the caller must put the request authority into `Host` first;
 /// - a signed `Date` and any `created` must lie within [`MAX_SIGNATURE_AGE`] before and
 ///   [`MAX_CLOCK_SKEW`] after `now`; `expires` must not be more than [`MAX_CLOCK_SKEW`] before
 ///   `now` ([`SignatureError::Expired`]);
-/// - `public_key_pem` is SPKI ("BEGIN PUBLIC KEY") or PKCS#1 ("BEGIN RSA PUBLIC KEY").
-///
-/// This proves the holder of `public_key_pem` signed the request. That the key belongs to the
-/// activity's actor (or, for a GET, who owns it: `federation::key_owner`) is for the caller to
-/// establish.
-pub fn verify_request(
+/// - the request has exactly one `Host` header and it names `own_host`
+///   ([`SignatureError::WrongHost`]). Behind HTTP/2 or a proxy the caller must put the request
+///   authority into `Host` first.
+pub fn check_request(
     sig: &SignatureHeader,
     method: &Method,
-    path_and_query: &str,
     headers: &HeaderMap,
-    public_key_pem: &str,
+    own_host: &OwnHost,
     now: SystemTime,
 ) -> Result<(), SignatureError> {
     check_algorithm(sig.algorithm.as_deref())?;
     check_coverage(sig, method)?;
     check_times(sig, headers, now)?;
+    check_host(headers, own_host)
+}
+
+/// Verifies a parsed signature over the request. `path_and_query` is the request target as
+/// received.
+///
+/// Everything [`check_request`] checks, and then:
+/// - every signed header must be present in `headers` ([`SignatureError::MissingSignedHeader`]);
+/// - `public_key_pem` is SPKI ("BEGIN PUBLIC KEY") or PKCS#1 ("BEGIN RSA PUBLIC KEY"), and the
+///   signature verifies with it as RSA PKCS#1 v1.5 with SHA-256.
+///
+/// This proves the holder of `public_key_pem` signed the request for this server. That the key
+/// belongs to the activity's actor (or, for a GET, who owns it: `federation::key_owner`) is for
+/// the caller to establish.
+pub fn verify_request(
+    sig: &SignatureHeader,
+    method: &Method,
+    path_and_query: &str,
+    headers: &HeaderMap,
+    own_host: &OwnHost,
+    public_key_pem: &str,
+    now: SystemTime,
+) -> Result<(), SignatureError> {
+    check_request(sig, method, headers, own_host, now)?;
     let string = signing_string(
         &sig.headers,
         method,
@@ -64,6 +121,26 @@ pub fn verify_request(
         &sig.signature,
     )
     .map_err(|_| SignatureError::Invalid)
+}
+
+fn check_host(headers: &HeaderMap, own_host: &OwnHost) -> Result<(), SignatureError> {
+    let mut values = headers.get_all(HOST).iter();
+    let value = values
+        .next()
+        .ok_or_else(|| SignatureError::MissingSignedHeader("host".into()))?;
+    if values.next().is_some() {
+        return Err(SignatureError::Malformed(
+            "more than one Host header".into(),
+        ));
+    }
+    let value = value
+        .to_str()
+        .map_err(|_| SignatureError::Malformed("Host is not text".into()))?;
+    if own_host.matches(value) {
+        Ok(())
+    } else {
+        Err(SignatureError::WrongHost(value.chars().take(100).collect()))
+    }
 }
 
 fn check_algorithm(algorithm: Option<&str>) -> Result<(), SignatureError> {
@@ -169,6 +246,11 @@ mod tests {
         url::Url::parse(INBOX).expect("url")
     }
 
+    /// The receiving server of these tests.
+    fn remote_host() -> OwnHost {
+        OwnHost::new(&inbox())
+    }
+
     /// A POST signed by alice at `signed_at`, as the receiving server sees it.
     fn signed_post(body: &[u8], signed_at: SystemTime) -> HeaderMap {
         let out = sign_post(alice_key(), &inbox(), body, AP_JSON, signed_at).expect("sign");
@@ -186,6 +268,7 @@ mod tests {
             &Method::POST,
             "/users/bob/inbox",
             headers,
+            &remote_host(),
             &alice().public_key,
             now,
         )?;
@@ -212,6 +295,7 @@ mod tests {
             &Method::GET,
             "/notes/1?page=true",
             &headers,
+            &remote_host(),
             &alice().public_key,
             now,
         )
@@ -223,6 +307,7 @@ mod tests {
                 &Method::GET,
                 "/notes/1",
                 &headers,
+                &remote_host(),
                 &alice().public_key,
                 now
             ),
@@ -235,6 +320,7 @@ mod tests {
                 &Method::HEAD,
                 "/notes/1?page=true",
                 &headers,
+                &remote_host(),
                 &alice().public_key,
                 now
             ),
@@ -257,8 +343,18 @@ mod tests {
         let now = SystemTime::now();
         let mut headers = signed_post(b"{}", now);
         headers.insert("host", HeaderValue::from_static("evil.example"));
+        let sig = parse_signature_header(&headers).expect("parse");
+        // Received by evil.example itself, the changed host breaks the signature.
         assert!(matches!(
-            verify_post(&headers, b"{}", now),
+            verify_request(
+                &sig,
+                &Method::POST,
+                "/users/bob/inbox",
+                &headers,
+                &OwnHost::new(&url::Url::parse("https://evil.example/").expect("url")),
+                &alice().public_key,
+                now
+            ),
             Err(SignatureError::Invalid)
         ));
         let mut headers = signed_post(b"{}", now);
@@ -267,6 +363,61 @@ mod tests {
             verify_post(&headers, b"{}", now),
             Err(SignatureError::Invalid)
         ));
+    }
+
+    #[test]
+    fn requests_signed_for_another_server_fail() {
+        let now = SystemTime::now();
+        for other in [
+            "https://elsewhere.example/users/bob/inbox",
+            "https://remote.example:8443/users/bob/inbox",
+            "https://remote.example:80/users/bob/inbox",
+        ] {
+            let url = url::Url::parse(other).expect("url");
+            let out = sign_post(alice_key(), &url, b"{}", AP_JSON, now).expect("sign");
+            let headers = received(out, &[("content-type", AP_JSON)]);
+            assert!(
+                matches!(
+                    verify_post(&headers, b"{}", now),
+                    Err(SignatureError::WrongHost(_))
+                ),
+                "{other}"
+            );
+        }
+        // Two Host headers are refused rather than joined.
+        let mut headers = signed_post(b"{}", now);
+        headers.append("host", HeaderValue::from_static("remote.example"));
+        assert!(verify_post(&headers, b"{}", now).is_err());
+    }
+
+    #[test]
+    fn own_host_matches_its_authority_only() {
+        let https = OwnHost::new(&url::Url::parse("https://Trellis.Example/").expect("url"));
+        for ok in [
+            "trellis.example",
+            "TRELLIS.example",
+            "trellis.example:443",
+            " trellis.example ",
+        ] {
+            assert!(https.matches(ok), "{ok}");
+        }
+        for wrong in [
+            "",
+            "trellis.example:80",
+            "trellis.example:8443",
+            "trellis.example.evil",
+            "evil.example",
+            "trellis.example/",
+            "user@trellis.example",
+            "trellis.example#x",
+            "trellis%2eexample",
+        ] {
+            assert!(!https.matches(wrong), "{wrong:?}");
+        }
+        let port = OwnHost::new(&url::Url::parse("http://localhost:8080/x").expect("url"));
+        assert!(port.matches("localhost:8080"));
+        assert!(!port.matches("localhost"));
+        assert!(!port.matches("localhost:8081"));
     }
 
     #[test]
@@ -280,6 +431,7 @@ mod tests {
                 &Method::POST,
                 "/users/bob/inbox",
                 &headers,
+                &remote_host(),
                 &bob().public_key,
                 now
             ),
@@ -299,6 +451,7 @@ mod tests {
                 &Method::POST,
                 "/users/bob/inbox",
                 &headers,
+                &remote_host(),
                 &alice().public_key,
                 now,
             )
@@ -396,7 +549,7 @@ mod tests {
         let headers = received(out, &[]); // Accept was signed but not sent.
         let sig = parse_signature_header(&headers).expect("parse");
         assert!(matches!(
-            verify_request(&sig, &Method::GET, "/notes/1", &headers, &alice().public_key, now),
+            verify_request(&sig, &Method::GET, "/notes/1", &headers, &remote_host(), &alice().public_key, now),
             Err(SignatureError::MissingSignedHeader(h)) if h == "accept"
         ));
     }
@@ -443,7 +596,7 @@ mod tests {
                     &sig,
                     &Method::POST,
                     "/users/bob/inbox",
-                    &headers,
+                    &headers, &remote_host(),
                     &alice().public_key,
                     now
                 ),
@@ -464,6 +617,7 @@ mod tests {
             &Method::POST,
             "/users/bob/inbox",
             &headers,
+            &remote_host(),
             &pkcs1,
             now,
         )
@@ -481,6 +635,7 @@ mod tests {
                 &Method::POST,
                 "/users/bob/inbox",
                 &headers,
+                &remote_host(),
                 "nonsense",
                 now
             ),
@@ -513,6 +668,7 @@ mod tests {
                 &Method::GET,
                 "/notes/1",
                 &headers,
+                &remote_host(),
                 &alice().public_key,
                 now,
             )

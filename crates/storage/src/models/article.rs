@@ -344,9 +344,9 @@ impl Article {
                 )
             })
             .collect();
-        if !rows.is_empty() {
+        for chunk in rows.chunks(crate::INSERT_CHUNK) {
             per_backend!(conn, |c| diesel::insert_into(article_tags::table)
-                .values(&rows)
+                .values(chunk)
                 .execute(c))?;
         }
         Ok(())

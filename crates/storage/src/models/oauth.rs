@@ -174,22 +174,45 @@ impl AccessToken {
             .optional()?)
     }
 
-    /// Revokes a token by its hash, if it belongs to `application_id`; returns whether it did.
+    /// Revokes a token by its hash, if it belongs to `application_id`; returns the person of
+    /// the token it revoked (`Some(None)` for an app-only token), `None` when it revoked none.
     pub fn revoke(
         conn: &mut DbConnection,
         token_hash: &str,
         application_id: i64,
         at: NaiveDateTime,
-    ) -> Result<bool, DbError> {
-        let changed = diesel::update(
+    ) -> Result<Option<Option<i64>>, DbError> {
+        let revoked: Vec<Option<i64>> = diesel::update(
             oauth_access_tokens::table
                 .filter(oauth_access_tokens::token_hash.eq(token_hash))
                 .filter(oauth_access_tokens::application_id.eq(application_id))
                 .filter(oauth_access_tokens::revoked_at.is_null()),
         )
         .set(oauth_access_tokens::revoked_at.eq(Some(at)))
-        .execute(conn)?;
-        Ok(changed > 0)
+        .returning(oauth_access_tokens::account_id)
+        .get_results(conn)?;
+        Ok(revoked.into_iter().next())
+    }
+
+    /// Whether token `id` is still valid: not revoked, and its person (if any) not disabled.
+    pub fn is_active(conn: &mut DbConnection, id: i64) -> Result<bool, DbError> {
+        use crate::schema::users;
+        let found: Option<Option<i64>> = oauth_access_tokens::table
+            .filter(oauth_access_tokens::id.eq(id))
+            .filter(oauth_access_tokens::revoked_at.is_null())
+            .select(oauth_access_tokens::account_id)
+            .first(conn)
+            .optional()?;
+        match found {
+            None => Ok(false),
+            Some(None) => Ok(true),
+            Some(Some(account)) => Ok(users::table
+                .filter(users::account_id.eq(account))
+                .filter(users::disabled.eq(false))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0),
+        }
     }
 }
 

@@ -6,6 +6,9 @@ use diesel::prelude::*;
 use crate::schema::{favourites, post_mentions, post_tags, posts};
 use crate::{DbConnection, DbError, per_backend};
 
+/// The stored visibilities anyone may read (see [`Visibility::is_world_readable`]).
+const WORLD_READABLE: [&str; 2] = ["public", "unlisted"];
+
 /// A stored note or boost.
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = posts)]
@@ -154,9 +157,9 @@ impl Post {
                 )
             })
             .collect();
-        if !mentions.is_empty() {
+        for chunk in mentions.chunks(crate::INSERT_CHUNK) {
             per_backend!(conn, |c| diesel::insert_into(post_mentions::table)
-                .values(&mentions)
+                .values(chunk)
                 .execute(c))?;
         }
         let mut names = tags.to_vec();
@@ -166,9 +169,9 @@ impl Post {
             .iter()
             .map(|name| (post_tags::post_id.eq(post_id), post_tags::name.eq(name)))
             .collect();
-        if !rows.is_empty() {
+        for chunk in rows.chunks(crate::INSERT_CHUNK) {
             per_backend!(conn, |c| diesel::insert_into(post_tags::table)
-                .values(&rows)
+                .values(chunk)
                 .execute(c))?;
         }
         Ok(())
@@ -385,16 +388,24 @@ impl Post {
         Ok((boosts, deleted > 0))
     }
 
-    /// Public and unlisted posts and boosts of an account, newest first (outbox pages).
+    /// Public and unlisted posts and boosts of an account, newest first (outbox pages); a boost
+    /// only when the boosted post is public or unlisted too.
     pub fn public_by_account(
         conn: &mut DbConnection,
         account_id: i64,
         max_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<Post>, DbError> {
+        let original = diesel::alias!(posts as original);
         let mut query = posts::table
+            .left_join(original.on(original.field(posts::id).nullable().eq(posts::reblog_of_id)))
             .filter(posts::account_id.eq(account_id))
-            .filter(posts::visibility.eq_any(["public", "unlisted"]))
+            .filter(posts::visibility.eq_any(WORLD_READABLE))
+            .filter(
+                posts::reblog_of_id
+                    .is_null()
+                    .or(original.field(posts::visibility).eq_any(WORLD_READABLE)),
+            )
             .order(posts::id.desc())
             .limit(limit)
             .select(Post::as_select())
@@ -425,14 +436,22 @@ impl Post {
             .collect())
     }
 
-    /// Number of public and unlisted posts and boosts of an account.
+    /// Number of public and unlisted posts and boosts of an account (boosts of public or
+    /// unlisted posts only, as [`Post::public_by_account`] lists them).
     pub fn count_public_by_account(
         conn: &mut DbConnection,
         account_id: i64,
     ) -> Result<i64, DbError> {
+        let original = diesel::alias!(posts as original);
         Ok(posts::table
+            .left_join(original.on(original.field(posts::id).nullable().eq(posts::reblog_of_id)))
             .filter(posts::account_id.eq(account_id))
-            .filter(posts::visibility.eq_any(["public", "unlisted"]))
+            .filter(posts::visibility.eq_any(WORLD_READABLE))
+            .filter(
+                posts::reblog_of_id
+                    .is_null()
+                    .or(original.field(posts::visibility).eq_any(WORLD_READABLE)),
+            )
             .count()
             .get_result(conn)?)
     }

@@ -20,6 +20,11 @@ pub enum StreamKind {
     Delete,
     /// A notification for `account_id` (`notification`).
     Notification,
+    /// Access was withdrawn (`revoke`): a token of `account_id` was revoked, or that person
+    /// was disabled or deleted; without `account_id`, an app-only token was revoked. Streams
+    /// of that person check their token again and close when it no longer holds. Never sent
+    /// to clients.
+    Revoke,
 }
 
 impl StreamKind {
@@ -30,6 +35,7 @@ impl StreamKind {
             Self::StatusUpdate => "status.update",
             Self::Delete => "delete",
             Self::Notification => "notification",
+            Self::Revoke => "revoke",
         }
     }
 
@@ -40,6 +46,7 @@ impl StreamKind {
             Self::StatusUpdate,
             Self::Delete,
             Self::Notification,
+            Self::Revoke,
         ]
         .into_iter()
         .find(|k| k.as_str() == name)
@@ -85,6 +92,16 @@ impl StreamEvent {
             })
             .execute(conn)?;
         Ok(())
+    }
+
+    /// Records that `account_id`'s access (or an app-only token's, for `None`) was withdrawn;
+    /// call inside the transaction of the change.
+    pub fn record_revoke(
+        conn: &mut DbConnection,
+        ids: &IdGenerator,
+        account_id: Option<i64>,
+    ) -> Result<(), DbError> {
+        Self::record(conn, ids, StreamKind::Revoke, None, account_id, None)
     }
 
     /// Events with an id above `after`, oldest first, at most `limit`.

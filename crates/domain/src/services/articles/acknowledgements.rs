@@ -35,7 +35,15 @@ pub async fn acknowledge(
             Ok(article) => article,
             Err(e) => return Ok(Err(e)),
         };
-        if !article.must_read {
+        // A remote article is never stored as must-read (its instance is not trusted to ask
+        // for acknowledgements here); its reader may still acknowledge it, and its own instance
+        // counts the Read only when its article is must-read there.
+        let remote = accounts::table
+            .find(article.author_id)
+            .select(accounts::domain)
+            .first::<Option<String>>(conn)?
+            .is_some();
+        if !article.must_read && !remote {
             return Ok(Err(ServiceError::invalid(
                 "article",
                 "is not a must-read article; only must-read articles are acknowledged",

@@ -75,7 +75,7 @@ pub async fn create(
         None => fields::slugify(&name),
     };
     let actor_id = actor.id;
-    let keypair = keys::generate().await?;
+    let keypair = keys::generate(state).await?;
     commit(state, move |conn, state| {
         let role = role_of(conn, actor_id)?;
         if let Err(e) = ensure_may_manage_categories(role) {

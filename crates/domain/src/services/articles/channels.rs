@@ -181,7 +181,7 @@ pub async fn ensure_all(state: &AppState) -> Result<(), ServiceError> {
                 "the instance channel's name belongs to a person; set articles.channel to another name"
             ),
             None => {
-                let keypair = keys::generate().await?;
+                let keypair = keys::generate(state).await?;
                 let new = Profile::of_instance(state, &name).new_account(state, keypair);
                 match state
                     .db()
@@ -198,7 +198,7 @@ pub async fn ensure_all(state: &AppState) -> Result<(), ServiceError> {
     }
     let missing = state.db().read(ArticleCategory::without_channel).await?;
     for category in missing {
-        let keypair = keys::generate().await?;
+        let keypair = keys::generate(state).await?;
         let slug = category.slug.clone();
         let opened = publish(state, move |conn, state| {
             // Another process sharing the database may have opened it meanwhile.

@@ -413,7 +413,8 @@ async fn h_a_receiver_that_was_down_gets_the_post_exactly_once() {
 
 #[tokio::test]
 async fn i_a_sender_killed_with_queued_deliveries_delivers_each_once_after_restart() {
-    let mut alpha = Instance::start("alpha").await;
+    // A short lease: a claim the killed process held is taken over after 5 s, not 60 s.
+    let mut alpha = Instance::start_with("alpha", &[("TRELLIS_DELIVERY_LEASE_SECS", "5")]).await;
     let mut beta = Instance::start("beta").await;
     alpha.create_user("alice").await;
     beta.create_user("bob").await;
@@ -431,9 +432,10 @@ async fn i_a_sender_killed_with_queued_deliveries_delivers_each_once_after_resta
     alpha.kill();
     beta.start_again().await;
     alpha.start_again().await;
-    // A delivery that was in flight when the process died stays claimed until its lease (60 s)
-    // runs out on PostgreSQL, where other nodes may share the queue; SQLite releases it at start.
-    let lease_patience = Duration::from_secs(120);
+    // A delivery that was in flight when the process died stays claimed until its lease
+    // (TRELLIS_DELIVERY_LEASE_SECS) runs out on PostgreSQL, where other nodes may share the
+    // queue; SQLite releases it at start.
+    let lease_patience = PATIENCE;
     for post in &posts {
         wait_until(
             &format!("{} to reach beta", uri(post)),
