@@ -7,7 +7,6 @@
 
 use crate::common;
 
-use std::path::Path;
 use std::time::Duration;
 
 use common::{FakePeer, TestInstance};
@@ -112,15 +111,14 @@ fn urls(sender: &Sender, instance: &TestInstance) -> Vec<Value> {
 /// A mutated real activity (rehosted to the stand-in server) or a random one.
 fn activities(sender: &Sender, instance: &TestInstance) -> BoxedStrategy<(bool, Value)> {
     let base = sender.peer.base.clone();
-    let real: Vec<Value> =
-        fixtures(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/activitypub"))
-            .into_iter()
-            .filter(|(name, _)| name.contains("activities"))
-            .map(|(_, mut value)| {
-                rehost(&mut value, &base);
-                value
-            })
-            .collect();
+    let real: Vec<Value> = fixtures(&federation_tests::generate::fixtures_dir())
+        .into_iter()
+        .filter(|(name, _)| name.contains("activities"))
+        .map(|(_, mut value)| {
+            rehost(&mut value, &base);
+            value
+        })
+        .collect();
     assert!(!real.is_empty(), "no fixture activity");
     let replacements = prop_oneof![
         2 => json_value(2, 4),

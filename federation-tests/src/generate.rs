@@ -165,6 +165,12 @@ pub fn json_value(depth: u32, width: usize) -> BoxedStrategy<Value> {
         .boxed()
 }
 
+/// The real servers' ActivityPub documents: `../shared/fixtures/activitypub` beside the
+/// repository (whichever crate's tests ask).
+pub fn fixtures_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/activitypub")
+}
+
 /// The JSON documents under `dir` (recursively), by path relative to `dir`, sorted.
 ///
 /// Panics when the folder is missing or holds no document: property tests that are meant to

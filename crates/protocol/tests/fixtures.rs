@@ -12,7 +12,7 @@ use trellis_protocol::{
 
 /// The fixtures folder, next to the repository; a missing folder fails every test here.
 fn fixtures_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/activitypub");
+    let dir = federation_tests::generate::fixtures_dir();
     assert!(
         dir.is_dir(),
         "the ActivityPub fixtures are missing: expected them at {}",

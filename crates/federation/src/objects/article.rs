@@ -308,9 +308,7 @@ mod tests {
     /// A real server's document from ../shared/fixtures/activitypub beside the repository;
     /// a missing file fails the test.
     fn fixture(path: &str) -> Value {
-        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/fixtures/activitypub")
-            .join(path);
+        let file = federation_tests::generate::fixtures_dir().join(path);
         let text = std::fs::read_to_string(&file)
             .unwrap_or_else(|e| panic!("fixture {} is missing: {e}", file.display()));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))

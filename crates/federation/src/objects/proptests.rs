@@ -2,7 +2,6 @@
 //! JSON-LD value helpers, addressing, and the conversion of notes, articles and actors into
 //! rows, on arbitrary JSON and on mutations of real servers' documents.
 
-use std::path::Path;
 use std::sync::OnceLock;
 
 use federation_tests::generate::{DEFAULT_CASES, config, fixtures, json_value, mutated};
@@ -23,9 +22,7 @@ use trellis_storage::models::post::Visibility;
 /// The real servers' documents in the shared fixtures (loaded once per test binary).
 fn real_documents() -> &'static [(String, Value)] {
     static DOCUMENTS: OnceLock<Vec<(String, Value)>> = OnceLock::new();
-    DOCUMENTS.get_or_init(|| {
-        fixtures(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/activitypub"))
-    })
+    DOCUMENTS.get_or_init(|| fixtures(&federation_tests::generate::fixtures_dir()))
 }
 
 /// A real document with a few mutations, or arbitrary JSON.
