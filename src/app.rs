@@ -125,7 +125,7 @@ pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningIn
     })?;
     let state = prepare(config).await?;
     // One client for every outgoing request: fetches and deliveries.
-    let client = http_client(state.config());
+    let client = http_client(state.config())?;
     let federation = federation(&state, client.clone()).await?;
     let (shutdown, stopped) = oneshot::channel::<()>();
     let router = trellis_http::router(state.clone(), federation);

@@ -239,7 +239,7 @@ async fn without_allow_http_requests_to_internal_addresses_are_refused_before_co
         ("TRELLIS_ALLOW_HTTP".into(), "false".into()),
     ]);
     let config = trellis::config::Config::from_sources(None, &env).expect("config");
-    let client = trellis::federation::context::http_client(&config);
+    let client = trellis::federation::context::http_client(&config).expect("client builds");
     for url in [
         format!("https://127.0.0.1:{port}/admin/hook"),
         format!("http://127.0.0.1:{port}/admin/hook"),

@@ -24,8 +24,9 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The HTTP client for federation, used by fetches and deliveries alike: no redirects
 /// followed, timeouts, and (unless `allow_http` is set) only `https` to public addresses, IP
-/// literals included ([`super::outbound`]).
-pub fn http_client(config: &Config) -> ClientWithMiddleware {
+/// literals included ([`super::outbound`]). A client that cannot be built is an error, never
+/// a default client without these guards.
+pub fn http_client(config: &Config) -> Result<ClientWithMiddleware, FederationError> {
     let builder = reqwest::Client::builder()
         .redirect(Policy::none())
         .timeout(REQUEST_TIMEOUT)
@@ -41,11 +42,14 @@ pub fn http_client(config: &Config) -> ClientWithMiddleware {
     } else {
         builder.dns_resolver(std::sync::Arc::new(GuardedResolver))
     };
-    reqwest_middleware::ClientBuilder::new(builder.build().unwrap_or_default())
+    let client = builder
+        .build()
+        .map_err(|e| FederationError::Fetch(format!("the HTTP client: {e}")))?;
+    Ok(reqwest_middleware::ClientBuilder::new(client)
         .with(AddressGuard {
             allow_http: config.allow_http,
         })
-        .build()
+        .build())
 }
 
 /// Builds the federation configuration; fetches are signed by the instance actor and go
