@@ -501,7 +501,7 @@ impl Config {
             inbox_rate_per_minute: number(
                 "TRELLIS_INBOX_RATE_PER_MINUTE",
                 l.inbox_rate_per_minute,
-                600,
+                120_000,
                 1..=1_000_000,
             )? as u32,
             inbox_concurrency: number(
