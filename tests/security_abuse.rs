@@ -263,6 +263,32 @@ async fn disabling_an_account_closes_its_streams() {
     t.stop().await;
 }
 
+/// A new password, or disabling the person, ends every token they had: an old token is refused
+/// at once, and re-enabling the person does not bring it back.
+#[tokio::test]
+async fn a_new_password_or_disabling_ends_every_token() {
+    let t = TestInstance::start().await;
+    t.create_user("carol", |_| {}).await;
+    let verify = "/api/v1/accounts/verify_credentials";
+    let before_password = t.token("carol", "read").await;
+    assert_eq!(t.api_get(verify, Some(&before_password)).await.status, 200);
+
+    trellis::services::accounts::set_password(t.state(), "carol", "a brand new passphrase".into())
+        .await
+        .unwrap();
+    assert_eq!(t.api_get(verify, Some(&before_password)).await.status, 401);
+    let after_password = t.token("carol", "read").await;
+    assert_eq!(t.api_get(verify, Some(&after_password)).await.status, 200);
+
+    let accounts = trellis::services::accounts::set_disabled;
+    accounts(t.state(), "carol", true).await.unwrap();
+    accounts(t.state(), "carol", false).await.unwrap();
+    assert_eq!(t.api_get(verify, Some(&after_password)).await.status, 401);
+    let fresh = t.token("carol", "read").await;
+    assert_eq!(t.api_get(verify, Some(&fresh)).await.status, 200);
+    t.stop().await;
+}
+
 /// The login window of these tests: long enough for a few password checks on a busy machine.
 const WINDOW_SECS: u64 = 8;
 

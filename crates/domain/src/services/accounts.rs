@@ -8,6 +8,7 @@ use activitypub_federation::http_signatures::Keypair;
 use crate::state::AppState;
 use crate::urls::Urls;
 use diesel::Connection;
+use trellis_storage::models::oauth::AccessToken;
 use trellis_storage::models::stream_event::StreamEvent;
 use trellis_storage::models::{Account, NewAccount, NewUser, User};
 use trellis_storage::{DbConnection, DbError};
@@ -260,10 +261,31 @@ pub async fn set_password(
     validation::password(&password).map_err(|m| ServiceError::invalid("password", m))?;
     let person = find(state, username).await?;
     let hash = passwords::hash(password).await?;
+    let ids = state.clone();
     state
         .db()
-        .write(move |conn| User::set_password_hash(conn, person.user.account_id, &hash))
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let account = person.user.account_id;
+                User::set_password_hash(conn, account, &hash)?;
+                // A new password signs the person out everywhere: every token they had is
+                // revoked and their open streams close (in every process).
+                revoke_everything(conn, &ids, account)
+            })
+        })
         .await?;
+    state.events().wake();
+    Ok(())
+}
+
+/// Revokes every token of `account` and closes its streams, in the caller's transaction.
+fn revoke_everything(
+    conn: &mut DbConnection,
+    state: &AppState,
+    account: i64,
+) -> Result<(), DbError> {
+    AccessToken::revoke_all_of(conn, account, chrono::Utc::now().naive_utc())?;
+    StreamEvent::record_revoke(conn, state.ids(), Some(account))?;
     Ok(())
 }
 
@@ -282,8 +304,9 @@ pub async fn set_disabled(
                 let account = person.user.account_id;
                 User::set_disabled(conn, account, disabled)?;
                 if disabled {
-                    // The person's open streams close (in every process).
-                    StreamEvent::record_revoke(conn, ids.ids(), Some(account))?;
+                    // The person's tokens end (re-enabling does not revive them) and their
+                    // open streams close (in every process).
+                    revoke_everything(conn, &ids, account)?;
                 }
                 Ok::<_, DbError>(())
             })

@@ -194,6 +194,22 @@ impl AccessToken {
         Ok(revoked.into_iter().next())
     }
 
+    /// Revokes every live token of a person (a new password, a disabled account); returns how
+    /// many it revoked.
+    pub fn revoke_all_of(
+        conn: &mut DbConnection,
+        account_id: i64,
+        at: NaiveDateTime,
+    ) -> Result<usize, DbError> {
+        Ok(diesel::update(
+            oauth_access_tokens::table
+                .filter(oauth_access_tokens::account_id.eq(account_id))
+                .filter(oauth_access_tokens::revoked_at.is_null()),
+        )
+        .set(oauth_access_tokens::revoked_at.eq(Some(at)))
+        .execute(conn)?)
+    }
+
     /// Whether token `id` is still valid: not revoked, and its person (if any) not disabled.
     pub fn is_active(conn: &mut DbConnection, id: i64) -> Result<bool, DbError> {
         use crate::schema::users;
