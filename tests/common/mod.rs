@@ -134,22 +134,15 @@ impl TestInstance {
 /// A key pair for a stand-in remote actor, taken at random from the test key pool (the same
 /// pairs test instances use), so tests pay for no RSA key generation.
 pub fn remote_keypair() -> activitypub_federation::http_signatures::Keypair {
+    use trellis::config::key_pool::{PRIVATE_SUFFIX, PUBLIC_SUFFIX, pair_names};
     let pool = std::path::Path::new(federation_tests::KEY_POOL);
-    let mut names: Vec<String> = std::fs::read_dir(pool)
-        .expect("the test key pool exists")
-        .filter_map(|entry| {
-            let name = entry.ok()?.file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".key.pem").map(str::to_string)
-        })
-        .collect();
-    names.sort();
-    assert!(!names.is_empty(), "the test key pool holds no key pair");
+    let names = pair_names(pool).expect("the test key pool holds key pairs");
     let name = &names[rand::random::<usize>() % names.len()];
     let read = |suffix: &str| {
         std::fs::read_to_string(pool.join(format!("{name}{suffix}"))).expect("key file readable")
     };
     activitypub_federation::http_signatures::Keypair {
-        private_key: read(".key.pem"),
-        public_key: read(".pub.pem"),
+        private_key: read(PRIVATE_SUFFIX),
+        public_key: read(PUBLIC_SUFFIX),
     }
 }

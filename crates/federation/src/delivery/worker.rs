@@ -168,44 +168,50 @@ async fn vouched_inboxes(
     state: &AppState,
     batch: &[ClaimedDelivery],
 ) -> Result<HashSet<String>, trellis_storage::DbError> {
-    let mut targets: Vec<(String, Url, String)> = batch
+    let mut inboxes: Vec<String> = batch.iter().map(|d| d.delivery.inbox_url.clone()).collect();
+    inboxes.sort();
+    inboxes.dedup();
+    let mut hosts: Vec<String> = inboxes
         .iter()
-        .filter_map(|d| {
-            let url = Url::parse(&d.delivery.inbox_url).ok()?;
-            let host = Urls::authority(&url)?;
-            Some((d.delivery.inbox_url.clone(), url, host))
-        })
+        .filter_map(|inbox| Urls::authority(&Url::parse(inbox).ok()?))
         .collect();
-    targets.sort_by(|a, b| a.0.cmp(&b.0));
-    targets.dedup_by(|a, b| a.0 == b.0);
-    state
+    hosts.sort();
+    hosts.dedup();
+    // One query for the whole batch: the stored actors on the inboxes' hosts that name one of
+    // them (the `domain` index narrows it to those hosts).
+    let owners: Vec<(String, String, Option<String>)> = state
         .db()
         .read(move |conn| {
             use diesel::prelude::*;
             use trellis_storage::schema::accounts;
-            let mut vouched = HashSet::new();
-            for (inbox, url, host) in targets {
-                let owners: Vec<String> = accounts::table
-                    .filter(accounts::domain.eq(&host))
-                    .filter(
-                        accounts::inbox_url
-                            .eq(&inbox)
-                            .or(accounts::shared_inbox_url.eq(&inbox)),
-                    )
-                    .select(accounts::uri)
-                    .limit(4)
-                    .load(conn)?;
-                let on_origin = owners
-                    .iter()
-                    .filter_map(|uri| Url::parse(uri).ok())
-                    .any(|owner| same_origin(&owner, &url));
-                if on_origin {
-                    vouched.insert(inbox);
-                }
-            }
-            Ok(vouched)
+            accounts::table
+                .filter(accounts::domain.eq_any(&hosts))
+                .filter(
+                    accounts::inbox_url
+                        .eq_any(&inboxes)
+                        .or(accounts::shared_inbox_url.eq_any(&inboxes)),
+                )
+                .select((
+                    accounts::uri,
+                    accounts::inbox_url,
+                    accounts::shared_inbox_url,
+                ))
+                .load(conn)
+                .map_err(Into::into)
         })
-        .await
+        .await?;
+    let mut vouched = HashSet::new();
+    for (uri, inbox, shared) in owners {
+        let Ok(owner) = Url::parse(&uri) else {
+            continue;
+        };
+        for named in std::iter::once(inbox).chain(shared) {
+            if Url::parse(&named).is_ok_and(|url| same_origin(&owner, &url)) {
+                vouched.insert(named);
+            }
+        }
+    }
+    Ok(vouched)
 }
 
 /// What happened to one attempt.
