@@ -1,6 +1,7 @@
 //! Configuration: an optional TOML file overlaid with `TRELLIS_*` environment variables,
 //! validated into one [`Config`] with errors that name the key, the value and the reason.
 
+pub mod federation;
 pub mod key_pool;
 
 use std::collections::HashMap;
@@ -10,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use url::Url;
+
+pub use federation::{FederationMode, FederationSettings, TlsSettings, parse_authority};
 
 /// The validated configuration of one instance.
 #[derive(Clone, Debug)]
@@ -37,6 +40,11 @@ pub struct Config {
     /// For tests only: a folder of pre-generated RSA key pairs that new actors take in turn
     /// instead of generating fresh keys (`TRELLIS_TEST_KEY_POOL`); `None` in production.
     pub test_key_pool: Option<PathBuf>,
+    /// Whom the instance federates with and which authorities it trusts.
+    pub federation: FederationSettings,
+    /// The certificate the instance serves https with; `None` serves plain HTTP (behind a
+    /// reverse proxy that terminates TLS, or for development).
+    pub tls: Option<TlsSettings>,
 }
 
 /// Abuse limits.
@@ -230,6 +238,10 @@ struct FileConfig {
     articles: FileArticles,
     #[serde(default)]
     limits: FileLimits,
+    #[serde(default)]
+    federation: federation::FileFederation,
+    #[serde(default)]
+    tls: federation::FileTls,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -540,9 +552,14 @@ impl Config {
             None => None,
         };
 
+        let federation = federation::federation_settings(file.federation, env)?;
+        let tls = federation::tls_settings(file.tls, env)?;
+
         Ok(Config {
             limits,
             test_key_pool,
+            federation,
+            tls,
             articles: ArticleSettings {
                 members_may_write,
                 channel_name,
@@ -596,7 +613,7 @@ fn channel_name(value: Option<String>) -> Result<Option<String>, ConfigError> {
     Ok(Some(text.to_string()))
 }
 
-fn invalid(key: &'static str, value: &str, reason: String) -> ConfigError {
+pub(crate) fn invalid(key: &'static str, value: &str, reason: String) -> ConfigError {
     ConfigError::Invalid {
         key,
         value: value.to_string(),
