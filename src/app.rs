@@ -91,7 +91,7 @@ pub async fn prepare(config: Config) -> Result<AppState, AppError> {
 
 /// The state of an instance on `db`, with the federation crate's remote lookup installed.
 pub fn new_state(config: Config, db: Database) -> AppState {
-    AppState::new(config, db, Arc::new(FederatedLookup))
+    AppState::new(config, db, Arc::new(FederatedLookup::default()))
 }
 
 /// The federation configuration of a prepared instance (fetches signed by its instance actor,
@@ -125,7 +125,7 @@ pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningIn
     })?;
     let state = prepare(config).await?;
     // One client for every outgoing request: fetches and deliveries.
-    let client = http_client(state.config())?;
+    let client = http_client(&state)?;
     let federation = federation(&state, client.clone()).await?;
     let (shutdown, stopped) = oneshot::channel::<()>();
     let router = trellis_http::router(state.clone(), federation);

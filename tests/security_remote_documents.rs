@@ -219,27 +219,49 @@ async fn inboxes_on_another_origin_than_their_actor_never_receive_deliveries() {
     trellis.stop().await;
 }
 
+/// A loopback listener that counts the connections made to it.
+struct CountingListener {
+    port: u16,
+    accepted: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl CountingListener {
+    async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let counted = accepted.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((_socket, _)) = listener.accept().await {
+                counted.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        Self {
+            port,
+            accepted,
+            task,
+        }
+    }
+
+    async fn connections(&self) -> usize {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        self.accepted.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for CountingListener {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 #[tokio::test]
 async fn without_allow_http_requests_to_internal_addresses_are_refused_before_connecting() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let counted = accepted.clone();
-    let task = tokio::spawn(async move {
-        while let Ok((_socket, _)) = listener.accept().await {
-            counted.fetch_add(1, Ordering::SeqCst);
-        }
-    });
-    let env: HashMap<String, String> = HashMap::from([
-        ("TRELLIS_DOMAIN".into(), "trellis.example".into()),
-        (
-            "TRELLIS_DATABASE_URL".into(),
-            "sqlite:///tmp/unused-trellis.db".into(),
-        ),
-        ("TRELLIS_ALLOW_HTTP".into(), "false".into()),
-    ]);
-    let config = trellis::config::Config::from_sources(None, &env).expect("config");
-    let client = trellis::federation::context::http_client(&config).expect("client builds");
+    let target = CountingListener::start().await;
+    let port = target.port;
+    let instance = TestInstance::start_with(&[("TRELLIS_ALLOW_HTTP", "false")]).await;
+    let client = trellis::federation::context::http_client(instance.state()).expect("client");
     for url in [
         format!("https://127.0.0.1:{port}/admin/hook"),
         format!("http://127.0.0.1:{port}/admin/hook"),
@@ -250,9 +272,42 @@ async fn without_allow_http_requests_to_internal_addresses_are_refused_before_co
         let sent = client.post(&url).body("{}").send().await;
         assert!(sent.is_err(), "{url} was requested");
     }
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    assert_eq!(accepted.load(Ordering::SeqCst), 0, "a connection was made");
-    task.abort();
+    assert_eq!(target.connections().await, 0, "a connection was made");
+    instance.stop().await;
+}
+
+#[tokio::test]
+async fn a_peer_on_a_loopback_port_is_reached_and_no_other_port_of_its_host() {
+    let peer = CountingListener::start().await;
+    let other = CountingListener::start().await;
+    for mode in ["open", "allowlist"] {
+        let peers = format!("localhost:{}", peer.port);
+        let instance = TestInstance::start_with(&[
+            ("TRELLIS_ALLOW_HTTP", "false"),
+            ("TRELLIS_FEDERATION_MODE", mode),
+            ("TRELLIS_FEDERATION_PEERS", peers.as_str()),
+        ])
+        .await;
+        let client =
+            trellis::federation::context::http_client(instance.state()).expect("client");
+        let before = peer.connections().await;
+        // The TLS handshake fails (the listener speaks no TLS), but the peer was dialled.
+        let _ = client
+            .get(format!("https://localhost:{}/actor", peer.port))
+            .send()
+            .await;
+        assert_eq!(peer.connections().await, before + 1, "{mode}: peer not dialled");
+        for url in [
+            format!("https://localhost:{}/actor", other.port),
+            format!("https://127.0.0.1:{}/actor", other.port),
+            format!("http://localhost:{}/actor", peer.port),
+        ] {
+            let sent = client.get(&url).send().await;
+            assert!(sent.is_err(), "{mode}: {url} was requested");
+        }
+        assert_eq!(other.connections().await, 0, "{mode}: a non-peer port was dialled");
+        instance.stop().await;
+    }
 }
 
 /// Every string anywhere in `value`, with its path.

@@ -6,6 +6,7 @@ use activitypub_federation::config::Data;
 
 use crate::remote::RemoteLookup;
 use crate::services::events::EventHub;
+use crate::services::federation_policy::{Policy, PolicyCache};
 use crate::services::keys::KeySource;
 use crate::services::login_limits::LoginLimits;
 use crate::urls::Urls;
@@ -33,6 +34,7 @@ struct Inner {
     events: EventHub,
     login_limits: LoginLimits,
     keys: KeySource,
+    policy: PolicyCache,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
                 db,
                 urls,
                 ids: IdGenerator::new(),
+                policy: PolicyCache::default(),
             }),
         }
     }
@@ -98,6 +101,19 @@ impl AppState {
     /// Where new actors' key pairs come from.
     pub fn keys(&self) -> &KeySource {
         &self.inner.keys
+    }
+
+    /// Whom the instance federates with now (peers and blocks change at run time).
+    pub async fn federation_policy(&self) -> Result<Arc<Policy>, trellis_storage::DbError> {
+        self.inner
+            .policy
+            .get(&self.inner.db, &self.inner.config.federation)
+            .await
+    }
+
+    /// Makes the next [`AppState::federation_policy`] read the database (after a change).
+    pub fn federation_policy_changed(&self) {
+        self.inner.policy.invalidate();
     }
 
     /// The streaming broadcast: events read by the tailer, sent to this process's connections.

@@ -6,7 +6,6 @@ use activitypub_federation::config::FederationConfig;
 use reqwest::redirect::Policy;
 use reqwest_middleware::ClientWithMiddleware;
 
-use trellis_config::Config;
 use trellis_domain::state::AppState;
 use trellis_storage::models::Account;
 
@@ -23,10 +22,13 @@ const HTTP_FETCH_LIMIT: u32 = 50;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The HTTP client for federation, used by fetches and deliveries alike: no redirects
-/// followed, timeouts, and (unless `allow_http` is set) only `https` to public addresses, IP
-/// literals included ([`super::outbound`]). A client that cannot be built is an error, never
-/// a default client without these guards.
-pub fn http_client(config: &Config) -> Result<ClientWithMiddleware, FederationError> {
+/// followed, timeouts, the federation policy (blocks, and peers only in `allowlist` mode),
+/// and (unless `allow_http` is set) only `https` to public addresses or peers, IP literals
+/// included ([`super::outbound`]). Certificates of `TRELLIS_CA_FILE` are trusted besides the
+/// system's roots. A client that cannot be built is an error, never a default client without
+/// these guards.
+pub fn http_client(state: &AppState) -> Result<ClientWithMiddleware, FederationError> {
+    let config = state.config();
     let builder = reqwest::Client::builder()
         .redirect(Policy::none())
         .timeout(REQUEST_TIMEOUT)
@@ -40,20 +42,49 @@ pub fn http_client(config: &Config) -> Result<ClientWithMiddleware, FederationEr
     let builder = if config.allow_http {
         builder
     } else {
-        builder.dns_resolver(std::sync::Arc::new(GuardedResolver))
+        builder.dns_resolver(std::sync::Arc::new(GuardedResolver {
+            state: state.clone(),
+        }))
+    };
+    let builder = match &config.federation.ca_file {
+        Some(path) => builder.tls_certs_merge(extra_roots(path)?),
+        None => builder,
     };
     let client = builder
         .build()
         .map_err(|e| FederationError::Fetch(format!("the HTTP client: {e}")))?;
     Ok(reqwest_middleware::ClientBuilder::new(client)
         .with(AddressGuard {
-            allow_http: config.allow_http,
+            state: state.clone(),
         })
         .build())
 }
 
+/// The certificates of a PEM file.
+fn extra_roots(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, FederationError> {
+    let pem = std::fs::read(path).map_err(|e| {
+        FederationError::Fetch(format!("cannot read the CA file {}: {e}", path.display()))
+    })?;
+    let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+        FederationError::Fetch(format!("the CA file {} is not PEM: {e}", path.display()))
+    })?;
+    if certificates.is_empty() {
+        return Err(FederationError::Fetch(format!(
+            "the CA file {} holds no certificate",
+            path.display()
+        )));
+    }
+    Ok(certificates)
+}
+
 /// Builds the federation configuration; fetches are signed by the instance actor and go
 /// through `client` (from [`http_client`]).
+///
+/// The crate's debug mode is on: its own URL checks refuse every explicit port and internal
+/// address (with no way to name the organisation's peers but an environment variable that lifts
+/// them for every host), so [`super::outbound`]'s guard, which knows the peers, checks every
+/// request instead. The crate's WebFinger (whose scheme follows the debug mode) is not used
+/// ([`super::lookup`]).
 pub async fn federation_config(
     state: AppState,
     instance_actor: Account,
@@ -66,7 +97,7 @@ pub async fn federation_config(
         .domain(domain)
         .app_data(state)
         .client(client)
-        .debug(allow_http)
+        .debug(true)
         .allow_http_urls(allow_http)
         .http_fetch_limit(HTTP_FETCH_LIMIT)
         .request_timeout(REQUEST_TIMEOUT)

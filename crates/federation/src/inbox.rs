@@ -2,7 +2,8 @@
 //!
 //! Every POST to an inbox must carry a SHA-256 Digest of its body and a draft-cavage HTTP
 //! signature, made for this server, by a key of the activity's actor. Anything else is
-//! answered with 401 and changes nothing. Everything that can be checked without the key (the
+//! answered with 401 and changes nothing. A server the federation policy does not admit (a
+//! blocked domain; in `allowlist` mode, anyone but a peer) is answered with 403. Everything that can be checked without the key (the
 //! Digest, the signature's form, date and host, the ids) is checked before anything the request
 //! names is fetched. A key that no longer verifies triggers one refetch of the actor (key
 //! rotation).
@@ -101,6 +102,7 @@ pub async fn receive(
             "the signing key is not on the actor's server".into(),
         ));
     }
+    admit(data, &actor_url).await?;
 
     let outcome = apply(
         data,
@@ -121,6 +123,15 @@ pub async fn receive(
         }
     }
     outcome
+}
+
+/// Refuses (403) a server the federation policy does not admit: a blocked domain, or in
+/// `allowlist` mode anyone but a peer. Nothing has been fetched yet.
+pub(crate) async fn admit(data: &FedData, url: &Url) -> Result<(), FederationError> {
+    let policy = data.federation_policy().await?;
+    policy
+        .admits_url(url)
+        .map_err(|refusal| FederationError::Forbidden(refusal.to_string()))
 }
 
 /// Verifies the signature with the actor's key, then applies the activity once.

@@ -1,9 +1,17 @@
-//! The guard on outgoing requests. Unless `allow_http` is set (development and tests), the
-//! federation HTTP client only talks `https` to public addresses: [`AddressGuard`] checks the
-//! URL of every request before it is sent (scheme, and the address when the host is an IP
-//! literal, which never goes through DNS), and [`GuardedResolver`] checks every address a name
-//! resolves to, which are the addresses the client connects to (so DNS rebinding gains
-//! nothing). Redirects are not followed (see `context::http_client`).
+//! The guard on outgoing requests. Every request of the federation client goes through
+//! [`AddressGuard`], which checks its URL before it is sent:
+//! - the federation policy (`services::federation_policy`): never to a blocked domain, and in
+//!   `allowlist` mode only to peers;
+//! - `https` only (`http` too with `allow_http`, for development and tests);
+//! - unless `allow_http`, no internal address: an IP literal is checked here (it never goes
+//!   through DNS), and [`GuardedResolver`] checks every address a name resolves to, which are
+//!   the addresses the client connects to (so DNS rebinding gains nothing).
+//!
+//! The organisation's peers are the exception: they may sit on private or loopback addresses
+//! and non-default ports, so a peer's name may resolve to an internal address, and a peer's IP
+//! literal may be internal. A peer's host is reached on the peer's port only, so the exception
+//! opens no other service on that host. Redirects are not followed (see
+//! `context::http_client`).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -11,6 +19,10 @@ use axum::http::Extensions;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest_middleware::{Middleware, Next};
 use url::{Host, Url};
+
+use trellis_domain::services::federation_policy::{Policy, Refusal, host_of};
+use trellis_domain::state::AppState;
+use trellis_domain::urls::Urls;
 
 /// Why an outgoing request was refused.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +36,15 @@ pub(crate) enum OutboundError {
     /// The address is loopback, private, link-local, unique-local, multicast or unspecified.
     #[error("refused to connect to the internal address {0}")]
     Internal(IpAddr),
+    /// The federation policy refuses the server.
+    #[error("refused to send to {0}")]
+    Policy(#[from] Refusal),
+    /// A peer's host on another port than the peer's.
+    #[error("refused to send to {0}: a peer's host is reached on the peer's port only")]
+    PeerHostOtherPort(String),
+    /// The federation policy could not be read.
+    #[error("refused to send: the federation policy cannot be read ({0})")]
+    PolicyUnavailable(String),
 }
 
 /// True for addresses outgoing requests must never reach: loopback, private (RFC 1918),
@@ -74,10 +95,11 @@ fn v6_is_internal(v6: Ipv6Addr) -> bool {
         || (segments[0] & 0xffc0) == 0xfec0
 }
 
-/// Checks a URL before a request is sent: `https` (or `http` when `allow_http`), and, unless
-/// `allow_http`, a host that is not an internal IP literal. Names are checked when they
-/// resolve ([`GuardedResolver`]).
-pub(crate) fn check_url(url: &Url, allow_http: bool) -> Result<(), OutboundError> {
+/// Checks a URL before a request is sent: the policy admits its server, `https` (or `http`
+/// when `allow_http`), and, unless `allow_http` or the server is a peer, a host that is not an
+/// internal IP literal nor a peer's host on another port. Names are checked when they resolve
+/// ([`GuardedResolver`]).
+pub(crate) fn check_url(url: &Url, allow_http: bool, policy: &Policy) -> Result<(), OutboundError> {
     match url.scheme() {
         "https" => {}
         "http" if allow_http => {}
@@ -86,8 +108,13 @@ pub(crate) fn check_url(url: &Url, allow_http: bool) -> Result<(), OutboundError
     let host = url
         .host()
         .ok_or_else(|| OutboundError::NoHost(url.to_string()))?;
-    if allow_http {
+    let authority = Urls::authority(url).ok_or_else(|| OutboundError::NoHost(url.to_string()))?;
+    policy.admits(&authority)?;
+    if allow_http || policy.is_peer(&authority) {
         return Ok(());
+    }
+    if policy.is_peer_host(host_of(&authority)) {
+        return Err(OutboundError::PeerHostOtherPort(authority));
     }
     let ip = match host {
         Host::Ipv4(v4) => IpAddr::V4(v4),
@@ -102,8 +129,8 @@ pub(crate) fn check_url(url: &Url, allow_http: bool) -> Result<(), OutboundError
 
 /// The middleware every request of the federation client goes through: [`check_url`].
 pub(crate) struct AddressGuard {
-    /// `allow_http` from the configuration.
-    pub allow_http: bool,
+    /// The instance: its configuration and federation policy.
+    pub state: AppState,
 }
 
 #[async_trait::async_trait]
@@ -114,20 +141,36 @@ impl Middleware for AddressGuard {
         extensions: &mut Extensions,
         next: Next<'_>,
     ) -> reqwest_middleware::Result<reqwest::Response> {
-        check_url(request.url(), self.allow_http).map_err(reqwest_middleware::Error::middleware)?;
+        let policy = self
+            .state
+            .federation_policy()
+            .await
+            .map_err(|e| reqwest_middleware::Error::middleware(OutboundError::PolicyUnavailable(e.to_string())))?;
+        check_url(request.url(), self.state.config().allow_http, &policy)
+            .map_err(reqwest_middleware::Error::middleware)?;
         next.run(request, extensions).await
     }
 }
 
-/// A DNS resolver that refuses names resolving to any internal address.
-pub(crate) struct GuardedResolver;
+/// A DNS resolver that refuses names resolving to any internal address, except the names of
+/// peers ([`AddressGuard`] has already held those to the peer's port).
+pub(crate) struct GuardedResolver {
+    /// The instance: its federation policy.
+    pub state: AppState,
+}
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().trim_end_matches('.').to_string();
+        let state = self.state.clone();
         Box::pin(async move {
             let addrs: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let policy = state.federation_policy().await?;
+            if policy.is_peer_host(&host) {
+                let addrs: Addrs = Box::new(addrs.into_iter());
+                return Ok(addrs);
+            }
             if let Some(bad) = addrs.iter().find(|a| is_internal(a.ip())) {
                 return Err(Box::new(OutboundError::Internal(bad.ip()))
                     as Box<dyn std::error::Error + Send + Sync>);
@@ -180,10 +223,15 @@ mod tests {
         }
     }
 
+    fn open() -> Policy {
+        Policy::default()
+    }
+
     #[test]
     fn urls_are_checked_before_sending() {
-        assert!(check_url(&url("https://social.example/inbox"), false).is_ok());
-        assert!(check_url(&url("https://93.184.216.34/inbox"), false).is_ok());
+        let open = open();
+        assert!(check_url(&url("https://social.example/inbox"), false, &open).is_ok());
+        assert!(check_url(&url("https://93.184.216.34/inbox"), false, &open).is_ok());
         for bad in [
             "http://social.example/inbox",
             "https://127.0.0.1:18399/admin/hook",
@@ -194,10 +242,38 @@ mod tests {
             "ftp://social.example/x",
             "javascript:alert(1)",
         ] {
-            assert!(check_url(&url(bad), false).is_err(), "{bad}");
+            assert!(check_url(&url(bad), false, &open).is_err(), "{bad}");
         }
         // Development and tests: http and local addresses, but still only web URLs.
-        assert!(check_url(&url("http://127.0.0.1:18399/x"), true).is_ok());
-        assert!(check_url(&url("file:///etc/passwd"), true).is_err());
+        assert!(check_url(&url("http://127.0.0.1:18399/x"), true, &open).is_ok());
+        assert!(check_url(&url("file:///etc/passwd"), true, &open).is_err());
+    }
+
+    #[test]
+    fn peers_may_be_internal_on_their_port_only() {
+        let peers = vec!["localhost:8443".to_string(), "10.1.2.3:9443".to_string()];
+        for closed in [false, true] {
+            let policy = Policy::new(closed, peers.clone(), vec!["blocked.example".into()]);
+            assert!(check_url(&url("https://localhost:8443/inbox"), false, &policy).is_ok());
+            assert!(check_url(&url("https://10.1.2.3:9443/inbox"), false, &policy).is_ok());
+            for refused in [
+                "https://localhost:8444/inbox",
+                "https://localhost/inbox",
+                "https://10.1.2.3:9444/inbox",
+                "https://127.0.0.1:8443/inbox",
+                "https://blocked.example/inbox",
+                "https://www.blocked.example/inbox",
+                "http://localhost:8443/inbox",
+            ] {
+                assert!(
+                    check_url(&url(refused), false, &policy).is_err(),
+                    "{refused} (closed: {closed})"
+                );
+            }
+            assert_eq!(
+                check_url(&url("https://social.example/inbox"), false, &policy).is_ok(),
+                !closed
+            );
+        }
     }
 }

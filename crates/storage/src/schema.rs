@@ -149,6 +149,22 @@ diesel::table! {
         failed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        dropped -> Bool,
+    }
+}
+
+diesel::table! {
+    federation_peers (authority) {
+        authority -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    domain_blocks (domain) {
+        domain -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -403,4 +419,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_tags,
     article_revisions,
     article_acknowledgements,
+    federation_peers,
+    domain_blocks,
 );

@@ -94,6 +94,7 @@ pub async fn run_round(
     let count = batch.len();
     let keys = signing_keys(state, &batch).await?;
     let vouched = vouched_inboxes(state, &batch).await?;
+    let policy = state.federation_policy().await?;
     let mut by_host: HashMap<String, Vec<ClaimedDelivery>> = HashMap::new();
     for item in batch {
         by_host
@@ -105,10 +106,13 @@ pub async fn run_round(
     let hosts = by_host.into_values().map(|items| {
         let keys = &keys;
         let vouched = &vouched;
+        let policy = &policy;
         async move {
             futures::stream::iter(items)
                 .for_each_concurrent(per_host, |item| async move {
-                    let outcome = if vouched.contains(&item.delivery.inbox_url) {
+                    let outcome = if let Err(refusal) = policy.admits(&item.delivery.host) {
+                        Outcome::Dropped(refusal.to_string())
+                    } else if vouched.contains(&item.delivery.inbox_url) {
                         send(client, keys, &item).await
                     } else {
                         Outcome::Rejected(
@@ -222,6 +226,8 @@ enum Outcome {
     Rejected(String),
     /// Try again later (network error, timeout, 408, 429, 5xx).
     Temporary(String),
+    /// Not sent: the host may no longer be federated with (blocked, or no longer a peer).
+    Dropped(String),
 }
 
 async fn send(
@@ -299,6 +305,13 @@ async fn record(
             state
                 .db()
                 .write(move |conn| delivery::fail(conn, &row, &reason, at))
+                .await
+        }
+        Outcome::Dropped(reason) => {
+            tracing::info!(activity = %item.activity_id, inbox = %row.inbox_url, %reason, "delivery dropped");
+            state
+                .db()
+                .write(move |conn| delivery::drop_unsent(conn, &row, &reason, at))
                 .await
         }
         Outcome::Temporary(reason) => {

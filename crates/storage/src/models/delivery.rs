@@ -37,6 +37,9 @@ pub struct Delivery {
     pub created_at: NaiveDateTime,
     /// After this, failures are final.
     pub expires_at: NaiveDateTime,
+    /// Set (with `failed_at`) when the delivery was dropped unsent because its host may no
+    /// longer be federated with.
+    pub dropped: bool,
 }
 
 /// A claimed delivery with what is needed to send it.
@@ -61,6 +64,8 @@ pub struct HostQueue {
     pub pending: i64,
     /// Deliveries that failed for good.
     pub failed: i64,
+    /// Deliveries dropped unsent because the host may no longer be federated with.
+    pub dropped: i64,
     /// Deliveries made.
     pub delivered: i64,
     /// Failures in a row.
@@ -251,6 +256,25 @@ pub fn fail(
     Ok(())
 }
 
+/// Records that a delivery was dropped unsent (its host may no longer be federated with); the
+/// row stays, counted apart from failures.
+pub fn drop_unsent(
+    conn: &mut DbConnection,
+    delivery: &Delivery,
+    reason: &str,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(deliveries::table.find(delivery.id))
+        .set((
+            deliveries::claimed_until.eq(None::<NaiveDateTime>),
+            deliveries::last_error.eq(Some(reason)),
+            deliveries::failed_at.eq(Some(now)),
+            deliveries::dropped.eq(true),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Counts a failure against a host; returns the failures in a row. Opens the circuit until
 /// `open_until` when given.
 pub fn record_host_failure(
@@ -309,6 +333,12 @@ pub fn queue_by_host(conn: &mut DbConnection) -> Result<Vec<HostQueue>, DbError>
         .load(conn)?;
     let failed: Vec<(String, i64)> = deliveries::table
         .filter(deliveries::failed_at.is_not_null())
+        .filter(deliveries::dropped.eq(false))
+        .group_by(deliveries::host)
+        .select((deliveries::host, count_star()))
+        .load(conn)?;
+    let dropped: Vec<(String, i64)> = deliveries::table
+        .filter(deliveries::dropped.eq(true))
         .group_by(deliveries::host)
         .select((deliveries::host, count_star()))
         .load(conn)?;
@@ -323,6 +353,7 @@ pub fn queue_by_host(conn: &mut DbConnection) -> Result<Vec<HostQueue>, DbError>
     let mut names: Vec<String> = pending
         .iter()
         .chain(failed.iter())
+        .chain(dropped.iter())
         .map(|(h, _)| h.clone())
         .chain(hosts.iter().map(|h| h.0.clone()))
         .collect();
@@ -344,6 +375,7 @@ pub fn queue_by_host(conn: &mut DbConnection) -> Result<Vec<HostQueue>, DbError>
         out.push(HostQueue {
             pending: count(&pending),
             failed: count(&failed),
+            dropped: count(&dropped),
             delivered: health.map_or(0, |h| h.3),
             consecutive_failures: health.map_or(0, |h| h.1),
             open_until: health.and_then(|h| h.2),

@@ -5,6 +5,8 @@ pub mod account_counters;
 pub mod block;
 pub mod bookmark;
 pub mod delivery;
+pub mod domain_block;
+pub mod federation_peer;
 pub mod favourite;
 pub mod feed;
 pub mod follow;

@@ -1,0 +1,100 @@
+//! Domain blocks: nothing is accepted from or sent to a blocked domain (or its subdomains), in
+//! either federation mode, and what the instance holds of it goes: its accounts, their posts,
+//! likes, boosts and follows.
+
+use diesel::Connection;
+use trellis_config::parse_authority;
+use trellis_storage::models::Account;
+use trellis_storage::models::domain_block::{DomainBlock, remote_accounts_near};
+
+use super::ServiceError;
+use super::federation_policy::{host_of, is_under};
+use crate::outbound::delivery::now;
+use crate::state::AppState;
+
+/// What blocking a domain did.
+#[derive(Clone, Debug)]
+pub struct Blocked {
+    /// The block as stored.
+    pub block: DomainBlock,
+    /// Remote accounts removed with everything of theirs.
+    pub accounts_removed: usize,
+}
+
+/// Blocks `text` (a host name) with an optional reason and removes what is held of it. Blocking
+/// a blocked domain again updates the reason (and removes anything stored since).
+pub async fn block(
+    state: &AppState,
+    text: &str,
+    reason: Option<String>,
+) -> Result<Blocked, ServiceError> {
+    let domain = domain_name(text)?;
+    if is_under(host_of(state.urls().domain()), &domain) {
+        return Err(ServiceError::invalid("domain", "is this instance itself"));
+    }
+    let block = DomainBlock {
+        domain: domain.clone(),
+        reason: reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty()),
+        created_at: now(),
+    };
+    let row = block.clone();
+    let accounts_removed = state
+        .db()
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                DomainBlock::upsert(conn, &row)?;
+                let mut removed = 0;
+                for (id, authority) in remote_accounts_near(conn, &row.domain)? {
+                    if is_under(host_of(&authority), &row.domain) {
+                        Account::delete_remote(conn, id)?;
+                        removed += 1;
+                    }
+                }
+                Ok(removed)
+            })
+        })
+        .await?;
+    state.federation_policy_changed();
+    tracing::info!(%domain, accounts_removed, "domain blocked");
+    Ok(Blocked {
+        block,
+        accounts_removed,
+    })
+}
+
+/// Lifts a block; false when there was none.
+pub async fn unblock(state: &AppState, text: &str) -> Result<bool, ServiceError> {
+    let domain = domain_name(text)?;
+    let removed = state
+        .db()
+        .write(move |conn| DomainBlock::delete(conn, &domain))
+        .await?;
+    state.federation_policy_changed();
+    Ok(removed)
+}
+
+/// Every block.
+pub async fn list(state: &AppState) -> Result<Vec<DomainBlock>, ServiceError> {
+    Ok(state.db().read(DomainBlock::all).await?)
+}
+
+/// One block.
+pub async fn find(state: &AppState, text: &str) -> Result<Option<DomainBlock>, ServiceError> {
+    let domain = domain_name(text)?;
+    Ok(state
+        .db()
+        .read(move |conn| DomainBlock::find(conn, &domain))
+        .await?)
+}
+
+/// A host name, lower-case, without a port.
+fn domain_name(text: &str) -> Result<String, ServiceError> {
+    let authority = parse_authority(text).map_err(|m| ServiceError::invalid("domain", m))?;
+    if authority.contains(':') && !authority.ends_with(']') {
+        return Err(ServiceError::invalid(
+            "domain",
+            "a domain block names a host without a port",
+        ));
+    }
+    Ok(authority)
+}

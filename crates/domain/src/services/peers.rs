@@ -1,0 +1,63 @@
+//! The organisation's peers, managed at run time: `trellis federation allow|deny|peers` and the
+//! Mastodon admin API's domain allows.
+
+use trellis_config::parse_authority;
+use trellis_storage::models::federation_peer::FederationPeer;
+
+use super::ServiceError;
+use crate::outbound::delivery::now;
+use crate::state::AppState;
+
+/// The peers of an instance, by where they come from.
+#[derive(Clone, Debug)]
+pub struct Peers {
+    /// `TRELLIS_FEDERATION_PEERS`: changed only by the configuration.
+    pub configured: Vec<String>,
+    /// Allowed at run time.
+    pub allowed: Vec<FederationPeer>,
+}
+
+/// Every peer.
+pub async fn list(state: &AppState) -> Result<Peers, ServiceError> {
+    let allowed = state.db().read(FederationPeer::all).await?;
+    Ok(Peers {
+        configured: state.config().federation.peers.clone(),
+        allowed,
+    })
+}
+
+/// Allows `text` (`host[:port]`) as a peer; returns the authority and whether it is new.
+pub async fn allow(state: &AppState, text: &str) -> Result<(FederationPeer, bool), ServiceError> {
+    let authority = parse_authority(text).map_err(|m| ServiceError::invalid("domain", m))?;
+    if state.urls().domain() == authority {
+        return Err(ServiceError::invalid("domain", "is this instance itself"));
+    }
+    let peer = FederationPeer {
+        authority,
+        created_at: now(),
+    };
+    let row = peer.clone();
+    let new = state
+        .db()
+        .write(move |conn| FederationPeer::insert(conn, &row))
+        .await?;
+    state.federation_policy_changed();
+    Ok((peer, new))
+}
+
+/// Stops allowing a peer allowed at run time; false when it was not. A peer named by the
+/// configuration cannot be removed here.
+pub async fn deny(state: &AppState, text: &str) -> Result<bool, ServiceError> {
+    let authority = parse_authority(text).map_err(|m| ServiceError::invalid("domain", m))?;
+    if state.config().federation.peers.contains(&authority) {
+        return Err(ServiceError::Conflict(format!(
+            "{authority} is a peer by TRELLIS_FEDERATION_PEERS; remove it there"
+        )));
+    }
+    let removed = state
+        .db()
+        .write(move |conn| FederationPeer::delete(conn, &authority))
+        .await?;
+    state.federation_policy_changed();
+    Ok(removed)
+}
