@@ -63,8 +63,12 @@ pub struct Actor {
     /// Follow requests need approval.
     #[serde(default)]
     pub manually_approves_followers: bool,
-    /// Profile fields (PropertyValue) and other attachments.
-    #[serde(default, skip_serializing_if = "Many::is_empty")]
+    /// Profile fields ([`PropertyValue`]) and other attachments (written as an array).
+    #[serde(
+        default,
+        skip_serializing_if = "Many::is_empty",
+        serialize_with = "crate::many::as_array"
+    )]
     pub attachment: Many<Value>,
     /// When the actor was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,4 +101,16 @@ pub struct PublicKey {
     pub owner: Url,
     /// The key, PEM-encoded.
     pub public_key_pem: String,
+}
+
+/// A `name: value` profile field (schema.org PropertyValue), as an actor's `attachment`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PropertyValue {
+    /// Always `PropertyValue`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Label.
+    pub name: String,
+    /// Value as HTML.
+    pub value: String,
 }

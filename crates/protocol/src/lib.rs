@@ -7,7 +7,7 @@
 //!
 //! This crate knows nothing of storage, the network or the domain; it is the vocabulary the
 //! federation layer speaks in both directions. It also holds the JSON shapes Trellis writes
-//! ([`json`]: JSON-LD contexts, lenient value readers, actor and note documents) and the
+//! ([`json`]: JSON-LD contexts, lenient value readers and limits) and the
 //! draft-cavage HTTP signatures ([`signatures`]: pure functions over headers and keys).
 
 pub mod activity;

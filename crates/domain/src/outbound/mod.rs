@@ -9,3 +9,4 @@ pub mod article;
 pub mod audience;
 pub mod delivery;
 pub mod note;
+pub mod tombstone;

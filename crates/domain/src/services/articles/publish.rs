@@ -3,6 +3,7 @@
 //! run inside the caller's transaction; they are the one place where publishing, editing and
 //! deleting an article reach anything beyond the `articles` tables.
 
+use trellis_protocol::ActivityKind;
 use diesel::prelude::*;
 
 use crate::outbound::activities::{create, delete};
@@ -179,7 +180,12 @@ fn send(
     };
     let author = author_of(conn, &post)?;
     let object = note_json(conn, &post)?;
-    let activity = create::build(activity_id, kind, &author.uri, &object);
+    let activity = create::build(
+        activity_id,
+        ActivityKind::from_name(kind),
+        &author.uri,
+        &object,
+    );
     let carriers = channels::carriers(conn, state, article)?;
     let inboxes = audience_inboxes(conn, &author, &carriers)?;
     delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
