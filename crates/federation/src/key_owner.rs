@@ -19,7 +19,7 @@ use trellis_storage::models::Account;
 use super::context::FedData;
 use super::error::FederationError;
 use super::objects::person::ActorObject;
-use trellis_protocol::json::actor::ActorDocument;
+use trellis_protocol::Actor as ActorDocument;
 use trellis_protocol::json::values::{first_url, items};
 
 /// The owner of a key, and whether it was just read from its server (so refetching it cannot

@@ -13,6 +13,7 @@
 pub mod activity;
 pub mod actor;
 pub mod audience;
+pub mod collection;
 pub mod inbound;
 pub mod json;
 pub mod kinds;
@@ -24,6 +25,7 @@ pub mod signatures;
 pub use activity::Activity;
 pub use actor::Actor;
 pub use audience::Audience;
+pub use collection::{OrderedCollection, OrderedCollectionPage};
 pub use inbound::{Announced, Inbound, ParseError, Undone, Updated};
 pub use kinds::{ActivityKind, ObjectKind};
 pub use many::Many;

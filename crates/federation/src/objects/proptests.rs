@@ -13,9 +13,9 @@ use super::note::render_remote_content;
 use super::person::remote_account_from_document;
 use trellis_content::html_check::{ARTICLE, REMOTE, violation};
 use trellis_domain::outbound::audience::{addressing, visibility_of};
-use trellis_protocol::json::actor::ActorDocument;
+use trellis_protocol::Actor as ActorDocument;
 use trellis_protocol::json::context::PUBLIC;
-use trellis_protocol::json::note::NoteJson;
+use trellis_protocol::Object as NoteJson;
 use trellis_protocol::json::values::{first_id, first_url, ids, items, string, type_of};
 use trellis_storage::models::post::Visibility;
 
