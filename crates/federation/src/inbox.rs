@@ -27,10 +27,10 @@ use super::activities::{self, Handled};
 use super::context::FedData;
 use super::error::FederationError;
 use super::objects::person::ActorObject;
-use trellis_protocol::{ActivityKind, Inbound, Many, Reference};
 use trellis_protocol::signatures::{
     SignatureHeader, parse_signature_header, verify_digest, verify_request,
 };
+use trellis_protocol::{ActivityKind, Inbound, Many, Reference};
 
 /// A request as it reached an inbox.
 pub struct InboxRequest<'a> {

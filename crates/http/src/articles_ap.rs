@@ -79,8 +79,9 @@ pub(crate) async fn at_id(data: &AppState, key: &str, headers: &HeaderMap) -> Op
         Found::Article(found) => {
             Redirect::to(&data.urls().article_page(&found.0.slug)).into_response()
         }
-        Found::Gone(t) => (StatusCode::GONE, activity_json(&tombstone::document(&t)))
-            .into_response(),
+        Found::Gone(t) => {
+            (StatusCode::GONE, activity_json(&tombstone::document(&t))).into_response()
+        }
     })
 }
 

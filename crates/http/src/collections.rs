@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::actors::activity_json;
 use crate::error::HttpError;
 use trellis_domain::outbound::activities::{announce, create};
-use trellis_domain::outbound::collection::{OutboxItem, ids, collection, page};
+use trellis_domain::outbound::collection::{OutboxItem, collection, ids, page};
 use trellis_domain::outbound::note::note_json;
 use trellis_domain::services::accounts;
 use trellis_domain::state::AppState;
@@ -69,14 +69,14 @@ pub(crate) async fn outbox(
                     }
                     Some(original) => {
                         if let Some((uri, author)) = originals.get(&original) {
-                            items.push(OutboxItem::Announce(announce::build(
+                            items.push(OutboxItem::Announce(Box::new(announce::build(
                                 &post.uri,
                                 &actor,
                                 uri,
                                 &[PUBLIC.to_string()],
                                 &[author.clone(), followers.clone()],
                                 post.created_at,
-                            )));
+                            ))));
                         }
                     }
                 }

@@ -65,8 +65,7 @@ async fn visible_post(
             .await
             .map_err(|e| HttpError::from(e).into_response())?;
         return Err(match tombstone {
-            Some(t) => (StatusCode::GONE, activity_json(&tombstone::document(&t)))
-                .into_response(),
+            Some(t) => (StatusCode::GONE, activity_json(&tombstone::document(&t))).into_response(),
             None => HttpError::not_found("no such post").into_response(),
         });
     };

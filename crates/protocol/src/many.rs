@@ -95,7 +95,10 @@ impl<T: Serialize> Serialize for Many<T> {
 
 /// Writes a property as an array whatever its length, for the properties Trellis always sends
 /// as arrays (`to`, `cc`, `tag`, `attachment`), as Mastodon does.
-pub fn as_array<T: Serialize, S: Serializer>(many: &Many<T>, serializer: S) -> Result<S::Ok, S::Error> {
+pub fn as_array<T: Serialize, S: Serializer>(
+    many: &Many<T>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     many.0.serialize(serializer)
 }
 

@@ -301,3 +301,147 @@ pub mod update {
         update
     }
 }
+
+#[cfg(test)]
+mod round_trip {
+    use chrono::NaiveDate;
+    use serde_json::{Value, json};
+    use trellis_protocol::json::context::{ACTIVITYSTREAMS, PUBLIC};
+    use trellis_protocol::{ActivityKind, Inbound, Object, ObjectKind, Undone};
+
+    use super::*;
+
+    const ALICE: &str = "https://alpha.test/users/alice";
+    const BOB: &str = "https://beta.test/users/bob";
+    const POST: &str = "https://beta.test/users/bob/statuses/1";
+
+    fn json<T: serde::Serialize>(value: &T) -> Value {
+        serde_json::to_value(value).expect("json")
+    }
+
+    fn read(value: &Value) -> Inbound {
+        Inbound::parse(value).unwrap_or_else(|e| panic!("{e}: {value}"))
+    }
+
+    #[test]
+    fn every_sent_activity_reads_back_as_its_kind() {
+        let follow = follow::build("https://alpha.test/activities/1", ALICE, BOB);
+        let like = like::build("https://alpha.test/activities/2", ALICE, POST);
+        let at = NaiveDate::from_ymd_opt(2026, 11, 29)
+            .and_then(|d| d.and_hms_opt(10, 0, 0))
+            .expect("date");
+        let boost = announce::build(
+            "https://alpha.test/activities/3",
+            ALICE,
+            POST,
+            &[PUBLIC.to_string()],
+            &[BOB.to_string()],
+            at,
+        );
+        let cases: Vec<(Value, ActivityKind)> = vec![
+            (json(&follow), ActivityKind::Follow),
+            (json(&like), ActivityKind::Like),
+            (json(&boost), ActivityKind::Announce),
+            (
+                json(&block::build("https://alpha.test/a/4", ALICE, BOB)),
+                ActivityKind::Block,
+            ),
+            (
+                json(&read::build("https://alpha.test/a/5", ALICE, POST, BOB)),
+                ActivityKind::Read,
+            ),
+            (
+                json(&accept::build(
+                    "https://beta.test/a/6",
+                    BOB,
+                    ActivityKind::Accept,
+                    &follow,
+                )),
+                ActivityKind::Accept,
+            ),
+            (
+                json(&undo::build("https://alpha.test/a/7", ALICE, like.clone())),
+                ActivityKind::Undo,
+            ),
+            (
+                json(&delete::build(
+                    "https://alpha.test/a/8",
+                    ALICE,
+                    "https://alpha.test/users/alice/statuses/2",
+                    &[PUBLIC.to_string()],
+                    &[],
+                )),
+                ActivityKind::Delete,
+            ),
+            (
+                json(&delete::actor(
+                    "https://alpha.test/users/alice#delete",
+                    ALICE,
+                )),
+                ActivityKind::Delete,
+            ),
+        ];
+        for (value, kind) in cases {
+            assert_eq!(read(&value).kind(), kind, "{value}");
+            assert_eq!(value["@context"], ACTIVITYSTREAMS, "{value}");
+        }
+        assert_eq!(
+            json(&boost),
+            json!({
+                "@context": ACTIVITYSTREAMS,
+                "id": "https://alpha.test/activities/3",
+                "type": "Announce",
+                "actor": ALICE,
+                "published": "2026-11-29T10:00:00Z",
+                "to": [PUBLIC],
+                "cc": [BOB],
+                "object": POST,
+            })
+        );
+    }
+
+    #[test]
+    fn embedded_activities_keep_only_what_names_them() {
+        let follow = follow::build("https://alpha.test/activities/1", ALICE, BOB);
+        let accept = json(&accept::build(
+            "https://beta.test/a/6",
+            BOB,
+            ActivityKind::Reject,
+            &follow,
+        ));
+        assert_eq!(
+            accept["object"],
+            json!({"id": "https://alpha.test/activities/1", "type": "Follow",
+                   "actor": ALICE, "object": BOB})
+        );
+        let Inbound::Reject(reject) = read(&accept) else {
+            panic!("not a Reject: {accept}");
+        };
+        assert!(matches!(&reject.object, Undone::Activity(f) if f.kind() == ActivityKind::Follow));
+        let undo = json(&undo::build("https://alpha.test/a/7", ALICE, follow));
+        assert!(undo["object"].get("@context").is_none());
+    }
+
+    #[test]
+    fn a_post_and_its_update_read_back_as_the_same_object() {
+        let mut note = Object::new(
+            url("https://alpha.test/users/alice/statuses/2"),
+            ObjectKind::Note,
+        );
+        note.attributed_to = trellis_protocol::Many(vec![Reference(url(ALICE))]);
+        note.content = Some("<p>hi</p>".into());
+        note.addressed = audience(&[PUBLIC.to_string()], &[]);
+        let create = json(&create::build(
+            "https://alpha.test/users/alice/statuses/2/activity",
+            ActivityKind::Create,
+            ALICE,
+            &note,
+        ));
+        let Inbound::Create(read_back) = read(&create) else {
+            panic!("not a Create: {create}");
+        };
+        assert_eq!(*read_back.object, note);
+        assert_eq!(create["object"]["to"], json!([PUBLIC]));
+        assert_eq!(create["to"], json!([PUBLIC]));
+    }
+}

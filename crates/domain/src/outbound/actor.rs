@@ -42,8 +42,22 @@ pub fn to_document(account: &Account, urls: &Urls) -> Actor {
             public_key_pem: account.public_key_pem.clone(),
         }),
         icon: Many(vec![icon]),
-        image: Many(account.header_url.as_deref().map(image).into_iter().collect()),
-        url: Many(account.url.as_deref().and_then(Reference::parse).into_iter().collect()),
+        image: Many(
+            account
+                .header_url
+                .as_deref()
+                .map(image)
+                .into_iter()
+                .collect(),
+        ),
+        url: Many(
+            account
+                .url
+                .as_deref()
+                .and_then(Reference::parse)
+                .into_iter()
+                .collect(),
+        ),
         discoverable: account.discoverable,
         manually_approves_followers: account.locked,
         attachment: Many(

@@ -15,7 +15,7 @@ pub enum OutboxItem {
     /// A post.
     Create(Box<OfObject>),
     /// A boost.
-    Announce(ByReference),
+    Announce(Box<ByReference>),
 }
 
 /// The collection `id` of `total` items, whose first page is `id?page=1`.

@@ -62,7 +62,13 @@ pub fn note_json(conn: &mut DbConnection, post: &Post) -> Result<Object, DbError
         .into_iter()
         .map(|a| Attachment {
             kind: "Document".into(),
-            url: Many(a.url.as_deref().and_then(Reference::parse).into_iter().collect()),
+            url: Many(
+                a.url
+                    .as_deref()
+                    .and_then(Reference::parse)
+                    .into_iter()
+                    .collect(),
+            ),
             href: None,
             media_type: a.media_type,
             name: a.name,
@@ -88,7 +94,13 @@ pub fn note_json(conn: &mut DbConnection, post: &Post) -> Result<Object, DbError
     note.addressed = references(&to, &cc);
     note.tag = Many(tag_items);
     note.attachment = Many(attachment);
-    note.url = Many(post.url.as_deref().and_then(Reference::parse).into_iter().collect());
+    note.url = Many(
+        post.url
+            .as_deref()
+            .and_then(Reference::parse)
+            .into_iter()
+            .collect(),
+    );
     if post.local && post.object_type == "Article" {
         super::article::decorate(conn, &mut note, post)?;
     }

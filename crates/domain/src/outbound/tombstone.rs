@@ -56,6 +56,9 @@ mod tests {
             })
         );
         let embedded = serde_json::to_value(of("https://alpha.test/x", None, None)).expect("json");
-        assert_eq!(embedded, json!({"id": "https://alpha.test/x", "type": "Tombstone"}));
+        assert_eq!(
+            embedded,
+            json!({"id": "https://alpha.test/x", "type": "Tombstone"})
+        );
     }
 }

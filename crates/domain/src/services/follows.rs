@@ -1,7 +1,7 @@
 //! Following people on this or another instance, and answering follow requests.
 
-use trellis_protocol::ActivityKind;
 use diesel::prelude::*;
+use trellis_protocol::ActivityKind;
 
 use crate::outbound::activities::{accept, follow, undo};
 use crate::outbound::delivery;

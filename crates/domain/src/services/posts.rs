@@ -1,7 +1,7 @@
 //! Writing, editing and deleting local posts, and who sees what.
 
-use trellis_protocol::ActivityKind;
 use std::collections::HashMap;
+use trellis_protocol::ActivityKind;
 
 use diesel::prelude::*;
 

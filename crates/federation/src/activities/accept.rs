@@ -17,7 +17,11 @@ pub(crate) async fn receive(
     actor: &ActorObject,
     accepted: bool,
 ) -> Result<Handled, FederationError> {
-    let follow_uri = activity.object.id().map(ToString::to_string).unwrap_or_default();
+    let follow_uri = activity
+        .object
+        .id()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     let embedded_follower = match &activity.object {
         Undone::Activity(follow) => follow.actor().map(|a| a.as_str().to_string()),
         Undone::Reference(_) => None,

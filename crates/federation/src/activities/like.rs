@@ -1,8 +1,8 @@
 //! Like of a post.
 
 use diesel::Connection;
-use trellis_protocol::{Activity, Reference};
 use trellis_domain::services::visibility;
+use trellis_protocol::{Activity, Reference};
 
 use crate::context::FedData;
 use crate::error::FederationError;

@@ -2,8 +2,8 @@
 //! counts the acknowledgement.
 
 use diesel::Connection;
-use trellis_protocol::{Activity, Reference};
 use trellis_domain::services::visibility;
+use trellis_protocol::{Activity, Reference};
 
 use crate::context::FedData;
 use crate::error::FederationError;

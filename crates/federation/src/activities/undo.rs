@@ -17,7 +17,11 @@ pub(crate) async fn receive(
     activity: &Activity<Undone>,
     actor: &ActorObject,
 ) -> Result<Handled, FederationError> {
-    let inner_id = activity.object.id().map(ToString::to_string).unwrap_or_default();
+    let inner_id = activity
+        .object
+        .id()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     // The (actor, object) pair of an embedded Follow or Like, for servers whose ids differ.
     let (undone_follow, undone_like) = match &activity.object {
         Undone::Activity(inner) => match inner.as_ref() {

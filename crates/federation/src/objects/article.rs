@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use crate::context::FedData;
 use crate::error::FederationError;
 use trellis_content::{article_search_text, html_to_plain_text, sanitize_article_html};
-use trellis_protocol::json::limits::{MAX_ARTICLE_BYTES, MAX_NAME_BYTES, MAX_SUMMARY_BYTES};
 use trellis_protocol::Object as Document;
+use trellis_protocol::json::limits::{MAX_ARTICLE_BYTES, MAX_NAME_BYTES, MAX_SUMMARY_BYTES};
 use trellis_protocol::json::values::truncate;
 use trellis_storage::models::article::{Article, ArticleChanges, NewArticle};
 use trellis_storage::models::article_category::ArticleCategory;
@@ -34,12 +34,15 @@ pub(crate) struct RemoteArticle {
 /// [limits](trellis_protocol::json::limits); `official` and `mustRead` are not kept).
 pub(crate) fn remote_fields(note: &Document) -> RemoteArticle {
     let body = note.html().unwrap_or_default();
-    let category = note.category.as_ref().map(|c| {
-        html_to_plain_text(truncate(c, MAX_NAME_BYTES))
-            .trim()
-            .to_string()
-    })
-    .filter(|c| !c.is_empty());
+    let category = note
+        .category
+        .as_ref()
+        .map(|c| {
+            html_to_plain_text(truncate(c, MAX_NAME_BYTES))
+                .trim()
+                .to_string()
+        })
+        .filter(|c| !c.is_empty());
     // `name` is plain text in ActivityStreams: kept as written (escaped wherever it is shown).
     let title = note
         .name

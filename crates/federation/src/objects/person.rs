@@ -5,12 +5,12 @@ use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::{Actor, Object};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use serde::Deserialize;
+use trellis_protocol::actor::PropertyValue;
 use trellis_protocol::json::limits::{
     MAX_FIELD_VALUE_BYTES, MAX_NAME_BYTES, MAX_PROFILE_FIELDS, MAX_SUMMARY_BYTES,
     MAX_USERNAME_BYTES,
 };
-use serde::Deserialize;
-use trellis_protocol::actor::PropertyValue;
 use url::Url;
 
 use crate::error::FederationError;
@@ -148,9 +148,7 @@ fn public_key(
 
 /// The image URL of an `icon` or `image`: the first usable one.
 fn image_url(images: &trellis_protocol::Many<Attachment>) -> Option<String> {
-    images
-        .iter()
-        .find_map(|image| first_web_url(&image.url))
+    images.iter().find_map(|image| first_web_url(&image.url))
 }
 
 /// The inbox and shared inbox to keep of an actor document. Both must share the actor id's

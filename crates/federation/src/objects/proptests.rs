@@ -11,12 +11,12 @@ use serde_json::Value;
 use super::article::remote_fields;
 use super::note::render_remote_content;
 use super::person::remote_account_from_document;
+use serde::Deserialize;
 use trellis_content::html_check::{ARTICLE, REMOTE, violation};
 use trellis_domain::outbound::audience::{addressing, visibility_of};
 use trellis_protocol::Actor as ActorDocument;
-use trellis_protocol::json::context::PUBLIC;
 use trellis_protocol::Object as NoteJson;
-use serde::Deserialize;
+use trellis_protocol::json::context::PUBLIC;
 use trellis_protocol::{Audience, Inbound};
 use trellis_storage::models::post::Visibility;
 

@@ -3,8 +3,8 @@
 //! run inside the caller's transaction; they are the one place where publishing, editing and
 //! deleting an article reach anything beyond the `articles` tables.
 
-use trellis_protocol::ActivityKind;
 use diesel::prelude::*;
+use trellis_protocol::ActivityKind;
 
 use crate::outbound::activities::{create, delete};
 use crate::outbound::delivery;
