@@ -157,3 +157,61 @@ async fn unknown_activity_types_are_accepted_and_ignored() {
     alpha.stop().await;
     beta.stop().await;
 }
+
+#[tokio::test]
+async fn a_known_kind_with_malformed_parts_is_refused_and_a_document_without_a_type_ignored() {
+    let alpha = TestInstance::start().await;
+    let beta = TestInstance::start().await;
+    alpha.create_user("alice", |_| {}).await;
+    let key = key_of(&alpha, "alice").await;
+    let actor = format!("{}/users/alice", alpha.base);
+    let state = &beta.running.as_ref().unwrap().state;
+    let seen = |id: String| async move {
+        state
+            .db()
+            .read(move |conn| ReceivedActivity::seen(conn, &id))
+            .await
+            .unwrap()
+    };
+
+    // A Like whose object names no id, and a Create whose object is not embedded: 400 with
+    // a JSON error, and nothing is remembered.
+    for (n, object) in [
+        json!({"type": "Note"}),
+        json!(format!("{actor}/statuses/1")),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let kind = if n == 0 { "Like" } else { "Create" };
+        let id = format!("{actor}#malformed/{n}");
+        let body = serde_json::to_vec(&json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": id,
+            "type": kind,
+            "actor": actor,
+            "object": object,
+        }))
+        .unwrap();
+        let response = beta.signed_post(&key, &body, &body).await;
+        assert_eq!(response.status(), 400, "{kind}");
+        let error: Value = response.json().await.expect("a JSON error body");
+        assert!(error["error"].is_string(), "{kind}: {error}");
+        assert!(!seen(id).await, "{kind}");
+    }
+
+    // No `type` at all: accepted and ignored, like an unknown kind.
+    let id = format!("{actor}#untyped/1");
+    let body = serde_json::to_vec(&json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": id,
+        "actor": actor,
+        "object": format!("{}/users/nobody/statuses/1", beta.base),
+    }))
+    .unwrap();
+    let response = beta.signed_post(&key, &body, &body).await;
+    assert_eq!(response.status(), 202);
+    assert!(seen(id).await);
+    alpha.stop().await;
+    beta.stop().await;
+}

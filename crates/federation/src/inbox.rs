@@ -17,6 +17,7 @@ use trellis_protocol::signatures::{OwnHost, check_request};
 
 use activitypub_federation::fetch::object_id::ObjectId;
 use axum::http::{HeaderMap, Method};
+use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
@@ -27,10 +28,10 @@ use super::activities::{self, Handled};
 use super::context::FedData;
 use super::error::FederationError;
 use super::objects::person::ActorObject;
-use trellis_protocol::json::values::{first_id, type_of};
 use trellis_protocol::signatures::{
     SignatureHeader, parse_signature_header, verify_digest, verify_request,
 };
+use trellis_protocol::{ActivityKind, Inbound, Many, Reference};
 
 /// A request as it reached an inbox.
 pub struct InboxRequest<'a> {
@@ -81,8 +82,10 @@ pub async fn receive(
         .and_then(Value::as_str)
         .and_then(|id| Url::parse(id).ok())
         .ok_or_else(|| FederationError::Invalid("the activity has no id".into()))?;
-    let actor_url = first_id(activity.get("actor").unwrap_or(&Value::Null))
-        .and_then(|a| Url::parse(&a).ok())
+    let actor_url = activity
+        .get("actor")
+        .and_then(|actor| Many::<Reference>::deserialize(actor).ok())
+        .and_then(|actors| actors.first().map(|actor| actor.url().clone()))
         .ok_or_else(|| FederationError::Invalid("the activity has no actor".into()))?;
     if Urls::authority(&activity_id) != Urls::authority(&actor_url) {
         return Err(FederationError::Invalid(
@@ -103,6 +106,7 @@ pub async fn receive(
         ));
     }
     admit(data, &actor_url).await?;
+    let activity = read_activity(&activity)?;
 
     let outcome = apply(
         data,
@@ -116,7 +120,7 @@ pub async fn receive(
     .await;
     match &outcome {
         Ok(received) => {
-            tracing::info!(activity = %activity_id, kind = type_of(&activity).unwrap_or("?"), actor = %actor_url, outcome = ?received, "received")
+            tracing::info!(activity = %activity_id, kind = activity.kind().name(), actor = %actor_url, outcome = ?received, "received")
         }
         Err(e) => {
             tracing::info!(activity = %activity_id, actor = %actor_url, error = %e.log_detail(), "inbound activity refused")
@@ -134,6 +138,18 @@ pub(crate) async fn admit(data: &FedData, url: &Url) -> Result<(), FederationErr
         .map_err(|refusal| FederationError::Forbidden(refusal.to_string()))
 }
 
+/// The typed activity. A known kind whose required parts are missing or malformed is invalid;
+/// a document without a `type`, like an unknown kind, is unsupported (accepted and ignored).
+fn read_activity(activity: &Value) -> Result<Inbound, FederationError> {
+    match Inbound::parse(activity) {
+        Ok(inbound) => Ok(inbound),
+        Err(_) if ActivityKind::of(activity).is_none() => {
+            Ok(Inbound::Unsupported(ActivityKind::Other(String::new())))
+        }
+        Err(e) => Err(FederationError::Invalid(e.to_string())),
+    }
+}
+
 /// Verifies the signature with the actor's key, then applies the activity once.
 async fn apply(
     data: &FedData,
@@ -142,7 +158,7 @@ async fn apply(
     own_host: &OwnHost,
     activity_id: &Url,
     actor_url: &Url,
-    activity: &Value,
+    activity: &Inbound,
 ) -> Result<Received, FederationError> {
     let Some(actor) =
         verified_actor(data, request, signature, own_host, actor_url, activity).await?
@@ -192,11 +208,10 @@ async fn verified_actor(
     signature: &SignatureHeader,
     own_host: &OwnHost,
     actor_url: &Url,
-    activity: &Value,
+    activity: &Inbound,
 ) -> Result<Option<ActorObject>, FederationError> {
-    let is_self_delete = type_of(activity) == Some("Delete")
-        && first_id(activity.get("object").unwrap_or(&Value::Null)).as_deref()
-            == Some(actor_url.as_str());
+    let is_self_delete =
+        matches!(activity, Inbound::Delete(delete) if delete.object.url() == actor_url);
     let object_id = ObjectId::<ActorObject>::from(actor_url.clone());
     let actor = match object_id.dereference(data).await {
         Ok(actor) => actor,

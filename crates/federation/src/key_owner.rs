@@ -10,6 +10,7 @@
 use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::Object;
+use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
@@ -19,8 +20,8 @@ use trellis_storage::models::Account;
 use super::context::FedData;
 use super::error::FederationError;
 use super::objects::person::ActorObject;
-use trellis_protocol::json::actor::ActorDocument;
-use trellis_protocol::json::values::{first_url, items};
+use trellis_protocol::Actor as ActorDocument;
+use trellis_protocol::{Many, Reference};
 
 /// The owner of a key, and whether it was just read from its server (so refetching it cannot
 /// show a newer key).
@@ -168,21 +169,44 @@ fn owns(actor: &ActorObject, key_id: &str, host: &str) -> bool {
     actor.account.public_key_id == key_id && Urls::authority(actor.id()).as_deref() == Some(host)
 }
 
+/// The parts of a key document (a `CryptographicKey`, or an actor with its `publicKey`) that
+/// name the key's owner.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct KeyDocument {
+    #[serde(default)]
+    id: Many<Reference>,
+    #[serde(default)]
+    owner: Many<Reference>,
+    #[serde(default)]
+    public_key: Many<KeyEntry>,
+}
+
+/// One `publicKey` entry of an actor.
+#[derive(Deserialize)]
+struct KeyEntry {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    owner: Many<Reference>,
+}
+
 /// The owner a key document names: the `owner` of a key document, the `owner` of the
 /// `publicKey` entry with this id (or of the first one) in an actor-shaped document, or else the
 /// document's `id`.
 fn owner_named_by(document: &Value, key_id: &str) -> Option<Url> {
-    let owner_of = |value: &Value| value.get("owner").and_then(first_url);
-    if let Some(owner) = owner_of(document) {
+    let document = KeyDocument::deserialize(document).ok()?;
+    let first = |ids: &Many<Reference>| ids.first().map(|id| id.url().clone());
+    if let Some(owner) = first(&document.owner) {
         return Some(owner);
     }
-    let keys = items(document.get("publicKey").unwrap_or(&Value::Null));
-    let key = keys
+    let key = document
+        .public_key
         .iter()
-        .find(|key| key.get("id").and_then(Value::as_str) == Some(key_id))
-        .or_else(|| keys.first());
-    key.and_then(|key| owner_of(key))
-        .or_else(|| document.get("id").and_then(first_url))
+        .find(|key| key.id.as_deref() == Some(key_id))
+        .or_else(|| document.public_key.first());
+    key.and_then(|key| first(&key.owner))
+        .or_else(|| first(&document.id))
 }
 
 fn unauthorized(message: impl Into<String>) -> FederationError {

@@ -50,7 +50,7 @@ pub(crate) async fn instance(State(state): State<AppState>) -> Result<Response, 
         .await?
         .ok_or_else(|| HttpError::not_found("the instance actor does not exist yet"))?;
     let mut document = to_document(&actor, state.urls());
-    document.preferred_username = state.urls().domain().to_string();
+    document.preferred_username = Some(state.urls().domain().to_string());
     Ok(activity_json(&document))
 }
 

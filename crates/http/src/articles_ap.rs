@@ -8,16 +8,15 @@ use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use serde_json::json;
 
 use crate::actors::activity_json;
 use crate::error::HttpError;
 use crate::negotiate::Representation;
 use crate::objects::replies_collection;
 use trellis_domain::outbound::note::note_json;
+use trellis_domain::outbound::tombstone;
 use trellis_domain::state::AppState;
 use trellis_federation::fetch_auth::requester;
-use trellis_protocol::json::context::ACTIVITYSTREAMS;
 use trellis_storage::models::article::Article;
 use trellis_storage::models::{Post, Tombstone};
 
@@ -80,17 +79,9 @@ pub(crate) async fn at_id(data: &AppState, key: &str, headers: &HeaderMap) -> Op
         Found::Article(found) => {
             Redirect::to(&data.urls().article_page(&found.0.slug)).into_response()
         }
-        Found::Gone(t) => (
-            StatusCode::GONE,
-            activity_json(&json!({
-                "@context": ACTIVITYSTREAMS,
-                "id": t.uri,
-                "type": "Tombstone",
-                "formerType": t.former_type,
-                "deleted": t.deleted_at.and_utc().to_rfc3339(),
-            })),
-        )
-            .into_response(),
+        Found::Gone(t) => {
+            (StatusCode::GONE, activity_json(&tombstone::document(&t))).into_response()
+        }
     })
 }
 

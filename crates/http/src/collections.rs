@@ -4,16 +4,16 @@ use activitypub_federation::config::Data;
 use axum::extract::{Path, Query};
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::actors::activity_json;
 use crate::error::HttpError;
 use trellis_domain::outbound::activities::{announce, create};
+use trellis_domain::outbound::collection::{OutboxItem, collection, ids, page};
 use trellis_domain::outbound::note::note_json;
 use trellis_domain::services::accounts;
 use trellis_domain::state::AppState;
-use trellis_protocol::json::context::{ACTIVITYSTREAMS, PUBLIC};
-use trellis_protocol::json::values::timestamp;
+use trellis_protocol::ActivityKind;
+use trellis_protocol::json::context::PUBLIC;
 use trellis_storage::models::{Follow, Post};
 
 /// Items per collection page.
@@ -24,30 +24,6 @@ const PAGE_SIZE: i64 = 20;
 pub(crate) struct PageQuery {
     page: Option<String>,
     max_id: Option<i64>,
-}
-
-fn collection(id: &str, total: i64) -> Value {
-    json!({
-        "@context": ACTIVITYSTREAMS,
-        "id": id,
-        "type": "OrderedCollection",
-        "totalItems": total,
-        "first": format!("{id}?page=1"),
-    })
-}
-
-fn page(id: &str, page_id: String, items: Vec<Value>, next: Option<String>) -> Value {
-    let mut page = json!({
-        "@context": ACTIVITYSTREAMS,
-        "id": page_id,
-        "type": "OrderedCollectionPage",
-        "partOf": id,
-        "orderedItems": items,
-    });
-    if let Some(next) = next {
-        page["next"] = json!(next);
-    }
-    page
 }
 
 /// GET /users/{username}/outbox: Create activities of public and unlisted posts and Announce
@@ -84,23 +60,23 @@ pub(crate) async fn outbox(
                 match post.reblog_of_id {
                     None => {
                         let note = note_json(conn, post)?;
-                        items.push(create::build(
+                        items.push(OutboxItem::Create(Box::new(create::build(
                             &format!("{}/activity", post.uri),
-                            "Create",
+                            ActivityKind::Create,
                             &actor,
                             &note,
-                        ));
+                        ))));
                     }
                     Some(original) => {
                         if let Some((uri, author)) = originals.get(&original) {
-                            items.push(announce::build(
+                            items.push(OutboxItem::Announce(Box::new(announce::build(
                                 &post.uri,
                                 &actor,
                                 uri,
                                 &[PUBLIC.to_string()],
                                 &[author.clone(), followers.clone()],
-                                &timestamp(post.created_at),
-                            ));
+                                post.created_at,
+                            ))));
                         }
                     }
                 }
@@ -113,7 +89,7 @@ pub(crate) async fn outbox(
         None => format!("{id}?page=1"),
     };
     let next = last.map(|last| format!("{id}?page=1&max_id={last}"));
-    Ok(activity_json(&page(&id, page_id, items, next)))
+    Ok(activity_json(&page(&id, &page_id, items, next)))
 }
 
 /// GET /users/{username}/followers
@@ -168,10 +144,10 @@ async fn relation_collection(
         })
         .await?;
     let next = (offset + PAGE_SIZE < total).then(|| format!("{id}?page={}", number + 1));
-    let items = accounts.into_iter().map(|a| json!(a.uri)).collect();
+    let items = ids(accounts.into_iter().map(|a| a.uri));
     Ok(activity_json(&page(
         &id,
-        format!("{id}?page={number}"),
+        &format!("{id}?page={number}"),
         items,
         next,
     )))

@@ -6,16 +6,15 @@ use askama::Template;
 use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use serde_json::json;
 
 use crate::actors::activity_json;
 use crate::error::HttpError;
 use crate::negotiate::Representation;
 use trellis_domain::outbound::note::note_json;
+use trellis_domain::outbound::{collection, tombstone};
 use trellis_domain::services::{accounts, visibility};
 use trellis_domain::state::AppState;
 use trellis_federation::fetch_auth::requester;
-use trellis_protocol::json::context::ACTIVITYSTREAMS;
 use trellis_storage::models::{Account, Post, Tombstone};
 
 #[derive(Template)]
@@ -66,17 +65,7 @@ async fn visible_post(
             .await
             .map_err(|e| HttpError::from(e).into_response())?;
         return Err(match tombstone {
-            Some(t) => (
-                StatusCode::GONE,
-                activity_json(&json!({
-                    "@context": ACTIVITYSTREAMS,
-                    "id": t.uri,
-                    "type": "Tombstone",
-                    "formerType": t.former_type,
-                    "deleted": t.deleted_at.and_utc().to_rfc3339(),
-                })),
-            )
-                .into_response(),
+            Some(t) => (StatusCode::GONE, activity_json(&tombstone::document(&t))).into_response(),
             None => HttpError::not_found("no such post").into_response(),
         });
     };
@@ -166,13 +155,10 @@ pub(crate) async fn replies_collection(
         })
         .await;
     match items {
-        Ok(items) => activity_json(&json!({
-            "@context": ACTIVITYSTREAMS,
-            "id": format!("{}/replies", post.uri),
-            "type": "OrderedCollection",
-            "totalItems": items.len(),
-            "orderedItems": items,
-        })),
+        Ok(items) => activity_json(&collection::inline(
+            &format!("{}/replies", post.uri),
+            collection::ids(items),
+        )),
         Err(e) => HttpError::from(e).into_response(),
     }
 }

@@ -48,11 +48,19 @@ pub struct Actor {
     /// The key that verifies the actor's signatures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<PublicKey>,
-    /// Avatar.
-    #[serde(default, skip_serializing_if = "Many::is_empty")]
+    /// Avatar (an Image, or a bare URL).
+    #[serde(
+        default,
+        deserialize_with = "images",
+        skip_serializing_if = "Many::is_empty"
+    )]
     pub icon: Many<Attachment>,
-    /// Header image.
-    #[serde(default, skip_serializing_if = "Many::is_empty")]
+    /// Header image (an Image, or a bare URL).
+    #[serde(
+        default,
+        deserialize_with = "images",
+        skip_serializing_if = "Many::is_empty"
+    )]
     pub image: Many<Attachment>,
     /// Profile page.
     #[serde(default, skip_serializing_if = "Many::is_empty")]
@@ -63,8 +71,12 @@ pub struct Actor {
     /// Follow requests need approval.
     #[serde(default)]
     pub manually_approves_followers: bool,
-    /// Profile fields (PropertyValue) and other attachments.
-    #[serde(default, skip_serializing_if = "Many::is_empty")]
+    /// Profile fields ([`PropertyValue`]) and other attachments (written as an array).
+    #[serde(
+        default,
+        skip_serializing_if = "Many::is_empty",
+        serialize_with = "crate::many::as_array"
+    )]
     pub attachment: Many<Value>,
     /// When the actor was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,6 +88,27 @@ impl Actor {
     pub fn shared_inbox(&self) -> Option<&Url> {
         self.endpoints.as_ref()?.shared_inbox.as_ref()
     }
+}
+
+/// Images given as `Image` objects or as bare URLs (read as an `Image` at that URL); items
+/// that are neither are skipped.
+fn images<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Many<Attachment>, D::Error> {
+    let items = match Value::deserialize(deserializer)? {
+        Value::Array(items) => items,
+        Value::Null => Vec::new(),
+        item => vec![item],
+    };
+    Ok(Many(
+        items
+            .into_iter()
+            .filter_map(|item| match item {
+                Value::String(url) => {
+                    serde_json::from_value(serde_json::json!({"type": "Image", "url": url})).ok()
+                }
+                other => serde_json::from_value(other).ok(),
+            })
+            .collect(),
+    ))
 }
 
 /// `endpoints` of an actor.
@@ -97,4 +130,45 @@ pub struct PublicKey {
     pub owner: Url,
     /// The key, PEM-encoded.
     pub public_key_pem: String,
+}
+
+/// A `name: value` profile field (schema.org PropertyValue), as an actor's `attachment`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PropertyValue {
+    /// Always `PropertyValue`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Label.
+    pub name: String,
+    /// Value as HTML.
+    pub value: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_icon_may_be_an_image_or_a_bare_url() {
+        let actor: Actor = serde_json::from_value(json!({
+            "id": "https://a.example/u/x",
+            "type": "Person",
+            "inbox": "https://a.example/u/x/inbox",
+            "icon": "https://a.example/x.png",
+            "image": [{"type": "Image", "url": "https://a.example/h.png"}, 7],
+        }))
+        .expect("actor");
+        let location =
+            |images: &Many<Attachment>| images.first().and_then(Attachment::location).cloned();
+        assert_eq!(
+            location(&actor.icon).map(String::from).as_deref(),
+            Some("https://a.example/x.png")
+        );
+        assert_eq!(actor.image.len(), 1);
+        assert_eq!(
+            location(&actor.image).map(String::from).as_deref(),
+            Some("https://a.example/h.png")
+        );
+    }
 }

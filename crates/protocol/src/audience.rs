@@ -11,15 +11,41 @@ pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 /// Who an activity or object is addressed to.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Audience {
-    /// Primary recipients.
-    #[serde(default, skip_serializing_if = "Many::is_empty")]
+    /// Primary recipients (written as an array).
+    #[serde(
+        default,
+        skip_serializing_if = "Many::is_empty",
+        serialize_with = "crate::many::as_array"
+    )]
     pub to: Many<Reference>,
-    /// Secondary recipients.
-    #[serde(default, skip_serializing_if = "Many::is_empty")]
+    /// Secondary recipients (written as an array).
+    #[serde(
+        default,
+        skip_serializing_if = "Many::is_empty",
+        serialize_with = "crate::many::as_array"
+    )]
     pub cc: Many<Reference>,
 }
 
 impl Audience {
+    /// Addressed to `to` and `cc`.
+    pub fn new(to: Vec<Reference>, cc: Vec<Reference>) -> Self {
+        Self {
+            to: Many(to),
+            cc: Many(cc),
+        }
+    }
+
+    /// The ids in `to`, as strings.
+    pub fn to_ids(&self) -> Vec<String> {
+        self.to.iter().map(|r| r.as_str().to_string()).collect()
+    }
+
+    /// The ids in `cc`, as strings.
+    pub fn cc_ids(&self) -> Vec<String> {
+        self.cc.iter().map(|r| r.as_str().to_string()).collect()
+    }
+
     /// Every recipient, `to` first.
     pub fn recipients(&self) -> impl Iterator<Item = &Reference> {
         self.to.iter().chain(self.cc.iter())
@@ -43,7 +69,7 @@ impl Audience {
 }
 
 /// True for the public collection in each of the forms servers use (`as:Public`, `Public`
-/// and the full IRI; the bare `Public` does not parse as a URL and never reaches here).
+/// and the full IRI; a [`Reference`] reads the bare `Public` as the full IRI).
 pub fn is_public(reference: &Reference) -> bool {
     matches!(reference.as_str(), PUBLIC | "as:Public")
 }

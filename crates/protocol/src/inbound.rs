@@ -90,6 +90,16 @@ pub enum Undone {
     Reference(Reference),
 }
 
+impl Undone {
+    /// The id of the activity, embedded or named.
+    pub fn id(&self) -> Option<&url::Url> {
+        match self {
+            Self::Activity(activity) => activity.id(),
+            Self::Reference(reference) => Some(reference.url()),
+        }
+    }
+}
+
 /// The object of an Announce.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Announced {
@@ -101,10 +111,53 @@ pub enum Announced {
     Reference(Reference),
 }
 
+impl Announced {
+    /// The id of what is announced.
+    pub fn id(&self) -> Option<&url::Url> {
+        match self {
+            Self::Activity(activity) => activity.id(),
+            Self::Object(object) => Some(&object.id),
+            Self::Reference(reference) => Some(reference.url()),
+        }
+    }
+}
+
 impl Inbound {
     /// Reads an activity from its JSON.
     pub fn parse(value: &Value) -> Result<Self, ParseError> {
         parse_nested(value, 0)
+    }
+
+    /// The activity's id (`None` for an unsupported kind, which is not read).
+    pub fn id(&self) -> Option<&url::Url> {
+        self.envelope().map(|(id, _)| id)
+    }
+
+    /// Who did it (`None` for an unsupported kind, which is not read).
+    pub fn actor(&self) -> Option<&Reference> {
+        self.envelope().map(|(_, actor)| actor)
+    }
+
+    fn envelope(&self) -> Option<(&url::Url, &Reference)> {
+        Some(match self {
+            Self::Create(a) => (&a.id, &a.actor),
+            Self::Update(a) => (&a.id, &a.actor),
+            Self::Accept(a) | Self::Reject(a) | Self::Undo(a) => (&a.id, &a.actor),
+            Self::Announce(a) => (&a.id, &a.actor),
+            Self::Flag(a) => (&a.id, &a.actor),
+            Self::Delete(a)
+            | Self::Follow(a)
+            | Self::Like(a)
+            | Self::Dislike(a)
+            | Self::EmojiReact(a)
+            | Self::Block(a)
+            | Self::Add(a)
+            | Self::Remove(a)
+            | Self::Move(a)
+            | Self::Read(a)
+            | Self::Lock(a) => (&a.id, &a.actor),
+            Self::Unsupported(_) => return None,
+        })
     }
 
     /// The activity's kind.

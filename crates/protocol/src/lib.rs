@@ -7,12 +7,13 @@
 //!
 //! This crate knows nothing of storage, the network or the domain; it is the vocabulary the
 //! federation layer speaks in both directions. It also holds the JSON shapes Trellis writes
-//! ([`json`]: JSON-LD contexts, lenient value readers, actor and note documents) and the
+//! ([`json`]: JSON-LD contexts, lenient value readers and limits) and the
 //! draft-cavage HTTP signatures ([`signatures`]: pure functions over headers and keys).
 
 pub mod activity;
 pub mod actor;
 pub mod audience;
+pub mod collection;
 pub mod inbound;
 pub mod json;
 pub mod kinds;
@@ -24,6 +25,7 @@ pub mod signatures;
 pub use activity::Activity;
 pub use actor::Actor;
 pub use audience::Audience;
+pub use collection::{OrderedCollection, OrderedCollectionPage};
 pub use inbound::{Announced, Inbound, ParseError, Undone, Updated};
 pub use kinds::{ActivityKind, ObjectKind};
 pub use many::Many;

@@ -93,6 +93,15 @@ impl<T: Serialize> Serialize for Many<T> {
     }
 }
 
+/// Writes a property as an array whatever its length, for the properties Trellis always sends
+/// as arrays (`to`, `cc`, `tag`, `attachment`), as Mastodon does.
+pub fn as_array<T: Serialize, S: Serializer>(
+    many: &Many<T>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    many.0.serialize(serializer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +128,8 @@ mod tests {
             serde_json::to_value(Many::<u8>::default()).unwrap(),
             json!([])
         );
+        let mut array = serde_json::Serializer::new(Vec::new());
+        as_array(&Many(vec![1]), &mut array).unwrap();
+        assert_eq!(array.into_inner(), b"[1]");
     }
 }

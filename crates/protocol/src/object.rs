@@ -64,11 +64,19 @@ pub struct Object {
     /// The group it was posted in (FEP-1b12).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<Reference>,
-    /// Mentions, hashtags and custom emoji.
-    #[serde(default, skip_serializing_if = "Many::is_empty")]
+    /// Mentions, hashtags and custom emoji (written as an array).
+    #[serde(
+        default,
+        skip_serializing_if = "Many::is_empty",
+        serialize_with = "crate::many::as_array"
+    )]
     pub tag: Many<Tag>,
-    /// Attached media and links.
-    #[serde(default, skip_serializing_if = "Many::is_empty")]
+    /// Attached media and links (written as an array).
+    #[serde(
+        default,
+        skip_serializing_if = "Many::is_empty",
+        serialize_with = "crate::many::as_array"
+    )]
     pub attachment: Many<Attachment>,
     /// Web pages showing it (a URL, a Link, or several).
     #[serde(default, skip_serializing_if = "Many::is_empty")]
@@ -76,8 +84,13 @@ pub struct Object {
     /// Cover or preview image (Articles, Lemmy link posts).
     #[serde(default, skip_serializing_if = "Many::is_empty")]
     pub image: Many<Attachment>,
-    /// Its replies collection (an id or an embedded collection).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its replies collection (an id or an embedded collection; one without an id is
+    /// taken as absent).
+    #[serde(
+        default,
+        deserialize_with = "if_readable",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replies: Option<Reference>,
     /// FEP-b2b8: the Note that microblogging servers show instead of a long Article.
     #[serde(
@@ -108,6 +121,39 @@ pub struct Object {
 }
 
 impl Object {
+    /// An object with an id and a kind and nothing else yet.
+    pub fn new(id: Url, kind: ObjectKind) -> Self {
+        Self {
+            context: None,
+            id,
+            kind,
+            attributed_to: Many::default(),
+            name: None,
+            summary: None,
+            content: None,
+            content_map: BTreeMap::new(),
+            media_type: None,
+            source: None,
+            sensitive: None,
+            in_reply_to: None,
+            published: None,
+            updated: None,
+            addressed: Audience::default(),
+            audience: None,
+            tag: Many::default(),
+            attachment: Many::default(),
+            url: Many::default(),
+            image: Many::default(),
+            replies: None,
+            preview: None,
+            category: None,
+            official: None,
+            must_read: None,
+            one_of: Many::default(),
+            any_of: Many::default(),
+        }
+    }
+
     /// The author Trellis shows: the first `attributedTo` that is not the group the post
     /// was made in.
     pub fn author(&self) -> Option<&Reference> {
@@ -152,9 +198,21 @@ pub struct Preview {
     /// Usually `Note`.
     #[serde(rename = "type")]
     pub kind: ObjectKind,
+    /// Author(s), as the previewed object's.
+    #[serde(default, skip_serializing_if = "Many::is_empty")]
+    pub attributed_to: Many<Reference>,
     /// HTML body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+    /// Media type of `content`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// Publication time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateTime<Utc>>,
+    /// Recipients, as the previewed object's.
+    #[serde(flatten)]
+    pub addressed: Audience,
     /// Attached media.
     #[serde(default, skip_serializing_if = "Many::is_empty")]
     pub attachment: Many<Attachment>,
@@ -261,6 +319,19 @@ pub struct PollOption {
     /// `{"type": "Collection", "totalItems": N}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replies: Option<Value>,
+}
+
+impl Tombstone {
+    /// The Tombstone of `id`, without a context.
+    pub fn new(id: Url, former_type: Option<String>, deleted: Option<DateTime<Utc>>) -> Self {
+        Self {
+            context: None,
+            id,
+            kind: ObjectKind::Tombstone,
+            former_type,
+            deleted,
+        }
+    }
 }
 
 /// What a deleted object's id answers with.

@@ -21,7 +21,8 @@ impl Reference {
         self.0.as_str()
     }
 
-    /// The id named by a JSON value of any of the accepted shapes.
+    /// The id named by a JSON value of any of the accepted shapes. The compact `Public` some
+    /// servers address with is read as the public collection.
     pub fn from_value(value: &Value) -> Option<Self> {
         let id = match value {
             Value::String(id) => id.as_str(),
@@ -31,6 +32,16 @@ impl Reference {
                 .and_then(Value::as_str)?,
             _ => return None,
         };
+        let id = if id == "Public" {
+            crate::audience::PUBLIC
+        } else {
+            id
+        };
+        Url::parse(id).ok().map(Self)
+    }
+
+    /// The id of a URL string, if it is one.
+    pub fn parse(id: &str) -> Option<Self> {
         Url::parse(id).ok().map(Self)
     }
 }

@@ -1,30 +1,32 @@
 //! Stored account -> actor document.
 
-use chrono::{DateTime, Utc};
-use trellis_protocol::json::actor::PublicKey;
 use url::Url;
 
 use crate::urls::Urls;
 use trellis_content::text::escape_html;
+use trellis_protocol::actor::{Endpoints, PropertyValue, PublicKey};
+use trellis_protocol::json::context::actor_context;
+use trellis_protocol::object::Attachment;
+use trellis_protocol::{Actor, Many, ObjectKind, Reference};
 use trellis_storage::models::Account;
 
-use serde_json::{Value, json};
-
-use trellis_protocol::json::actor::{ActorDocument, Endpoints, PropertyValue};
-use trellis_protocol::json::context::actor_context;
-
 /// Builds the ActivityPub document of a local account.
-pub fn to_document(account: &Account, urls: &Urls) -> ActorDocument {
+pub fn to_document(account: &Account, urls: &Urls) -> Actor {
     let parse = |s: &str| Url::parse(s).ok();
     let id = Url::parse(&account.uri).expect("stored actor ids are URLs");
     let avatar = account
         .avatar_url
         .clone()
         .unwrap_or_else(|| urls.default_avatar());
-    ActorDocument {
-        context: actor_context(),
-        kind: account.actor_type.clone(),
-        preferred_username: account.username.clone(),
+    let icon = Attachment {
+        // The default avatar is Trellis's own PNG; an uploaded one is whatever was uploaded.
+        media_type: account.avatar_url.is_none().then(|| "image/png".into()),
+        ..image(&avatar)
+    };
+    Actor {
+        context: Some(actor_context()),
+        kind: ObjectKind::from_name(&account.actor_type),
+        preferred_username: Some(account.username.clone()),
         name: Some(account.display_name.clone()).filter(|n| !n.is_empty()),
         summary: Some(account.bio.clone()),
         inbox: parse(&account.inbox_url).expect("stored inbox is a URL"),
@@ -34,29 +36,52 @@ pub fn to_document(account: &Account, urls: &Urls) -> ActorDocument {
         endpoints: Some(Endpoints {
             shared_inbox: account.shared_inbox_url.as_deref().and_then(parse),
         }),
-        public_key: PublicKey {
+        public_key: Some(PublicKey {
             id: account.public_key_id.clone(),
             owner: id.clone(),
             public_key_pem: account.public_key_pem.clone(),
-        },
-        icon: if account.avatar_url.is_none() {
-            json!({ "type": "Image", "url": avatar, "mediaType": "image/png" })
-        } else {
-            json!({ "type": "Image", "url": avatar })
-        },
-        image: account
-            .header_url
-            .as_ref()
-            .map_or(Value::Null, |url| json!({ "type": "Image", "url": url })),
-        url: account.url.clone().map_or(Value::Null, Value::String),
+        }),
+        icon: Many(vec![icon]),
+        image: Many(
+            account
+                .header_url
+                .as_deref()
+                .map(image)
+                .into_iter()
+                .collect(),
+        ),
+        url: Many(
+            account
+                .url
+                .as_deref()
+                .and_then(Reference::parse)
+                .into_iter()
+                .collect(),
+        ),
         discoverable: account.discoverable,
         manually_approves_followers: account.locked,
-        attachment: serde_json::to_value(profile_attachments(account)).unwrap_or_default(),
-        published: Some(DateTime::<Utc>::from_naive_utc_and_offset(
-            account.created_at,
-            Utc,
-        )),
+        attachment: Many(
+            profile_attachments(account)
+                .iter()
+                .filter_map(|field| serde_json::to_value(field).ok())
+                .collect(),
+        ),
+        published: Some(account.created_at.and_utc()),
         id,
+    }
+}
+
+/// An `Image` at `url`.
+fn image(url: &str) -> Attachment {
+    Attachment {
+        kind: "Image".into(),
+        url: Many(Reference::parse(url).into_iter().collect()),
+        href: None,
+        media_type: None,
+        name: None,
+        width: None,
+        height: None,
+        blurhash: None,
     }
 }
 

@@ -5,7 +5,8 @@ use serde_json::{Value, json};
 
 use trellis_content::text::escape_html;
 use trellis_protocol::json::context::ACTIVITYSTREAMS;
-use trellis_protocol::json::note::NoteJson;
+use trellis_protocol::object::Preview;
+use trellis_protocol::{Many, Object, ObjectKind};
 use trellis_storage::models::Post;
 use trellis_storage::models::article::Article;
 use trellis_storage::models::article_category::ArticleCategory;
@@ -27,7 +28,7 @@ pub fn article_context() -> Value {
 }
 
 /// Turns the note JSON of a local article's status into the Article (looked up by status).
-pub fn decorate(conn: &mut DbConnection, note: &mut NoteJson, post: &Post) -> Result<(), DbError> {
+pub fn decorate(conn: &mut DbConnection, note: &mut Object, post: &Post) -> Result<(), DbError> {
     let Some(article) = Article::find_by_post(conn, post.id)? else {
         return Ok(());
     };
@@ -46,31 +47,31 @@ pub fn decorate(conn: &mut DbConnection, note: &mut NoteJson, post: &Post) -> Re
 /// `content`, `mediaType`, `updated`, the Trellis extensions and the FEP-b2b8 `preview` Note
 /// (whose content is the status text: title, summary and link).
 pub fn article_fields(
-    note: &mut NoteJson,
+    note: &mut Object,
     article: &Article,
     category: Option<String>,
     preview_html: &str,
 ) {
-    note.context = article_context();
-    note.kind = "Article".into();
+    note.context = Some(article_context());
+    note.kind = ObjectKind::Article;
     note.name = Some(article.title.clone());
     note.summary = Some(escape_html(&article.summary)).filter(|s| !s.is_empty());
     note.content = Some(article.body_html.clone());
-    note.media_type = json!("text/html");
+    note.media_type = Some("text/html".into());
     note.sensitive = None;
     let published = article.published_at.unwrap_or(article.created_at);
     note.published = Some(published.and_utc());
     note.updated = (article.updated_at > published).then(|| article.updated_at.and_utc());
-    note.category = category.map_or(Value::Null, Value::String);
+    note.category = category;
     note.official = Some(article.official);
     note.must_read = Some(article.must_read);
-    note.preview = json!({
-        "type": "Note",
-        "attributedTo": note.attributed_to,
-        "content": preview_html,
-        "mediaType": "text/html",
-        "published": published.and_utc().to_rfc3339(),
-        "to": note.to,
-        "cc": note.cc,
+    note.preview = Some(Preview {
+        kind: ObjectKind::Note,
+        attributed_to: note.attributed_to.clone(),
+        content: Some(preview_html.to_string()),
+        media_type: Some("text/html".into()),
+        published: Some(published.and_utc()),
+        addressed: note.addressed.clone(),
+        attachment: Many::default(),
     });
 }

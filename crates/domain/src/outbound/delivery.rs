@@ -4,7 +4,8 @@
 //! ([`enqueue`]); only the federation crate's delivery worker talks to remote inboxes.
 
 use chrono::{Duration, NaiveDateTime};
-use serde_json::Value;
+use serde::Serialize;
+use trellis_protocol::Activity;
 use url::Url;
 
 use crate::state::AppState;
@@ -14,18 +15,14 @@ use trellis_storage::{DbConnection, DbError};
 
 /// Queues `activity` from `actor_id` to each distinct remote inbox. Local and malformed
 /// inboxes are skipped. Call inside the transaction that makes the change.
-pub fn enqueue(
+pub fn enqueue<O: Serialize>(
     conn: &mut DbConnection,
     state: &AppState,
     actor_id: i64,
-    activity: &Value,
+    activity: &Activity<O>,
     inboxes: impl IntoIterator<Item = String>,
 ) -> Result<usize, DbError> {
-    let activity_id = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let activity_id = activity.id.to_string();
     let mut targets: Vec<(String, String)> = inboxes
         .into_iter()
         .filter_map(|inbox| {
@@ -44,7 +41,8 @@ pub fn enqueue(
     let now = now();
     let max_age = Duration::from_std(state.config().delivery.max_age).unwrap_or(Duration::days(2));
     let count = targets.len();
-    let payload = activity.to_string();
+    let payload = serde_json::to_string(activity)
+        .map_err(|e| DbError::Query(diesel::result::Error::SerializationError(Box::new(e))))?;
     delivery::enqueue(
         conn,
         &Enqueue {

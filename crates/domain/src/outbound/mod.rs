@@ -7,5 +7,7 @@ pub mod activities;
 pub mod actor;
 pub mod article;
 pub mod audience;
+pub mod collection;
 pub mod delivery;
 pub mod note;
+pub mod tombstone;

@@ -1,13 +1,13 @@
 //! The JSON of a stored note (or Article status), as Trellis serves and sends it.
 
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::json;
 use url::Url;
 
 use trellis_protocol::json::context::ACTIVITYSTREAMS;
-use trellis_protocol::json::note::NoteJson;
-use trellis_protocol::json::values::items;
+use trellis_protocol::object::{Attachment, Tag};
+use trellis_protocol::{Audience, Many, Object, ObjectKind, Reference};
 use trellis_storage::models::{Account, Post};
 use trellis_storage::schema::accounts;
 use trellis_storage::{DbConnection, DbError};
@@ -15,7 +15,7 @@ use trellis_storage::{DbConnection, DbError};
 use super::audience::addressing;
 
 /// Builds the JSON of a stored (non-boost) post.
-pub fn note_json(conn: &mut DbConnection, post: &Post) -> Result<NoteJson, DbError> {
+pub fn note_json(conn: &mut DbConnection, post: &Post) -> Result<Object, DbError> {
     let author: Account = accounts::table
         .find(post.account_id)
         .select(Account::as_select())
@@ -34,77 +34,92 @@ pub fn note_json(conn: &mut DbConnection, post: &Post) -> Result<NoteJson, DbErr
     let mention_uris: Vec<String> = mentioned.iter().map(|a| a.uri.clone()).collect();
     let (to, cc) = addressing(post.visibility(), &followers, &mention_uris);
     let base = Url::parse(&author.uri).ok();
-    let mut tag_items: Vec<Value> = mentioned
+    let mut tag_items: Vec<Tag> = mentioned
         .iter()
         .map(|a| {
             let host = a
                 .domain
                 .clone()
                 .or_else(|| base.as_ref().and_then(crate::urls::Urls::authority));
-            json!({
-                "type": "Mention",
-                "href": a.uri,
-                "name": format!("@{}@{}", a.username, host.unwrap_or_default()),
-            })
+            Tag {
+                kind: "Mention".into(),
+                href: Url::parse(&a.uri).ok(),
+                name: Some(format!("@{}@{}", a.username, host.unwrap_or_default())),
+            }
         })
         .collect();
     if let Some(base) = &base {
         for tag in &tags {
-            let href = base
-                .join(&format!("/tags/{tag}"))
-                .map(|u| u.to_string())
-                .unwrap_or_default();
-            tag_items.push(json!({ "type": "Hashtag", "href": href, "name": format!("#{tag}") }));
+            tag_items.push(Tag {
+                kind: "Hashtag".into(),
+                href: base.join(&format!("/tags/{tag}")).ok(),
+                name: Some(format!("#{tag}")),
+            });
         }
     }
-    let attachments: Value = serde_json::from_str(&post.attachments).unwrap_or_else(|_| json!([]));
-    let attachment: Vec<Value> = items(&attachments)
+    let stored: Vec<StoredAttachment> = serde_json::from_str(&post.attachments).unwrap_or_default();
+    let attachment: Vec<Attachment> = stored
         .into_iter()
-        .map(|a| {
-            json!({
-                "type": "Document",
-                "url": a.get("url").cloned().unwrap_or(Value::Null),
-                "mediaType": a.get("media_type").cloned().unwrap_or(Value::Null),
-                "name": a.get("name").cloned().unwrap_or(Value::Null),
-            })
+        .map(|a| Attachment {
+            kind: "Document".into(),
+            url: Many(
+                a.url
+                    .as_deref()
+                    .and_then(Reference::parse)
+                    .into_iter()
+                    .collect(),
+            ),
+            href: None,
+            media_type: a.media_type,
+            name: a.name,
+            width: None,
+            height: None,
+            blurhash: None,
         })
         .collect();
     let id = Url::parse(&post.uri).map_err(|_| DbError::Query(diesel::result::Error::NotFound))?;
-    let mut note = NoteJson {
-        context: json!([ACTIVITYSTREAMS, {
-            "sensitive": "as:sensitive",
-            "Hashtag": "as:Hashtag"
-        }]),
-        replies: json!(format!("{}/replies", post.uri)),
-        id,
-        kind: post.object_type.clone(),
-        attributed_to: json!(author.uri),
-        content: Some(post.content.clone()),
-        name: None,
-        summary: Some(post.summary.clone()).filter(|s| !s.is_empty()),
-        sensitive: Some(post.sensitive),
-        in_reply_to: parent_uri.map_or(Value::Null, Value::String),
-        published: Some(DateTime::<Utc>::from_naive_utc_and_offset(
-            post.created_at,
-            Utc,
-        )),
-        updated: post
-            .edited_at
-            .map(|t| DateTime::<Utc>::from_naive_utc_and_offset(t, Utc)),
-        to: json!(to),
-        cc: json!(cc),
-        tag: json!(tag_items),
-        attachment: json!(attachment),
-        url: post.url.clone().map_or(Value::Null, Value::String),
-        content_map: Value::Null,
-        media_type: Value::Null,
-        preview: Value::Null,
-        category: Value::Null,
-        official: None,
-        must_read: None,
-    };
+    let mut note = Object::new(id, ObjectKind::from_name(&post.object_type));
+    note.context = Some(json!([ACTIVITYSTREAMS, {
+        "sensitive": "as:sensitive",
+        "Hashtag": "as:Hashtag"
+    }]));
+    note.replies = Reference::parse(&format!("{}/replies", post.uri));
+    note.attributed_to = Many(Reference::parse(&author.uri).into_iter().collect());
+    note.content = Some(post.content.clone());
+    note.summary = Some(post.summary.clone()).filter(|s| !s.is_empty());
+    note.sensitive = Some(post.sensitive);
+    note.in_reply_to = parent_uri.as_deref().and_then(Reference::parse);
+    note.published = Some(post.created_at.and_utc());
+    note.updated = post.edited_at.map(|t| t.and_utc());
+    note.addressed = references(&to, &cc);
+    note.tag = Many(tag_items);
+    note.attachment = Many(attachment);
+    note.url = Many(
+        post.url
+            .as_deref()
+            .and_then(Reference::parse)
+            .into_iter()
+            .collect(),
+    );
     if post.local && post.object_type == "Article" {
         super::article::decorate(conn, &mut note, post)?;
     }
     Ok(note)
+}
+
+/// An attachment as a post stores it.
+#[derive(Deserialize)]
+struct StoredAttachment {
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    media_type: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// `to` and `cc` as an object's addressing (ids that are not URLs are left out).
+pub fn references(to: &[String], cc: &[String]) -> Audience {
+    let parse = |ids: &[String]| ids.iter().filter_map(|id| Reference::parse(id)).collect();
+    Audience::new(parse(to), parse(cc))
 }

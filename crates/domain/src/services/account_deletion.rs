@@ -4,12 +4,10 @@
 //! still be signed and delivered.
 
 use diesel::prelude::*;
-use serde_json::json;
 
-use crate::outbound::activities::with_context;
+use crate::outbound::activities::delete;
 use crate::outbound::delivery;
 use crate::state::AppState;
-use trellis_protocol::json::context::PUBLIC;
 use trellis_storage::models::stream_event::StreamEvent;
 use trellis_storage::models::{Follow, Post, Tombstone, User, account_counters};
 use trellis_storage::schema::{follows, posts};
@@ -41,13 +39,7 @@ pub async fn delete(state: &AppState, username: &str) -> Result<usize, ServiceEr
                 .into_iter()
                 .map(|(inbox, shared)| shared.unwrap_or(inbox)),
         );
-        let activity = with_context(json!({
-            "id": format!("{}#delete", account.uri),
-            "type": "Delete",
-            "actor": account.uri,
-            "to": [PUBLIC],
-            "object": account.uri,
-        }));
+        let activity = delete::actor(&format!("{}#delete", account.uri), &account.uri);
         let queued = delivery::enqueue(conn, state, account.id, &activity, inboxes)?;
         let own: Vec<Post> = posts::table
             .filter(posts::account_id.eq(account.id))

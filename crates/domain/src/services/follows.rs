@@ -1,7 +1,7 @@
 //! Following people on this or another instance, and answering follow requests.
 
 use diesel::prelude::*;
-use serde_json::json;
+use trellis_protocol::ActivityKind;
 
 use crate::outbound::activities::{accept, follow, undo};
 use crate::outbound::delivery;
@@ -122,15 +122,13 @@ pub async fn answer_request(
             crate::changes::follows::remove_follow(conn, request.id)?;
         }
         if !requester.is_local() {
-            let follow_json =
-                json!({ "id": request.uri, "actor": requester.uri, "object": target.uri });
-            let kind = if accepted { "Accept" } else { "Reject" };
-            let activity = accept::build(
-                &state.urls().new_activity(),
-                &target.uri,
-                kind,
-                &follow_json,
-            );
+            let follow = follow::build(&request.uri, &requester.uri, &target.uri);
+            let kind = if accepted {
+                ActivityKind::Accept
+            } else {
+                ActivityKind::Reject
+            };
+            let activity = accept::build(&state.urls().new_activity(), &target.uri, kind, &follow);
             delivery::enqueue(
                 conn,
                 state,
@@ -221,7 +219,7 @@ pub fn remove_in(
         let activity = accept::build(
             &state.urls().new_activity(),
             &target.uri,
-            "Reject",
+            ActivityKind::Reject,
             &original,
         );
         delivery::enqueue(

@@ -7,7 +7,6 @@ use crate::outbound::delivery;
 use crate::state::AppState;
 use crate::state::FedData;
 use trellis_protocol::json::context::PUBLIC;
-use trellis_protocol::json::values::timestamp;
 use trellis_storage::models::post::{Counter, Visibility};
 use trellis_storage::models::{Account, Favourite, Follow, NewPost, Post};
 use trellis_storage::schema::accounts;
@@ -148,7 +147,7 @@ pub fn record_boost(
     )?;
     Post::add_to_counter(conn, post.id, Counter::Reblogs, 1)?;
     let (to, cc, inboxes) = boost_audience(conn, actor, post)?;
-    let activity = announce::build(&boost_uri, &actor.uri, &post.uri, &to, &cc, &timestamp(now));
+    let activity = announce::build(&boost_uri, &actor.uri, &post.uri, &to, &cc, now);
     delivery::enqueue(conn, state, actor.id, &activity, inboxes)?;
     Ok(true)
 }
@@ -171,7 +170,7 @@ pub fn withdraw_boost(
         &post.uri,
         &to,
         &cc,
-        &timestamp(boost.created_at),
+        boost.created_at,
     );
     let activity = undo::build(&state.urls().new_activity(), &actor.uri, original);
     crate::changes::posts::remove_post(conn, state.ids(), &boost)?;

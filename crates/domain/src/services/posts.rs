@@ -1,6 +1,7 @@
 //! Writing, editing and deleting local posts, and who sees what.
 
 use std::collections::HashMap;
+use trellis_protocol::ActivityKind;
 
 use diesel::prelude::*;
 
@@ -98,7 +99,7 @@ pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Po
         let note = note_json(conn, &post)?;
         let activity = create::build(
             &format!("{}/activity", post.uri),
-            "Create",
+            ActivityKind::Create,
             &author.uri,
             &note,
         );
@@ -156,7 +157,12 @@ pub async fn edit(
         let post =
             Post::find(conn, post.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))?;
         let note = note_json(conn, &post)?;
-        let activity = create::build(&state.urls().new_activity(), "Update", &author.uri, &note);
+        let activity = create::build(
+            &state.urls().new_activity(),
+            ActivityKind::Update,
+            &author.uri,
+            &note,
+        );
         let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
         delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
         Ok(post)

@@ -1,9 +1,8 @@
 //! Profile changes of local people, announced to their followers.
 
 use diesel::prelude::*;
-use serde_json::json;
 
-use crate::outbound::activities::with_context;
+use crate::outbound::activities::update;
 use crate::outbound::actor::to_document;
 use crate::outbound::delivery;
 use crate::state::AppState;
@@ -79,14 +78,10 @@ pub fn announce_update(
     state: &AppState,
     account: &Account,
 ) -> Result<(), DbError> {
-    let document = serde_json::to_value(to_document(account, state.urls())).unwrap_or_default();
-    let activity = with_context(json!({
-        "id": state.urls().new_activity(),
-        "type": "Update",
-        "actor": account.uri,
-        "to": [trellis_protocol::json::context::PUBLIC],
-        "object": document,
-    }));
+    let activity = update::actor(
+        &state.urls().new_activity(),
+        to_document(account, state.urls()),
+    );
     let inboxes = Follow::remote_follower_inboxes(conn, account.id)?;
     delivery::enqueue(conn, state, account.id, &activity, inboxes)?;
     Ok(())

@@ -1,28 +1,31 @@
 //! Accept and Reject of a Follow that a local actor sent.
 
 use diesel::Connection;
-use serde_json::Value;
+use trellis_protocol::{Activity, Undone};
 
 use crate::context::FedData;
 use crate::error::FederationError;
 use crate::objects::person::ActorObject;
-use trellis_protocol::json::values::first_id;
 use trellis_storage::models::{Account, Follow};
 
-use super::{Handled, object_id};
+use super::Handled;
 
 /// Marks the follow accepted, or removes it when rejected.
 pub(crate) async fn receive(
     data: &FedData,
-    activity: &Value,
+    activity: &Activity<Undone>,
     actor: &ActorObject,
     accepted: bool,
 ) -> Result<Handled, FederationError> {
-    let follow_uri = object_id(activity)?;
-    let embedded_follower = activity
-        .get("object")
-        .and_then(|o| o.get("actor"))
-        .and_then(first_id);
+    let follow_uri = activity
+        .object
+        .id()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let embedded_follower = match &activity.object {
+        Undone::Activity(follow) => follow.actor().map(|a| a.as_str().to_string()),
+        Undone::Reference(_) => None,
+    };
     let target_id = actor.account.id;
     let state = (*data).clone();
     Ok(data

@@ -2,9 +2,8 @@
 
 use activitypub_federation::fetch::object_id::ObjectId;
 use diesel::Connection;
-use serde_json::Value;
 use trellis_domain::services::visibility;
-use url::Url;
+use trellis_protocol::{Activity, Announced};
 
 use crate::context::FedData;
 use crate::error::FederationError;
@@ -12,11 +11,10 @@ use crate::objects::note::NoteObject;
 use crate::objects::person::ActorObject;
 use trellis_domain::outbound::audience::visibility_of;
 use trellis_domain::outbound::delivery;
-use trellis_protocol::json::values::ids;
 use trellis_storage::models::post::Counter;
 use trellis_storage::models::{NewPost, Post};
 
-use super::{Handled, activity_id, object_id};
+use super::Handled;
 
 /// Why a boost is not stored when its object cannot be had or may not be boosted: one answer
 /// for both, so the inbox does not tell a hidden post from a missing one.
@@ -26,13 +24,15 @@ const UNAVAILABLE: &str = "boosted object unavailable";
 /// unlisted post its booster may see can be boosted, as for local boosts.
 pub(crate) async fn receive(
     data: &FedData,
-    activity: &Value,
+    activity: &Activity<Announced>,
     actor: &ActorObject,
 ) -> Result<Handled, FederationError> {
-    let target = object_id(activity)?;
-    let uri = activity_id(activity)?;
-    let target_url =
-        Url::parse(&target).map_err(|_| FederationError::Invalid("object is not a URL".into()))?;
+    let target_url = activity
+        .object
+        .id()
+        .cloned()
+        .ok_or_else(|| FederationError::Invalid("the activity has no object".into()))?;
+    let uri = activity.id.to_string();
     let boosted = match ObjectId::<NoteObject>::from(target_url)
         .dereference(data)
         .await
@@ -45,8 +45,8 @@ pub(crate) async fn receive(
             return Ok(Handled::Ignored(UNAVAILABLE));
         }
     };
-    let to = ids(activity.get("to").unwrap_or(&Value::Null));
-    let cc = ids(activity.get("cc").unwrap_or(&Value::Null));
+    let to = activity.addressed.to_ids();
+    let cc = activity.addressed.cc_ids();
     let visibility = visibility_of(&to, &cc, actor.account.followers_url.as_deref());
     let now = delivery::now();
     let new = NewPost {

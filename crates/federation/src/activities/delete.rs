@@ -1,7 +1,7 @@
 //! Delete of a post, or of the actor itself.
 
 use diesel::Connection;
-use serde_json::Value;
+use trellis_protocol::{Activity, Reference};
 
 use crate::context::FedData;
 use crate::error::FederationError;
@@ -9,15 +9,15 @@ use crate::objects::person::ActorObject;
 use trellis_storage::models::article::Article;
 use trellis_storage::models::{Account, Post};
 
-use super::{Handled, object_id};
+use super::Handled;
 
 /// Removes the actor's post, or the actor with everything of theirs.
 pub(crate) async fn receive(
     data: &FedData,
-    activity: &Value,
+    activity: &Activity<Reference>,
     actor: &ActorObject,
 ) -> Result<Handled, FederationError> {
-    let target = object_id(activity)?;
+    let target = activity.object.as_str().to_string();
     let account = actor.account.clone();
     let state = (*data).clone();
     data.db()

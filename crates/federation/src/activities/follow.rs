@@ -1,7 +1,7 @@
 //! Follow: a remote actor asks to follow a local one.
 
 use diesel::Connection;
-use serde_json::Value;
+use trellis_protocol::{Activity, ActivityKind, Reference};
 
 use crate::context::FedData;
 use crate::error::FederationError;
@@ -12,19 +12,19 @@ use trellis_storage::models::{Account, Follow};
 
 use trellis_domain::outbound::activities::accept;
 
-use super::{Handled, activity_id, object_id};
+use super::Handled;
 
 /// Records the follow; accepts it at once unless the target approves followers manually.
 pub(crate) async fn receive(
     data: &FedData,
-    activity: &Value,
+    activity: &Activity<Reference>,
     actor: &ActorObject,
 ) -> Result<Handled, FederationError> {
-    let target_uri = object_id(activity)?;
-    let activity_id = activity_id(activity)?;
+    let target_uri = activity.object.as_str().to_string();
+    let activity_id = activity.id.to_string();
     let follower = actor.account.clone();
     let state = (*data).clone();
-    let follow_json = activity.clone();
+    let follow_activity = activity.clone();
     let handled = data
         .db()
         .write(move |conn| {
@@ -38,8 +38,8 @@ pub(crate) async fn receive(
                     let reject = accept::build(
                         &state.urls().new_activity(),
                         &target.uri,
-                        "Reject",
-                        &follow_json,
+                        ActivityKind::Reject,
+                        &follow_activity,
                     );
                     let inbox = [follower.inbox_url.clone()];
                     delivery::enqueue(conn, &state, target.id, &reject, inbox)?;
@@ -61,8 +61,8 @@ pub(crate) async fn receive(
                     let accept = accept::build(
                         &state.urls().new_activity(),
                         &target.uri,
-                        "Accept",
-                        &follow_json,
+                        ActivityKind::Accept,
+                        &follow_activity,
                     );
                     delivery::enqueue(
                         conn,

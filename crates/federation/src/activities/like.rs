@@ -1,8 +1,8 @@
 //! Like of a post.
 
 use diesel::Connection;
-use serde_json::Value;
 use trellis_domain::services::visibility;
+use trellis_protocol::{Activity, Reference};
 
 use crate::context::FedData;
 use crate::error::FederationError;
@@ -11,7 +11,7 @@ use trellis_domain::outbound::delivery;
 use trellis_storage::models::post::Counter;
 use trellis_storage::models::{Favourite, Post};
 
-use super::{Handled, activity_id, object_id};
+use super::Handled;
 
 /// Why a like changes nothing: its object is unknown here or hidden from the liker.
 const UNKNOWN: &str = "like of an unknown object";
@@ -19,11 +19,11 @@ const UNKNOWN: &str = "like of an unknown object";
 /// Counts the like on a known post that the liker may see.
 pub(crate) async fn receive(
     data: &FedData,
-    activity: &Value,
+    activity: &Activity<Reference>,
     actor: &ActorObject,
 ) -> Result<Handled, FederationError> {
-    let target = object_id(activity)?;
-    let uri = activity_id(activity)?;
+    let target = activity.object.as_str().to_string();
+    let uri = activity.id.to_string();
     let account_id = actor.account.id;
     let id = data.ids().next_id();
     let state = (*data).clone();

@@ -11,12 +11,11 @@ pub(crate) mod read;
 pub(crate) mod undo;
 pub(crate) mod update;
 
-use serde_json::Value;
+use trellis_protocol::Inbound;
 
 use super::context::FedData;
 use super::error::FederationError;
 use super::objects::person::ActorObject;
-use trellis_protocol::json::values::{first_id, type_of};
 
 /// What became of an inbound activity.
 #[derive(Debug, PartialEq, Eq)]
@@ -30,35 +29,28 @@ pub enum Handled {
 /// Applies a verified activity from `actor`.
 pub(crate) async fn dispatch(
     data: &FedData,
-    activity: &Value,
+    activity: &Inbound,
     actor: &ActorObject,
 ) -> Result<Handled, FederationError> {
-    match type_of(activity).unwrap_or("") {
-        "Follow" => follow::receive(data, activity, actor).await,
-        "Accept" => accept::receive(data, activity, actor, true).await,
-        "Reject" => accept::receive(data, activity, actor, false).await,
-        "Undo" => undo::receive(data, activity, actor).await,
-        "Create" => create::receive(data, activity, actor).await,
-        "Update" => update::receive(data, activity, actor).await,
-        "Delete" => delete::receive(data, activity, actor).await,
-        "Like" => like::receive(data, activity, actor).await,
-        "Announce" => announce::receive(data, activity, actor).await,
-        "Read" => read::receive(data, activity, actor).await,
-        _ => Ok(Handled::Ignored("activity type not supported")),
+    match activity {
+        Inbound::Follow(follow) => follow::receive(data, follow, actor).await,
+        Inbound::Accept(accept) => accept::receive(data, accept, actor, true).await,
+        Inbound::Reject(reject) => accept::receive(data, reject, actor, false).await,
+        Inbound::Undo(undo) => undo::receive(data, undo, actor).await,
+        Inbound::Create(create) => create::receive(data, create, actor).await,
+        Inbound::Update(update) => update::receive(data, update, actor).await,
+        Inbound::Delete(delete) => delete::receive(data, delete, actor).await,
+        Inbound::Like(like) => like::receive(data, like, actor).await,
+        Inbound::Announce(announce) => announce::receive(data, announce, actor).await,
+        Inbound::Read(read) => read::receive(data, read, actor).await,
+        Inbound::Dislike(_)
+        | Inbound::EmojiReact(_)
+        | Inbound::Block(_)
+        | Inbound::Flag(_)
+        | Inbound::Add(_)
+        | Inbound::Remove(_)
+        | Inbound::Move(_)
+        | Inbound::Lock(_)
+        | Inbound::Unsupported(_) => Ok(Handled::Ignored("activity type not supported")),
     }
-}
-
-/// The id of an activity's `object` (a URL or an embedded object).
-pub(crate) fn object_id(activity: &Value) -> Result<String, FederationError> {
-    first_id(activity.get("object").unwrap_or(&Value::Null))
-        .ok_or_else(|| FederationError::Invalid("the activity has no object".into()))
-}
-
-/// The activity's own `id`, required for everything Trellis stores.
-pub(crate) fn activity_id(activity: &Value) -> Result<String, FederationError> {
-    activity
-        .get("id")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .ok_or_else(|| FederationError::Invalid("the activity has no id".into()))
 }

@@ -2,8 +2,8 @@
 //! counts the acknowledgement.
 
 use diesel::Connection;
-use serde_json::Value;
 use trellis_domain::services::visibility;
+use trellis_protocol::{Activity, Reference};
 
 use crate::context::FedData;
 use crate::error::FederationError;
@@ -13,17 +13,17 @@ use trellis_storage::models::Post;
 use trellis_storage::models::article::Article;
 use trellis_storage::models::article_revision::Acknowledgement;
 
-use super::{Handled, activity_id, object_id};
+use super::Handled;
 
 /// Records the acknowledgement of a local, published must-read article that the reader may
 /// see (once per reader; the activity id is kept).
 pub(crate) async fn receive(
     data: &FedData,
-    activity: &Value,
+    activity: &Activity<Reference>,
     actor: &ActorObject,
 ) -> Result<Handled, FederationError> {
-    let target = object_id(activity)?;
-    let uri = activity_id(activity)?;
+    let target = activity.object.as_str().to_string();
+    let uri = activity.id.to_string();
     let account_id = actor.account.id;
     Ok(data
         .db()

@@ -1,27 +1,36 @@
 //! Undo of a Follow, Like or Announce by the actor who made it.
 
 use diesel::Connection;
-use serde_json::Value;
+use trellis_protocol::{Activity, Inbound, Undone};
 
 use crate::context::FedData;
 use crate::error::FederationError;
 use crate::objects::person::ActorObject;
-use trellis_protocol::json::values::{first_id, type_of};
 use trellis_storage::models::post::Counter;
 use trellis_storage::models::{Account, Favourite, Follow, Post};
 
-use super::{Handled, object_id};
+use super::Handled;
 
 /// Reverses the undone activity if `actor` made it.
 pub(crate) async fn receive(
     data: &FedData,
-    activity: &Value,
+    activity: &Activity<Undone>,
     actor: &ActorObject,
 ) -> Result<Handled, FederationError> {
-    let inner = activity.get("object").cloned().unwrap_or(Value::Null);
-    let inner_id = object_id(activity)?;
-    let inner_type = type_of(&inner).map(str::to_string);
-    let inner_object = inner.get("object").and_then(first_id);
+    let inner_id = activity
+        .object
+        .id()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    // The (actor, object) pair of an embedded Follow or Like, for servers whose ids differ.
+    let (undone_follow, undone_like) = match &activity.object {
+        Undone::Activity(inner) => match inner.as_ref() {
+            Inbound::Follow(follow) => (Some(follow.object.as_str().to_string()), None),
+            Inbound::Like(like) => (None, Some(like.object.as_str().to_string())),
+            _ => (None, None),
+        },
+        Undone::Reference(_) => (None, None),
+    };
     let actor_id = actor.account.id;
     let state = (*data).clone();
     Ok(data
@@ -31,14 +40,13 @@ pub(crate) async fn receive(
                 // Follow: by activity id, or by the (actor, object) pair when ids differ.
                 let follow = match Follow::find_by_uri(conn, &inner_id)? {
                     Some(f) => Some(f),
-                    None if inner_type.as_deref() == Some("Follow") => match &inner_object {
+                    None => match &undone_follow {
                         Some(target) => match Account::find_by_uri(conn, target)? {
                             Some(target) => Follow::find_pair(conn, actor_id, target.id)?,
                             None => None,
                         },
                         None => None,
                     },
-                    None => None,
                 };
                 if let Some(follow) = follow.filter(|f| f.account_id == actor_id) {
                     trellis_domain::changes::follows::remove_follow(conn, follow.id)?;
@@ -46,14 +54,13 @@ pub(crate) async fn receive(
                 }
                 let like = match Favourite::find_by_uri(conn, &inner_id)? {
                     Some(l) => Some(l),
-                    None if inner_type.as_deref() == Some("Like") => match &inner_object {
+                    None => match &undone_like {
                         Some(uri) => match Post::find_by_uri(conn, uri)? {
                             Some(post) => Favourite::find_pair(conn, actor_id, post.id)?,
                             None => None,
                         },
                         None => None,
                     },
-                    None => None,
                 };
                 if let Some(like) = like.filter(|l| l.account_id == actor_id) {
                     Favourite::delete(conn, like.id)?;

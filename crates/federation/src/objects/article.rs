@@ -3,13 +3,12 @@
 //! stored in the `articles` table next to their status.
 
 use diesel::prelude::*;
-use serde_json::Value;
 
 use crate::context::FedData;
 use crate::error::FederationError;
 use trellis_content::{article_search_text, html_to_plain_text, sanitize_article_html};
+use trellis_protocol::Object as Document;
 use trellis_protocol::json::limits::{MAX_ARTICLE_BYTES, MAX_NAME_BYTES, MAX_SUMMARY_BYTES};
-use trellis_protocol::json::note::NoteJson;
 use trellis_protocol::json::values::truncate;
 use trellis_storage::models::article::{Article, ArticleChanges, NewArticle};
 use trellis_storage::models::article_category::ArticleCategory;
@@ -33,28 +32,17 @@ pub(crate) struct RemoteArticle {
 
 /// Reads the article fields of a received Article (within the
 /// [limits](trellis_protocol::json::limits); `official` and `mustRead` are not kept).
-pub(crate) fn remote_fields(note: &NoteJson) -> RemoteArticle {
-    let body = note
-        .content
-        .clone()
-        .or_else(|| {
-            note.content_map
-                .as_object()
-                .and_then(|m| m.values().find_map(Value::as_str))
-                .map(str::to_string)
+pub(crate) fn remote_fields(note: &Document) -> RemoteArticle {
+    let body = note.html().unwrap_or_default();
+    let category = note
+        .category
+        .as_ref()
+        .map(|c| {
+            html_to_plain_text(truncate(c, MAX_NAME_BYTES))
+                .trim()
+                .to_string()
         })
-        .unwrap_or_default();
-    let category = match &note.category {
-        Value::String(name) => Some(name.clone()),
-        Value::Object(map) => map.get("name").and_then(Value::as_str).map(str::to_string),
-        _ => None,
-    }
-    .map(|c| {
-        html_to_plain_text(truncate(&c, MAX_NAME_BYTES))
-            .trim()
-            .to_string()
-    })
-    .filter(|c| !c.is_empty());
+        .filter(|c| !c.is_empty());
     // `name` is plain text in ActivityStreams: kept as written (escaped wherever it is shown).
     let title = note
         .name
@@ -67,7 +55,7 @@ pub(crate) fn remote_fields(note: &NoteJson) -> RemoteArticle {
         })
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| "(untitled)".into());
-    let body_html = sanitize_article_html(truncate(&body, MAX_ARTICLE_BYTES));
+    let body_html = sanitize_article_html(truncate(body, MAX_ARTICLE_BYTES));
     RemoteArticle {
         title,
         summary: note
@@ -170,7 +158,7 @@ pub(crate) async fn store_remote(
 mod tests {
     use super::*;
     use chrono::NaiveDate;
-    use serde_json::json;
+    use serde_json::{Value, json};
     use trellis_domain::outbound::article::article_fields;
 
     fn article() -> Article {
@@ -199,7 +187,7 @@ mod tests {
         }
     }
 
-    fn status_note() -> NoteJson {
+    fn status_note() -> Document {
         serde_json::from_value(json!({
             "id": "https://alpha.test/articles/7",
             "type": "Article",
@@ -266,7 +254,7 @@ mod tests {
     fn a_trellis_article_round_trips() {
         let mut note = status_note();
         article_fields(&mut note, &article(), Some("Finance".into()), "<p>x</p>");
-        let parsed: NoteJson =
+        let parsed: Document =
             serde_json::from_value(serde_json::to_value(&note).expect("json")).expect("parse");
         let remote = remote_fields(&parsed);
         assert_eq!(remote.title, "Travel <expenses>");
@@ -278,7 +266,7 @@ mod tests {
 
     #[test]
     fn hostile_remote_articles_are_sanitized() {
-        let note: NoteJson = serde_json::from_value(json!({
+        let note: Document = serde_json::from_value(json!({
             "id": "https://evil.test/a/1",
             "type": "Article",
             "attributedTo": "https://evil.test/u/x",
@@ -331,7 +319,7 @@ mod tests {
             if value.get("type").and_then(Value::as_str) != Some("Article") {
                 continue;
             }
-            let note: NoteJson = serde_json::from_value(value.clone())
+            let note: Document = serde_json::from_value(value.clone())
                 .unwrap_or_else(|e| panic!("{path} does not parse: {e}"));
             let remote = remote_fields(&note);
             if let Some(name) = value.get("name").and_then(Value::as_str) {

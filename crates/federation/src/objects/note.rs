@@ -11,15 +11,14 @@ use trellis_protocol::json::limits::{
     MAX_ATTACHMENT_TEXT_BYTES, MAX_ATTACHMENTS, MAX_CONTENT_BYTES, MAX_MENTIONS, MAX_NAME_BYTES,
     MAX_SUMMARY_BYTES, MAX_TAG_BYTES, MAX_TAGS,
 };
-use trellis_protocol::json::values::{first_web_url, truncate, web_url};
+use trellis_protocol::json::values::{truncate, web_url};
+use trellis_protocol::{Many, Object as Document, ObjectKind, Reference};
 use url::Url;
 
 use crate::error::FederationError;
 use trellis_content::sanitize_remote_html;
 use trellis_domain::outbound::audience::visibility_of;
 use trellis_domain::state::AppState;
-use trellis_protocol::json::note::NoteJson;
-use trellis_protocol::json::values::{first_id, ids, items, string, type_of};
 use trellis_storage::DbError;
 use trellis_storage::models::post::Counter;
 use trellis_storage::models::{NewPost, Post};
@@ -29,8 +28,18 @@ use trellis_domain::outbound::note::note_json;
 
 use super::person::ActorObject;
 
-/// Object types stored as posts.
-const POST_TYPES: &[&str] = &["Note", "Article", "Page", "Question"];
+/// True for the object kinds stored as posts.
+fn is_stored_kind(kind: &ObjectKind) -> bool {
+    matches!(
+        kind,
+        ObjectKind::Note | ObjectKind::Article | ObjectKind::Page | ObjectKind::Question
+    )
+}
+
+/// The first of `urls` that is a web URL (see [`web_url`]).
+pub(super) fn first_web_url(urls: &Many<Reference>) -> Option<String> {
+    urls.iter().find_map(|url| web_url(url.as_str()))
+}
 
 /// A stored post with its parsed id.
 #[derive(Clone, Debug)]
@@ -52,7 +61,7 @@ impl NoteObject {
 #[async_trait::async_trait]
 impl Object for NoteObject {
     type DataType = AppState;
-    type Kind = NoteJson;
+    type Kind = Document;
     type Error = FederationError;
 
     fn id(&self) -> &Url {
@@ -82,31 +91,31 @@ impl Object for NoteObject {
         Ok(())
     }
 
-    async fn into_json(self, data: &Data<AppState>) -> Result<NoteJson, FederationError> {
+    async fn into_json(self, data: &Data<AppState>) -> Result<Document, FederationError> {
         let post = self.post;
         Ok(data.db().read(move |conn| note_json(conn, &post)).await?)
     }
 
     async fn verify(
-        json: &NoteJson,
+        json: &Document,
         expected_domain: &Url,
         _data: &Data<AppState>,
     ) -> Result<(), FederationError> {
         verify_domains_match(&json.id, expected_domain)?;
-        let author = first_id(&json.attributed_to)
-            .and_then(|a| Url::parse(&a).ok())
+        let author = json
+            .author()
             .ok_or_else(|| FederationError::Invalid("object has no attributedTo".into()))?;
-        verify_domains_match(&author, &json.id)?;
-        if !POST_TYPES.contains(&json.kind.as_str()) {
+        verify_domains_match(author.url(), &json.id)?;
+        if !is_stored_kind(&json.kind) {
             return Err(FederationError::Invalid(format!(
                 "unsupported object type {}",
-                json.kind
+                json.kind.name()
             )));
         }
         Ok(())
     }
 
-    async fn from_json(json: NoteJson, data: &Data<AppState>) -> Result<Self, FederationError> {
+    async fn from_json(json: Document, data: &Data<AppState>) -> Result<Self, FederationError> {
         store_remote_note(json, data).await
     }
 }
@@ -114,17 +123,21 @@ impl Object for NoteObject {
 /// Stores (or updates) a remote note: resolves its author and thread parent, maps mentions and
 /// hashtags, and sanitizes its HTML.
 pub(crate) async fn store_remote_note(
-    json: NoteJson,
+    json: Document,
     data: &Data<AppState>,
 ) -> Result<NoteObject, FederationError> {
-    let author_id = first_id(&json.attributed_to)
-        .and_then(|a| Url::parse(&a).ok())
+    let author_id = json
+        .author()
+        .map(|author| author.url().clone())
         .ok_or_else(|| FederationError::Invalid("object has no attributedTo".into()))?;
     let author = ObjectId::<ActorObject>::from(author_id)
         .dereference(data)
         .await?;
 
-    let parent_uri = first_web_url(&json.in_reply_to);
+    let parent_uri = json
+        .in_reply_to
+        .as_ref()
+        .and_then(|parent| web_url(parent.as_str()));
     let parent = match parent_uri.as_deref().and_then(|u| Url::parse(u).ok()) {
         Some(uri) => match Box::pin(ObjectId::<NoteObject>::from(uri).dereference(data)).await {
             Ok(parent) => Some(parent.post),
@@ -136,18 +149,19 @@ pub(crate) async fn store_remote_note(
         None => None,
     };
 
-    let tags = items(&json.tag);
-    let mention_uris: Vec<String> = tags
+    let mention_uris: Vec<String> = json
+        .tag
         .iter()
-        .filter(|t| type_of(t) == Some("Mention"))
-        .filter_map(|t| string(t, "href").and_then(|href| web_url(&href)))
+        .filter(|t| t.kind == "Mention")
+        .filter_map(|t| t.href.as_ref().and_then(|href| web_url(href.as_str())))
         .take(MAX_MENTIONS)
         .collect();
     let mut hashtags: Vec<String> = Vec::new();
-    for name in tags
+    for name in json
+        .tag
         .iter()
-        .filter(|t| type_of(t) == Some("Hashtag"))
-        .filter_map(|t| t.get("name").and_then(Value::as_str))
+        .filter(|t| t.kind == "Hashtag")
+        .filter_map(|t| t.name.as_deref())
     {
         if hashtags.len() == MAX_TAGS {
             break;
@@ -161,25 +175,26 @@ pub(crate) async fn store_remote_note(
             hashtags.push(name);
         }
     }
-    let to = ids(&json.to);
-    let cc = ids(&json.cc);
+    let to = json.addressed.to_ids();
+    let cc = json.addressed.cc_ids();
     let visibility = visibility_of(&to, &cc, author.account.followers_url.as_deref());
     let content = render_remote_content(&json);
-    let remote_article = (json.kind == "Article").then(|| super::article::remote_fields(&json));
-    let attachments: Vec<Value> = items(&json.attachment)
-        .into_iter()
+    let remote_article =
+        (json.kind == ObjectKind::Article).then(|| super::article::remote_fields(&json));
+    let attachments: Vec<Value> = json
+        .attachment
+        .iter()
         .filter_map(|a| {
-            let url = first_web_url(a.get("url").unwrap_or(&Value::Null))
-                .or_else(|| string(a, "href").and_then(|href| web_url(&href)))?;
-            let text = |key| {
-                a.get(key)
-                    .and_then(Value::as_str)
+            let url = first_web_url(&a.url)
+                .or_else(|| a.href.as_ref().and_then(|href| web_url(href.as_str())))?;
+            let text = |text: &Option<String>| {
+                text.as_deref()
                     .map(|s| truncate(s, MAX_ATTACHMENT_TEXT_BYTES).to_string())
             };
             Some(json!({
                 "url": url,
-                "media_type": text("mediaType"),
-                "name": text("name"),
+                "media_type": text(&a.media_type),
+                "name": text(&a.name),
             }))
         })
         .take(MAX_ATTACHMENTS)
@@ -190,7 +205,7 @@ pub(crate) async fn store_remote_note(
         uri: json.id.to_string(),
         url: first_web_url(&json.url),
         account_id: author.account.id,
-        object_type: json.kind.clone(),
+        object_type: json.kind.name().to_string(),
         in_reply_to_id: parent.as_ref().map(|p| p.id),
         in_reply_to_uri: parent_uri,
         in_reply_to_account_id: parent.as_ref().map(|p| p.account_id),
@@ -200,7 +215,7 @@ pub(crate) async fn store_remote_note(
         summary: json
             .summary
             .as_deref()
-            .filter(|_| json.kind == "Note")
+            .filter(|_| json.kind == ObjectKind::Note)
             .map(|s| trellis_content::html_to_plain_text(truncate(s, MAX_SUMMARY_BYTES)))
             .unwrap_or_default(),
         sensitive: json.sensitive.unwrap_or(false),
@@ -263,17 +278,9 @@ pub(crate) async fn store_remote_note(
 /// Sanitized HTML of a remote object (within the content limit). Long-form objects (Article,
 /// Page) are shown the way Mastodon shows them: title, summary and a link, never the title as
 /// a content warning.
-pub(super) fn render_remote_content(json: &NoteJson) -> String {
-    let body = json
-        .content
-        .as_deref()
-        .or_else(|| {
-            json.content_map
-                .as_object()
-                .and_then(|m| m.values().find_map(Value::as_str))
-        })
-        .unwrap_or("");
-    if json.kind == "Note" || json.kind == "Question" {
+pub(super) fn render_remote_content(json: &Document) -> String {
+    let body = json.html().unwrap_or("");
+    if matches!(json.kind, ObjectKind::Note | ObjectKind::Question) {
         return sanitize_remote_html(truncate(body, MAX_CONTENT_BYTES));
     }
     let escape = trellis_content::text::escape_html;

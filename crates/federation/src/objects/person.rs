@@ -5,6 +5,8 @@ use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::{Actor, Object};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use serde::Deserialize;
+use trellis_protocol::actor::PropertyValue;
 use trellis_protocol::json::limits::{
     MAX_FIELD_VALUE_BYTES, MAX_NAME_BYTES, MAX_PROFILE_FIELDS, MAX_SUMMARY_BYTES,
     MAX_USERNAME_BYTES,
@@ -16,10 +18,11 @@ use trellis_content::{html_to_plain_text, sanitize_remote_html};
 use trellis_domain::outbound::actor::to_document;
 use trellis_domain::state::AppState;
 use trellis_domain::urls::Urls;
-use trellis_protocol::json::actor::ActorDocument;
-use trellis_protocol::json::values::{
-    first_web_url, image_url, items, same_origin, string, truncate, truncated, web_url,
-};
+use trellis_protocol::Actor as ActorDocument;
+use trellis_protocol::json::values::{same_origin, truncate, truncated, web_url};
+use trellis_protocol::object::Attachment;
+
+use super::note::first_web_url;
 use trellis_storage::models::account::ProfileField;
 use trellis_storage::models::{Account, NewAccount};
 use trellis_storage::schema::accounts;
@@ -92,7 +95,7 @@ impl Object for ActorObject {
         verify_domains_match(&json.id, expected_domain)?;
         verify_domains_match(&json.inbox, expected_domain)?;
         delivery_inboxes(json)?;
-        if json.public_key.owner != json.id {
+        if public_key(json)?.owner != json.id {
             return Err(FederationError::Invalid(
                 "publicKey.owner is not the actor".into(),
             ));
@@ -134,6 +137,20 @@ impl Actor for ActorObject {
     }
 }
 
+/// The actor's key; an actor without one cannot sign and is not accepted.
+fn public_key(
+    json: &ActorDocument,
+) -> Result<&trellis_protocol::actor::PublicKey, FederationError> {
+    json.public_key
+        .as_ref()
+        .ok_or_else(|| FederationError::Invalid("the actor has no publicKey".into()))
+}
+
+/// The image URL of an `icon` or `image`: the first usable one.
+fn image_url(images: &trellis_protocol::Many<Attachment>) -> Option<String> {
+    images.iter().find_map(|image| first_web_url(&image.url))
+}
+
 /// The inbox and shared inbox to keep of an actor document. Both must share the actor id's
 /// origin (scheme, host and port), so an actor cannot point deliveries at another server or
 /// at an internal address: an inbox elsewhere refuses the actor, a shared inbox elsewhere is
@@ -167,18 +184,23 @@ pub(crate) fn remote_account_from_document(
     let domain = Urls::authority(&json.id)
         .ok_or_else(|| FederationError::Invalid("actor id has no host".into()))?;
     let (inbox_url, shared_inbox_url) = delivery_inboxes(json)?;
+    let key = public_key(json)?;
+    let username = json
+        .preferred_username
+        .as_deref()
+        .ok_or_else(|| FederationError::Invalid("the actor has no preferredUsername".into()))?;
     let now = Utc::now().naive_utc();
     let mut department = None;
     let mut job_title = None;
     let mut expertise: Vec<String> = Vec::new();
     let mut fields = Vec::new();
-    for item in items(&json.attachment).into_iter().take(MAX_PROFILE_FIELDS) {
-        if trellis_protocol::json::values::type_of(item) != Some("PropertyValue") {
-            continue;
-        }
-        let (Some(name), Some(value)) = (string(item, "name"), string(item, "value")) else {
+    for item in json.attachment.iter().take(MAX_PROFILE_FIELDS) {
+        let Ok(PropertyValue { kind, name, value }) = PropertyValue::deserialize(item) else {
             continue;
         };
+        if kind != "PropertyValue" {
+            continue;
+        }
         let name = truncated(&name, MAX_NAME_BYTES);
         let text = html_to_plain_text(truncate(&value, MAX_FIELD_VALUE_BYTES));
         match name.as_str() {
@@ -199,8 +221,8 @@ pub(crate) fn remote_account_from_document(
     }
     Ok(NewAccount {
         id,
-        actor_type: json.kind.clone(),
-        username: truncated(&json.preferred_username, MAX_USERNAME_BYTES),
+        actor_type: json.kind.name().to_string(),
+        username: truncated(username, MAX_USERNAME_BYTES),
         domain: Some(domain),
         uri: json.id.to_string(),
         url: first_web_url(&json.url).or_else(|| web_url(json.id.as_str())),
@@ -219,8 +241,8 @@ pub(crate) fn remote_account_from_document(
         outbox_url: json.outbox.as_ref().and_then(|u| web_url(u.as_str())),
         followers_url: json.followers.as_ref().and_then(|u| web_url(u.as_str())),
         following_url: json.following.as_ref().and_then(|u| web_url(u.as_str())),
-        public_key_id: json.public_key.id.clone(),
-        public_key_pem: json.public_key.public_key_pem.clone(),
+        public_key_id: key.id.clone(),
+        public_key_pem: key.public_key_pem.clone(),
         private_key_pem: None,
         locked: json.manually_approves_followers,
         department,

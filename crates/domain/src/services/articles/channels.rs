@@ -8,9 +8,8 @@
 
 use activitypub_federation::http_signatures::Keypair;
 use diesel::prelude::*;
-use serde_json::json;
 
-use crate::outbound::activities::with_context;
+use crate::outbound::activities::delete;
 use crate::outbound::delivery;
 use crate::services::accounts::new_local_actor;
 use crate::services::interactions::{record_boost, withdraw_boost};
@@ -19,7 +18,6 @@ use crate::services::profile::announce_update;
 use crate::services::{ServiceError, keys};
 use crate::state::AppState;
 use trellis_content::text::escape_html;
-use trellis_protocol::json::context::PUBLIC;
 use trellis_storage::models::account_counters;
 use trellis_storage::models::article::Article;
 use trellis_storage::models::article_category::ArticleCategory;
@@ -149,13 +147,10 @@ pub fn close(
     let Some(channel) = category_channel(conn, category)? else {
         return Ok(());
     };
-    let activity = with_context(json!({
-        "id": format!("{}#delete-{}", channel.uri, state.ids().next_id()),
-        "type": "Delete",
-        "actor": channel.uri,
-        "to": [PUBLIC],
-        "object": channel.uri,
-    }));
+    let activity = delete::actor(
+        &format!("{}#delete-{}", channel.uri, state.ids().next_id()),
+        &channel.uri,
+    );
     let inboxes = Follow::remote_follower_inboxes(conn, channel.id)?;
     delivery::enqueue(conn, state, channel.id, &activity, inboxes)?;
     account_counters::withdraw_follows(conn, channel.id)?;

@@ -4,6 +4,7 @@
 //! deleting an article reach anything beyond the `articles` tables.
 
 use diesel::prelude::*;
+use trellis_protocol::ActivityKind;
 
 use crate::outbound::activities::{create, delete};
 use crate::outbound::delivery;
@@ -179,7 +180,12 @@ fn send(
     };
     let author = author_of(conn, &post)?;
     let object = note_json(conn, &post)?;
-    let activity = create::build(activity_id, kind, &author.uri, &object);
+    let activity = create::build(
+        activity_id,
+        ActivityKind::from_name(kind),
+        &author.uri,
+        &object,
+    );
     let carriers = channels::carriers(conn, state, article)?;
     let inboxes = audience_inboxes(conn, &author, &carriers)?;
     delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
