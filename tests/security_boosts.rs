@@ -264,7 +264,7 @@ async fn boosts_stored_before_the_check_do_not_show_the_original() {
                     source_text: None,
                     summary: String::new(),
                     sensitive: false,
-                    visibility: "public".into(),
+                    visibility: trellis::db::models::post::Visibility::Public,
                     language: None,
                     attachments: "[]".into(),
                     local: true,

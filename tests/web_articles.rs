@@ -143,7 +143,7 @@ async fn remote_reply(inst: &TestInstance, domain: &str, status_id: &str, text: 
                     source_text: None,
                     summary: String::new(),
                     sensitive: false,
-                    visibility: "public".into(),
+                    visibility: trellis::db::models::post::Visibility::Public,
                     language: None,
                     attachments: "[]".into(),
                     local: false,

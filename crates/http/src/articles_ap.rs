@@ -18,7 +18,7 @@ use trellis_domain::outbound::note::note_json;
 use trellis_domain::state::AppState;
 use trellis_federation::fetch_auth::requester;
 use trellis_protocol::json::context::ACTIVITYSTREAMS;
-use trellis_storage::models::article::Article;
+use trellis_storage::models::article::{Article, ArticleStatus};
 use trellis_storage::models::{Post, Tombstone};
 
 /// The replies collection of an article. `/articles/{key}` itself is served by
@@ -44,7 +44,7 @@ async fn find(data: &AppState, key: &str) -> Result<Option<Found>, HttpError> {
     Ok(data
         .db()
         .read(move |conn| {
-            let article = Article::find(conn, id)?.filter(|a| a.status != "draft");
+            let article = Article::find(conn, id)?.filter(|a| a.status != ArticleStatus::Draft);
             if let Some(article) = article {
                 let post = match article.post_id {
                     Some(post) => Post::find(conn, post)?.filter(|p| p.local),

@@ -22,7 +22,7 @@ pub fn notify(
         id: ids.next_id(),
         account_id: recipient,
         from_account_id: from,
-        kind: kind.as_str().into(),
+        kind,
         post_id,
         created_at: chrono::Utc::now().naive_utc(),
     };

@@ -76,7 +76,7 @@ pub async fn unlike(data: &FedData, actor: &Account, uri: &str) -> Result<Post, 
 /// Boosts a public or unlisted post to one's followers and its author.
 pub async fn boost(data: &FedData, actor: &Account, uri: &str) -> Result<Post, ServiceError> {
     let post = resolve::visible_post(data, uri, actor.id).await?;
-    if !post.visibility().is_world_readable() {
+    if !post.visibility.is_world_readable() {
         return Err(ServiceError::invalid(
             "visibility",
             "only public and unlisted posts can be boosted",
@@ -135,7 +135,7 @@ pub fn record_boost(
             source_text: None,
             summary: String::new(),
             sensitive: false,
-            visibility: Visibility::Public.as_str().into(),
+            visibility: Visibility::Public,
             language: None,
             attachments: "[]".into(),
             local: true,

@@ -70,7 +70,7 @@ pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Po
         source_text: Some(draft.text.clone()),
         summary: draft.spoiler_text.trim().to_string(),
         sensitive: draft.sensitive || !draft.spoiler_text.trim().is_empty(),
-        visibility: draft.visibility.as_str().into(),
+        visibility: draft.visibility,
         language: draft.language.clone(),
         attachments: "[]".into(),
         local: true,
@@ -102,7 +102,7 @@ pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Po
             &author.uri,
             &note,
         );
-        let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
+        let inboxes = audience_inboxes(conn, &author, post.visibility, &mentioned)?;
         delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
         Ok(post)
     })
@@ -157,7 +157,7 @@ pub async fn edit(
             Post::find(conn, post.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))?;
         let note = note_json(conn, &post)?;
         let activity = create::build(&state.urls().new_activity(), "Update", &author.uri, &note);
-        let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
+        let inboxes = audience_inboxes(conn, &author, post.visibility, &mentioned)?;
         delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
         Ok(post)
     })
@@ -175,10 +175,10 @@ pub async fn delete(data: &FedData, author: &Account, post_id: i64) -> Result<()
             .filter(accounts::id.eq_any(&mention_ids))
             .select(Account::as_select())
             .load(conn)?;
-        let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
+        let inboxes = audience_inboxes(conn, &author, post.visibility, &mentioned)?;
         let uris: Vec<String> = mentioned.iter().map(|a| a.uri.clone()).collect();
         let (to, cc) = addressing(
-            post.visibility(),
+            post.visibility,
             author.followers_url.as_deref().unwrap_or(""),
             &uris,
         );

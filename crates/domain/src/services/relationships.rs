@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use crate::state::AppState;
 use crate::state::FedData;
 use trellis_storage::models::block::{Block, Mute};
+use trellis_storage::models::post::Visibility;
 use trellis_storage::models::{Account, Follow, Post};
 use trellis_storage::page::{Window, paged};
 use trellis_storage::schema::{accounts, follows, post_mentions, post_tags, posts, users};
@@ -329,13 +330,13 @@ pub async fn account_posts(
     Ok(state
         .db()
         .read(move |conn| {
-            let mut allowed = vec!["public", "unlisted"];
+            let mut allowed = vec![Visibility::Public, Visibility::Unlisted];
             if let Some(viewer) = viewer.filter(|v| *v != account) {
                 if Block::find_pair(conn, account, viewer)?.is_some() {
                     return Ok(Vec::new());
                 }
                 if Follow::is_following(conn, viewer, account)? {
-                    allowed.push("private");
+                    allowed.push(Visibility::Private);
                 }
             }
             let mut query = posts::table

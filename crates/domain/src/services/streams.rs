@@ -241,17 +241,17 @@ fn verdict(channel: &Channel, reader: &Reader, event: &Event) -> Verdict {
                     && !silenced(reader, view)),
                 Channel::List { members } => {
                     if !members.contains(&view.post.account_id)
-                        || view.post.visibility() == Visibility::Direct
+                        || view.post.visibility == Visibility::Direct
                         || silenced(reader, view)
                     {
                         Verdict::No
-                    } else if in_home || view.post.visibility().is_world_readable() {
+                    } else if in_home || view.post.visibility.is_world_readable() {
                         Verdict::Yes
                     } else {
                         Verdict::IfVisible
                     }
                 }
-                Channel::Direct => yes(in_home && view.post.visibility() == Visibility::Direct),
+                Channel::Direct => yes(in_home && view.post.visibility == Visibility::Direct),
             }
         }
     }
@@ -259,7 +259,7 @@ fn verdict(channel: &Channel, reader: &Reader, event: &Event) -> Verdict {
 
 /// A public post that is not a boost.
 fn is_public_original(view: &StatusView) -> bool {
-    view.post.reblog_of_id.is_none() && view.post.visibility() == Visibility::Public
+    view.post.reblog_of_id.is_none() && view.post.visibility == Visibility::Public
 }
 
 /// The post's author (or the boosted post's author) is blocked or muted by the reader.

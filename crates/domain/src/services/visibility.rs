@@ -14,7 +14,7 @@ use super::ServiceError;
 
 /// True when `viewer` (an account id, or nobody) may see `post`.
 pub fn can_see(conn: &mut DbConnection, post: &Post, viewer: Option<i64>) -> Result<bool, DbError> {
-    let visibility = post.visibility();
+    let visibility = post.visibility;
     if visibility.is_world_readable() {
         return Ok(true);
     }
@@ -84,7 +84,7 @@ pub fn visible_posts(
     let Some(viewer) = viewer else {
         return Ok(list
             .into_iter()
-            .filter(|p| p.visibility().is_world_readable())
+            .filter(|p| p.visibility.is_world_readable())
             .collect());
     };
     let pairs: Vec<(i64, i64)> = list.iter().map(|p| (p.id, viewer)).collect();
@@ -109,7 +109,7 @@ pub fn visible_pairs(
         let Some(post) = by_id.get(&post_id) else {
             continue;
         };
-        if post.visibility().is_world_readable() || post.account_id == viewer {
+        if post.visibility.is_world_readable() || post.account_id == viewer {
             visible.insert((post_id, viewer));
         } else {
             undecided.push((post_id, viewer));
@@ -143,7 +143,7 @@ pub fn visible_pairs(
         let Some(post) = by_id.get(&post_id) else {
             continue;
         };
-        let followers_only = post.visibility() == Visibility::Private;
+        let followers_only = post.visibility == Visibility::Private;
         if mentioned.contains(&(post_id, viewer))
             || (followers_only && following.contains(&(viewer, post.account_id)))
         {

@@ -11,7 +11,7 @@ use trellis_content::{article_search_text, html_to_plain_text, sanitize_article_
 use trellis_protocol::json::limits::{MAX_ARTICLE_BYTES, MAX_NAME_BYTES, MAX_SUMMARY_BYTES};
 use trellis_protocol::json::note::NoteJson;
 use trellis_protocol::json::values::truncate;
-use trellis_storage::models::article::{Article, ArticleChanges, NewArticle};
+use trellis_storage::models::article::{Article, ArticleChanges, ArticleStatus, NewArticle};
 use trellis_storage::models::article_category::ArticleCategory;
 use trellis_storage::models::{Account, Post};
 use trellis_storage::schema::accounts;
@@ -148,7 +148,7 @@ pub(crate) async fn store_remote(
                     category_id,
                     author_id: author.id,
                     owner_id: author.id,
-                    status: "published".into(),
+                    status: ArticleStatus::Published,
                     official: false,
                     must_read: false,
                     pinned: false,
@@ -187,7 +187,7 @@ mod tests {
             category_id: None,
             author_id: 1,
             owner_id: 1,
-            status: "published".into(),
+            status: ArticleStatus::Published,
             official: true,
             must_read: true,
             pinned: false,

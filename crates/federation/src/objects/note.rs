@@ -204,7 +204,7 @@ pub(crate) async fn store_remote_note(
             .map(|s| trellis_content::html_to_plain_text(truncate(s, MAX_SUMMARY_BYTES)))
             .unwrap_or_default(),
         sensitive: json.sensitive.unwrap_or(false),
-        visibility: visibility.as_str().into(),
+        visibility,
         language: None,
         attachments: serde_json::to_string(&attachments).unwrap_or_else(|_| "[]".into()),
         local: false,

@@ -107,7 +107,7 @@ impl ArticleEntity {
             summary: article.summary.clone(),
             body: article.body_markdown.clone(),
             body_html: article.body_html.clone(),
-            status: article.status.clone(),
+            status: article.status.as_str().into(),
             // Only local articles speak for the organisation (see objects::article::store_remote).
             official: article.official && view.origin.is_none(),
             must_read: article.must_read && view.origin.is_none(),

@@ -9,6 +9,18 @@ use crate::{DbConnection, DbError, per_backend};
 
 diesel::allow_columns_to_appear_in_same_group_by_clause!(posts::in_reply_to_id, accounts::domain);
 
+crate::stored_enum::stored_enum! {
+    /// Where an article is in its life.
+    pub enum ArticleStatus {
+        /// Visible to its author, owner, editors and admins only.
+        Draft => "draft",
+        /// Visible to everyone and carried to timelines.
+        Published => "published",
+        /// Still readable, no longer current.
+        Archived => "archived",
+    }
+}
+
 /// A stored article.
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = articles)]
@@ -32,7 +44,7 @@ pub struct Article {
     /// Who is responsible for keeping it current.
     pub owner_id: i64,
     /// draft, published or archived.
-    pub status: String,
+    pub status: ArticleStatus,
     /// Published by an editor or admin as the organisation's word.
     pub official: bool,
     /// Readers are asked to acknowledge it.
@@ -76,7 +88,7 @@ pub struct NewArticle {
     /// See [`Article::owner_id`].
     pub owner_id: i64,
     /// See [`Article::status`].
-    pub status: String,
+    pub status: ArticleStatus,
     /// See [`Article::official`].
     pub official: bool,
     /// See [`Article::must_read`].
@@ -112,7 +124,7 @@ pub struct ArticleChanges {
     /// See [`Article::owner_id`].
     pub owner_id: i64,
     /// See [`Article::status`].
-    pub status: String,
+    pub status: ArticleStatus,
     /// See [`Article::official`].
     pub official: bool,
     /// See [`Article::must_read`].
@@ -131,7 +143,7 @@ pub struct ArticleChanges {
 #[derive(Clone, Debug, Default)]
 pub struct ArticleFilter {
     /// Only these statuses.
-    pub statuses: Vec<String>,
+    pub statuses: Vec<ArticleStatus>,
     /// Only this category.
     pub category_id: Option<i64>,
     /// Only articles with this hashtag.
@@ -385,7 +397,10 @@ impl Article {
         let rows: Vec<(Option<i64>, Option<String>, i64)> = posts::table
             .inner_join(accounts::table.on(accounts::id.eq(posts::account_id)))
             .filter(posts::in_reply_to_id.eq_any(post_ids))
-            .filter(posts::visibility.eq_any(["public", "unlisted"]))
+            .filter(posts::visibility.eq_any([
+                super::post::Visibility::Public,
+                super::post::Visibility::Unlisted,
+            ]))
             .group_by((posts::in_reply_to_id, accounts::domain))
             .select((
                 posts::in_reply_to_id,

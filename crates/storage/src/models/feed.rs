@@ -22,7 +22,7 @@ pub fn fan_out(conn: &mut DbConnection, post: &Post) -> Result<usize, DbError> {
     if post.local {
         readers.insert(post.account_id);
     }
-    if post.visibility() != Visibility::Direct {
+    if post.visibility != Visibility::Direct {
         let followers: Vec<i64> = follows::table
             .inner_join(accounts::table.on(accounts::id.eq(follows::account_id)))
             .filter(follows::target_account_id.eq(post.account_id))
@@ -123,7 +123,7 @@ fn silencers(conn: &mut DbConnection, author: i64) -> Result<BTreeSet<i64>, DbEr
 pub fn backfill(conn: &mut DbConnection, reader: i64, target: i64) -> Result<usize, DbError> {
     let recent: Vec<i64> = posts::table
         .filter(posts::account_id.eq(target))
-        .filter(posts::visibility.ne(Visibility::Direct.as_str()))
+        .filter(posts::visibility.ne(Visibility::Direct))
         .order(posts::id.desc())
         .limit(BACKFILL)
         .select(posts::id)

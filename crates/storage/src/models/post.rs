@@ -7,7 +7,7 @@ use crate::schema::{favourites, post_mentions, post_tags, posts};
 use crate::{DbConnection, DbError, per_backend};
 
 /// The stored visibilities anyone may read (see [`Visibility::is_world_readable`]).
-const WORLD_READABLE: [&str; 2] = ["public", "unlisted"];
+const WORLD_READABLE: [Visibility; 2] = [Visibility::Public, Visibility::Unlisted];
 
 /// A stored note or boost.
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
@@ -40,7 +40,7 @@ pub struct Post {
     /// Media marked sensitive, or behind a content warning.
     pub sensitive: bool,
     /// public, unlisted, private (followers only) or direct.
-    pub visibility: String,
+    pub visibility: Visibility,
     /// BCP 47 language tag.
     pub language: Option<String>,
     /// Attachments as a JSON array of `{url, media_type, name}` links.
@@ -92,7 +92,7 @@ pub struct NewPost {
     /// See [`Post::sensitive`].
     pub sensitive: bool,
     /// See [`Post::visibility`].
-    pub visibility: String,
+    pub visibility: Visibility,
     /// See [`Post::language`].
     pub language: Option<String>,
     /// See [`Post::attachments`].
@@ -466,51 +466,24 @@ impl Post {
     }
 }
 
-/// Who may see a post.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Visibility {
-    /// Everyone, listed in public timelines.
-    Public,
-    /// Everyone, kept out of public timelines.
-    Unlisted,
-    /// The author's followers (and mentioned people).
-    Private,
-    /// Only the mentioned people.
-    Direct,
+crate::stored_enum::stored_enum! {
+    /// Who may see a post.
+    pub enum Visibility {
+        /// Everyone, listed in public timelines.
+        Public => "public",
+        /// Everyone, kept out of public timelines.
+        Unlisted => "unlisted",
+        /// The author's followers (and mentioned people).
+        Private => "private",
+        /// Only the mentioned people.
+        Direct => "direct",
+    }
 }
 
 impl Visibility {
-    /// The stored and API name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Visibility::Public => "public",
-            Visibility::Unlisted => "unlisted",
-            Visibility::Private => "private",
-            Visibility::Direct => "direct",
-        }
-    }
-
-    /// Parses the stored or API name.
-    pub fn parse(name: &str) -> Option<Self> {
-        match name {
-            "public" => Some(Visibility::Public),
-            "unlisted" => Some(Visibility::Unlisted),
-            "private" => Some(Visibility::Private),
-            "direct" => Some(Visibility::Direct),
-            _ => None,
-        }
-    }
-
     /// Anyone may read it, signed in or not.
     pub fn is_world_readable(self) -> bool {
         matches!(self, Visibility::Public | Visibility::Unlisted)
-    }
-}
-
-impl Post {
-    /// The post's visibility (stored values are constrained by the schema).
-    pub fn visibility(&self) -> Visibility {
-        Visibility::parse(&self.visibility).unwrap_or(Visibility::Direct)
     }
 }
 
@@ -567,7 +540,7 @@ impl Post {
             .filter(
                 posts::account_id
                     .eq_any(followed)
-                    .and(posts::visibility.ne("direct"))
+                    .and(posts::visibility.ne(Visibility::Direct))
                     .or(posts::account_id.eq(reader))
                     .or(posts::id.eq_any(mentioning)),
             )
@@ -583,7 +556,7 @@ impl Post {
         window: crate::page::Window,
     ) -> Result<Vec<Post>, DbError> {
         let query = posts::table
-            .filter(posts::visibility.eq(Visibility::Public.as_str()))
+            .filter(posts::visibility.eq(Visibility::Public))
             .filter(posts::reblog_of_id.is_null())
             .select(Post::as_select());
         let mut query = crate::page::paged!(query, posts::id, window);
@@ -636,7 +609,7 @@ impl Post {
             .select(list_accounts::account_id);
         let query = posts::table
             .filter(posts::account_id.eq_any(members))
-            .filter(posts::visibility.ne(Visibility::Direct.as_str()))
+            .filter(posts::visibility.ne(Visibility::Direct))
             .select(Post::as_select());
         let mut query = crate::page::paged!(query, posts::id, window);
         let not_a_reply = posts::in_reply_to_account_id
@@ -678,7 +651,7 @@ impl Post {
             .filter(post_mentions::account_id.eq(reader))
             .select(post_mentions::post_id);
         let query = posts::table
-            .filter(posts::visibility.eq(Visibility::Direct.as_str()))
+            .filter(posts::visibility.eq(Visibility::Direct))
             .filter(
                 posts::account_id
                     .eq(reader)

@@ -73,7 +73,7 @@ pub async fn create(
             category_id,
             author_id: author.id,
             owner_id,
-            status: status.as_str().into(),
+            status,
             official: input.official,
             must_read: input.must_read,
             pinned: input.pinned,

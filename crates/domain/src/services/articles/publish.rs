@@ -11,6 +11,7 @@ use crate::outbound::note::note_json;
 use crate::state::AppState;
 use trellis_content::text::escape_html;
 use trellis_storage::models::article::Article;
+use trellis_storage::models::post::Visibility;
 use trellis_storage::models::{Account, Follow, NewPost, Post, Tombstone};
 use trellis_storage::schema::accounts;
 use trellis_storage::{DbConnection, DbError};
@@ -53,7 +54,7 @@ pub fn announce(
         // Never the title as a content warning.
         summary: String::new(),
         sensitive: false,
-        visibility: "public".into(),
+        visibility: Visibility::Public,
         language: None,
         attachments: "[]".into(),
         local: true,

@@ -216,7 +216,7 @@ pub async fn list(
             let role = role_of(conn, viewer_id)?;
             let mut filter = ArticleFilter {
                 local,
-                statuses: vec![status.as_str().to_string()],
+                statuses: vec![status],
                 tag,
                 official: query.official,
                 stale: query.stale.map(|s| (s, today())),

@@ -90,7 +90,7 @@ impl StatusEntity {
                 .reblog
                 .as_ref()
                 .map(|inner| Box::new(StatusEntity::new(state, inner))),
-            visibility: post.visibility.clone(),
+            visibility: post.visibility.as_str().into(),
             sensitive: post.sensitive,
             spoiler_text: if post.object_type == "Article" {
                 String::new()
