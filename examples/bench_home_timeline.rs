@@ -284,6 +284,7 @@ fn new_post(id: i64, author: &Account, n: usize, visibility: Visibility) -> NewP
         created_at: now,
         edited_at: None,
         updated_at: now,
+        local_only: false,
     }
 }
 

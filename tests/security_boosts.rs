@@ -271,6 +271,7 @@ async fn boosts_stored_before_the_check_do_not_show_the_original() {
                     created_at: now,
                     edited_at: None,
                     updated_at: now,
+                    local_only: false,
                 },
                 &[],
                 &[],

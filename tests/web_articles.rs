@@ -150,6 +150,7 @@ async fn remote_reply(inst: &TestInstance, domain: &str, status_id: &str, text: 
                     created_at: now,
                     edited_at: None,
                     updated_at: now,
+                    local_only: false,
                 },
                 &[],
                 &[],

@@ -202,6 +202,7 @@ async fn import_one(
         slug: Some(slug.clone()),
         owner: doc.get("owner").map(str::to_string),
         change_note: Some(format!("imported from {}", path.display())),
+        department_only: doc.get("visibility") == Some("department"),
     };
     match articles::create(state, &author, input).await {
         Ok(view) => Ok(format!("/articles/{}", view.article.slug)),

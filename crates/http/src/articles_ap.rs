@@ -44,7 +44,9 @@ async fn find(data: &AppState, key: &str) -> Result<Option<Found>, HttpError> {
     Ok(data
         .db()
         .read(move |conn| {
-            let article = Article::find(conn, id)?.filter(|a| a.status != ArticleStatus::Draft);
+            // Department-only articles are answered as unknown, to everyone.
+            let article = Article::find(conn, id)?
+                .filter(|a| a.status != ArticleStatus::Draft && !a.local_only);
             if let Some(article) = article {
                 let post = match article.post_id {
                     Some(post) => Post::find(conn, post)?.filter(|p| p.local),

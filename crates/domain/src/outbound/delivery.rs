@@ -13,7 +13,8 @@ use trellis_storage::models::delivery::{self, Enqueue};
 use trellis_storage::{DbConnection, DbError};
 
 /// Queues `activity` from `actor_id` to each distinct remote inbox. Local and malformed
-/// inboxes are skipped. Call inside the transaction that makes the change.
+/// inboxes are skipped, and nothing is queued for an activity about a department-only post
+/// or article ([`super::department`]). Call inside the transaction that makes the change.
 pub fn enqueue(
     conn: &mut DbConnection,
     state: &AppState,
@@ -38,7 +39,7 @@ pub fn enqueue(
         .collect();
     targets.sort();
     targets.dedup();
-    if targets.is_empty() {
+    if targets.is_empty() || super::department::stays_home(conn, activity)? {
         return Ok(0);
     }
     let now = now();

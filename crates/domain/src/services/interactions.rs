@@ -142,6 +142,8 @@ pub fn record_boost(
             created_at: now,
             edited_at: None,
             updated_at: now,
+            // A boost of a department-only post stays on this instance.
+            local_only: post.local_only,
         },
         &[],
         &[],

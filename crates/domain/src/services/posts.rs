@@ -37,6 +37,8 @@ pub struct Draft {
     pub sensitive: bool,
     /// BCP 47 language.
     pub language: Option<String>,
+    /// Department-only: for people of this instance only (a reply to such a post is too).
+    pub local_only: bool,
 }
 
 /// Publishes a post and queues its delivery to followers, mentioned people and the thread.
@@ -77,6 +79,7 @@ pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Po
         created_at: now,
         edited_at: None,
         updated_at: now,
+        local_only: draft.local_only || parent.as_ref().is_some_and(|p| p.local_only),
     };
     let hashtags = rendered.hashtags;
     let author = author.clone();
@@ -189,16 +192,19 @@ pub async fn delete(data: &FedData, author: &Account, post_id: i64) -> Result<()
             &to,
             &cc,
         );
-        crate::changes::posts::remove_post(conn, state.ids(), &post)?;
-        Tombstone::insert(
-            conn,
-            &Tombstone {
-                uri: post.uri.clone(),
-                former_type: post.object_type.clone(),
-                deleted_at: delivery::now(),
-            },
-        )?;
+        // Queued while the post still exists, so the queue knows a department-only post.
         delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
+        crate::changes::posts::remove_post(conn, state.ids(), &post)?;
+        if !post.local_only {
+            Tombstone::insert(
+                conn,
+                &Tombstone {
+                    uri: post.uri.clone(),
+                    former_type: post.object_type.clone(),
+                    deleted_at: delivery::now(),
+                },
+            )?;
+        }
         Ok(())
     })
     .await?;

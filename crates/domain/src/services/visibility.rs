@@ -7,13 +7,22 @@ use diesel::prelude::*;
 use crate::state::AppState;
 use trellis_storage::models::post::Visibility;
 use trellis_storage::models::{Follow, Post};
-use trellis_storage::schema::{follows, post_mentions};
+use trellis_storage::schema::{accounts, follows, post_mentions};
 use trellis_storage::{DbConnection, DbError};
 
 use super::ServiceError;
 
-/// True when `viewer` (an account id, or nobody) may see `post`.
+/// True when `viewer` (an account id, or nobody) may see `post`. A department-only post
+/// (`local_only`) is seen only by people of this instance, and by them as its visibility says.
 pub fn can_see(conn: &mut DbConnection, post: &Post, viewer: Option<i64>) -> Result<bool, DbError> {
+    if post.local_only {
+        let Some(viewer) = viewer else {
+            return Ok(false);
+        };
+        if !is_local_person(conn, viewer)? {
+            return Ok(false);
+        }
+    }
     let visibility = post.visibility;
     if visibility.is_world_readable() {
         return Ok(true);
@@ -33,6 +42,31 @@ pub fn can_see(conn: &mut DbConnection, post: &Post, viewer: Option<i64>) -> Res
         return Ok(true);
     }
     Ok(visibility == Visibility::Private && Follow::is_following(conn, viewer, post.account_id)?)
+}
+
+/// True when `account` is a person of this instance (not a remote actor).
+fn is_local_person(conn: &mut DbConnection, account: i64) -> Result<bool, DbError> {
+    Ok(!local_people(conn, &[account])?.is_empty())
+}
+
+/// The accounts among `ids` that belong to this instance.
+fn local_people(conn: &mut DbConnection, ids: &[i64]) -> Result<HashSet<i64>, DbError> {
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    Ok(accounts::table
+        .filter(accounts::id.eq_any(ids))
+        .filter(accounts::domain.is_null())
+        .select(accounts::id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// True when `post` may be shown to anyone, signed in or not, on any server: world-readable
+/// and not department-only.
+pub fn is_open_to_all(post: &Post) -> bool {
+    post.visibility.is_world_readable() && !post.local_only
 }
 
 /// True when `viewer` may see `post` and, for a boost, the boosted post too: a boost shows
@@ -82,10 +116,7 @@ pub fn visible_posts(
     viewer: Option<i64>,
 ) -> Result<Vec<Post>, DbError> {
     let Some(viewer) = viewer else {
-        return Ok(list
-            .into_iter()
-            .filter(|p| p.visibility.is_world_readable())
-            .collect());
+        return Ok(list.into_iter().filter(is_open_to_all).collect());
     };
     let pairs: Vec<(i64, i64)> = list.iter().map(|p| (p.id, viewer)).collect();
     let visible = visible_pairs(conn, &list, &pairs)?;
@@ -96,19 +127,28 @@ pub fn visible_posts(
 }
 
 /// The (post, viewer) pairs where the viewer may see the post, by the rule of
-/// [`can_see`], in at most two queries.
+/// [`can_see`], in at most three queries.
 pub fn visible_pairs(
     conn: &mut DbConnection,
     loaded: &[Post],
     pairs: &[(i64, i64)],
 ) -> Result<HashSet<(i64, i64)>, DbError> {
     let by_id: HashMap<i64, &Post> = loaded.iter().map(|p| (p.id, p)).collect();
+    let department_viewers: Vec<i64> = pairs
+        .iter()
+        .filter(|(post_id, _)| by_id.get(post_id).is_some_and(|p| p.local_only))
+        .map(|(_, viewer)| *viewer)
+        .collect();
+    let locals = local_people(conn, &department_viewers)?;
     let mut visible = HashSet::new();
     let mut undecided: Vec<(i64, i64)> = Vec::new();
     for &(post_id, viewer) in pairs {
         let Some(post) = by_id.get(&post_id) else {
             continue;
         };
+        if post.local_only && !locals.contains(&viewer) {
+            continue;
+        }
         if post.visibility.is_world_readable() || post.account_id == viewer {
             visible.insert((post_id, viewer));
         } else {

@@ -70,6 +70,7 @@ pub(crate) async fn receive(
         created_at: now,
         edited_at: None,
         updated_at: now,
+        local_only: false,
     };
     let state = (*data).clone();
     Ok(data

@@ -156,6 +156,7 @@ pub(crate) async fn store_remote(
                     created_at: published,
                     updated_at: post.edited_at.unwrap_or(published),
                     published_at: Some(published),
+                    local_only: false,
                 };
                 Article::insert(conn, &new, &tags)?;
                 Article::set_post(conn, id, Some(post.id))?;
@@ -196,6 +197,7 @@ mod tests {
             created_at: at,
             updated_at: at + chrono::Duration::hours(1),
             published_at: Some(at),
+            local_only: false,
         }
     }
 

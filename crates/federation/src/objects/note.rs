@@ -211,6 +211,7 @@ pub(crate) async fn store_remote_note(
         created_at: json.published.map(|p| p.naive_utc()).unwrap_or(now),
         edited_at: json.updated.map(|u| u.naive_utc()),
         updated_at: now,
+        local_only: false,
     };
     let state = (**data).clone();
     let post = data

@@ -61,6 +61,9 @@ pub struct Article {
     pub updated_at: NaiveDateTime,
     /// First publication.
     pub published_at: Option<NaiveDateTime>,
+    /// Department-only: shown to people of this instance only, never announced, delivered
+    /// or served to other servers.
+    pub local_only: bool,
 }
 
 /// A new article row.
@@ -103,6 +106,8 @@ pub struct NewArticle {
     pub updated_at: NaiveDateTime,
     /// See [`Article::published_at`].
     pub published_at: Option<NaiveDateTime>,
+    /// See [`Article::local_only`].
+    pub local_only: bool,
 }
 
 /// The editable columns of an article, written together by an edit.

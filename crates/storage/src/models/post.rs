@@ -59,6 +59,9 @@ pub struct Post {
     pub edited_at: Option<NaiveDateTime>,
     /// Last change of the row.
     pub updated_at: NaiveDateTime,
+    /// Department-only: shown to people of this instance only, never delivered or served
+    /// to other servers.
+    pub local_only: bool,
 }
 
 /// A new post row.
@@ -105,6 +108,8 @@ pub struct NewPost {
     pub edited_at: Option<NaiveDateTime>,
     /// See [`Post::updated_at`].
     pub updated_at: NaiveDateTime,
+    /// See [`Post::local_only`].
+    pub local_only: bool,
 }
 
 /// Which counter to move.
@@ -388,8 +393,9 @@ impl Post {
         Ok((boosts, deleted > 0))
     }
 
-    /// Public and unlisted posts and boosts of an account, newest first (outbox pages); a boost
-    /// only when the boosted post is public or unlisted too.
+    /// Public and unlisted posts and boosts of an account, newest first (outbox pages, served
+    /// to other servers); a boost only when the boosted post is public or unlisted too; never
+    /// a department-only post or a boost of one.
     pub fn public_by_account(
         conn: &mut DbConnection,
         account_id: i64,
@@ -401,10 +407,12 @@ impl Post {
             .left_join(original.on(original.field(posts::id).nullable().eq(posts::reblog_of_id)))
             .filter(posts::account_id.eq(account_id))
             .filter(posts::visibility.eq_any(WORLD_READABLE))
+            .filter(posts::local_only.eq(false))
             .filter(
-                posts::reblog_of_id
-                    .is_null()
-                    .or(original.field(posts::visibility).eq_any(WORLD_READABLE)),
+                posts::reblog_of_id.is_null().or(original
+                    .field(posts::visibility)
+                    .eq_any(WORLD_READABLE)
+                    .and(original.field(posts::local_only).eq(false))),
             )
             .order(posts::id.desc())
             .limit(limit)
@@ -447,13 +455,32 @@ impl Post {
             .left_join(original.on(original.field(posts::id).nullable().eq(posts::reblog_of_id)))
             .filter(posts::account_id.eq(account_id))
             .filter(posts::visibility.eq_any(WORLD_READABLE))
+            .filter(posts::local_only.eq(false))
             .filter(
-                posts::reblog_of_id
-                    .is_null()
-                    .or(original.field(posts::visibility).eq_any(WORLD_READABLE)),
+                posts::reblog_of_id.is_null().or(original
+                    .field(posts::visibility)
+                    .eq_any(WORLD_READABLE)
+                    .and(original.field(posts::local_only).eq(false))),
             )
             .count()
             .get_result(conn)?)
+    }
+
+    /// Those of `uris` that name department-only posts (`local_only`).
+    pub fn local_only_uris(
+        conn: &mut DbConnection,
+        uris: &[String],
+    ) -> Result<std::collections::HashSet<String>, DbError> {
+        if uris.is_empty() {
+            return Ok(Default::default());
+        }
+        Ok(posts::table
+            .filter(posts::uri.eq_any(uris))
+            .filter(posts::local_only.eq(true))
+            .select(posts::uri)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect())
     }
 
     /// Number of local posts (nodeinfo).

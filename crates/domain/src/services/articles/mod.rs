@@ -58,6 +58,8 @@ pub struct ArticleInput {
     pub owner: Option<String>,
     /// Note recorded with the first revision.
     pub change_note: Option<String>,
+    /// Department-only: for people of this instance only, never federated.
+    pub department_only: bool,
 }
 
 /// What an editor changes; `None` keeps the current value. An empty `category` or

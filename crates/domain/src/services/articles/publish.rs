@@ -61,6 +61,7 @@ pub fn announce(
         created_at: now,
         edited_at: None,
         updated_at: now,
+        local_only: article.local_only,
     };
     let post = crate::changes::posts::store_post(conn, state.ids(), &new, &[], tags)?;
     Article::set_post(conn, article.id, Some(post.id))?;
