@@ -179,17 +179,7 @@ pub async fn follow(
     target_id: i64,
 ) -> Result<Relationship, ServiceError> {
     let target = account(data, target_id).await?;
-    let (reader_id, id) = (reader.id, target.id);
-    let blocked = data
-        .db()
-        .read(move |conn| Block::exists_between(conn, reader_id, id))
-        .await?;
-    if blocked {
-        return Err(ServiceError::invalid(
-            "target",
-            "cannot be followed: one of you blocks the other",
-        ));
-    }
+    // Never across a block: `follows::follow` asks `changes::follows::may_follow`.
     follow_service::follow(data, reader, &target.uri).await?;
     with(data, reader.id, target.id).await
 }

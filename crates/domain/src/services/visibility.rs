@@ -1,12 +1,13 @@
-//! Who may see a post: the rule every reader goes through (pages, API, federation fetches).
+//! Who may see a post and whose home feed it reaches: the rule every reader goes through
+//! (pages, API, streams, federation fetches) and the fan-out on write.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use diesel::prelude::*;
 
 use crate::state::AppState;
 use trellis_storage::models::post::Visibility;
-use trellis_storage::models::{Follow, Post};
+use trellis_storage::models::{Follow, Post, feed};
 use trellis_storage::schema::{accounts, follows, post_mentions};
 use trellis_storage::{DbConnection, DbError};
 
@@ -191,4 +192,55 @@ pub fn visible_pairs(
         }
     }
     Ok(visible)
+}
+
+/// Posts copied into a new follower's feed when a follow is accepted.
+const BACKFILL: i64 = 40;
+
+/// What a follower sees of the accounts they follow (direct posts only reach the mentioned).
+const FOLLOWERS_SEE: [Visibility; 3] = [
+    Visibility::Public,
+    Visibility::Unlisted,
+    Visibility::Private,
+];
+
+/// The local readers whose home feed `post` reaches: the author (or booster) if local, local
+/// followers (not for direct posts), and mentioned local accounts; never a reader who blocks
+/// or mutes the author (or the boosted post's author), and for a boost never a reader whose
+/// feed already shows the post or a boost of it (as Mastodon does).
+pub fn feed_readers(conn: &mut DbConnection, post: &Post) -> Result<Vec<i64>, DbError> {
+    let mut readers: BTreeSet<i64> = BTreeSet::new();
+    // A post written (or boosted) here is by a local account: no query needed.
+    if post.local {
+        readers.insert(post.account_id);
+    }
+    if FOLLOWERS_SEE.contains(&post.visibility) {
+        readers.extend(feed::local_followers(conn, post.account_id)?);
+    }
+    if post.reblog_of_id.is_none() {
+        readers.extend(feed::local_mentioned(conn, post.id)?);
+    }
+    let mut silenced = feed::silencers(conn, post.account_id)?;
+    if let Some(original) = post.reblog_of_id {
+        if let Some(original) = Post::find(conn, original)? {
+            silenced.extend(feed::silencers(conn, original.account_id)?);
+        }
+        silenced.extend(feed::already_showing(conn, &readers, original)?);
+    }
+    Ok(readers
+        .into_iter()
+        .filter(|reader| !silenced.contains(reader) || *reader == post.account_id)
+        .collect())
+}
+
+/// Adds `post` to the home feeds of its readers ([`feed_readers`]).
+pub fn fan_out(conn: &mut DbConnection, post: &Post) -> Result<usize, DbError> {
+    let readers = feed_readers(conn, post)?;
+    feed::insert(conn, post, &readers)
+}
+
+/// Copies the latest posts and boosts of `target` that a follower sees into `reader`'s feed
+/// (after a follow is accepted).
+pub fn backfill(conn: &mut DbConnection, reader: i64, target: i64) -> Result<usize, DbError> {
+    feed::backfill(conn, reader, target, &FOLLOWERS_SEE, BACKFILL)
 }
