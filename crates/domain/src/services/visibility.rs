@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use diesel::prelude::*;
 
 use crate::state::AppState;
-use trellis_storage::models::post::Visibility;
+use trellis_storage::models::post::{PostAudience, Visibility};
 use trellis_storage::models::{Follow, Post, feed};
 use trellis_storage::schema::{accounts, follows, post_mentions};
 use trellis_storage::{DbConnection, DbError};
@@ -193,6 +193,13 @@ pub fn visible_pairs(
     }
     Ok(visible)
 }
+
+/// What other servers may be shown of an account (its outbox): public and unlisted posts, and
+/// boosts of them, never department-only ones.
+pub const SERVED_TO_OTHER_SERVERS: PostAudience = PostAudience {
+    visibilities: &[Visibility::Public, Visibility::Unlisted],
+    department_only: false,
+};
 
 /// Posts copied into a new follower's feed when a follow is accepted.
 const BACKFILL: i64 = 40;

@@ -6,9 +6,6 @@ use diesel::prelude::*;
 use crate::schema::{favourites, post_mentions, post_tags, posts};
 use crate::{DbConnection, DbError, per_backend};
 
-/// The stored visibilities anyone may read (see [`Visibility::is_world_readable`]).
-const WORLD_READABLE: [Visibility; 2] = [Visibility::Public, Visibility::Unlisted];
-
 /// A stored note or boost.
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = posts)]
@@ -393,12 +390,12 @@ impl Post {
         Ok((boosts, deleted > 0))
     }
 
-    /// Public and unlisted posts and boosts of an account, newest first (outbox pages, served
-    /// to other servers); a boost only when the boosted post is public or unlisted too; never
-    /// a department-only post or a boost of one.
-    pub fn public_by_account(
+    /// Posts and boosts of an account in `audience`, newest first; a boost only when the
+    /// boosted post is in `audience` too. Which audience a page is for is the domain's.
+    pub fn by_account_in(
         conn: &mut DbConnection,
         account_id: i64,
+        audience: &PostAudience,
         max_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<Post>, DbError> {
@@ -406,13 +403,17 @@ impl Post {
         let mut query = posts::table
             .left_join(original.on(original.field(posts::id).nullable().eq(posts::reblog_of_id)))
             .filter(posts::account_id.eq(account_id))
-            .filter(posts::visibility.eq_any(WORLD_READABLE))
-            .filter(posts::local_only.eq(false))
+            .filter(posts::visibility.eq_any(audience.visibilities))
+            .filter(posts::local_only.eq_any(audience.local_only_values()))
             .filter(
                 posts::reblog_of_id.is_null().or(original
                     .field(posts::visibility)
-                    .eq_any(WORLD_READABLE)
-                    .and(original.field(posts::local_only).eq(false))),
+                    .eq_any(audience.visibilities)
+                    .and(
+                        original
+                            .field(posts::local_only)
+                            .eq_any(audience.local_only_values()),
+                    )),
             )
             .order(posts::id.desc())
             .limit(limit)
@@ -444,23 +445,28 @@ impl Post {
             .collect())
     }
 
-    /// Number of public and unlisted posts and boosts of an account (boosts of public or
-    /// unlisted posts only, as [`Post::public_by_account`] lists them).
-    pub fn count_public_by_account(
+    /// Number of posts and boosts of an account in `audience`, as [`Post::by_account_in`]
+    /// lists them.
+    pub fn count_by_account_in(
         conn: &mut DbConnection,
         account_id: i64,
+        audience: &PostAudience,
     ) -> Result<i64, DbError> {
         let original = diesel::alias!(posts as original);
         Ok(posts::table
             .left_join(original.on(original.field(posts::id).nullable().eq(posts::reblog_of_id)))
             .filter(posts::account_id.eq(account_id))
-            .filter(posts::visibility.eq_any(WORLD_READABLE))
-            .filter(posts::local_only.eq(false))
+            .filter(posts::visibility.eq_any(audience.visibilities))
+            .filter(posts::local_only.eq_any(audience.local_only_values()))
             .filter(
                 posts::reblog_of_id.is_null().or(original
                     .field(posts::visibility)
-                    .eq_any(WORLD_READABLE)
-                    .and(original.field(posts::local_only).eq(false))),
+                    .eq_any(audience.visibilities)
+                    .and(
+                        original
+                            .field(posts::local_only)
+                            .eq_any(audience.local_only_values()),
+                    )),
             )
             .count()
             .get_result(conn)?)
@@ -511,6 +517,27 @@ impl Visibility {
     /// Anyone may read it, signed in or not.
     pub fn is_world_readable(self) -> bool {
         matches!(self, Visibility::Public | Visibility::Unlisted)
+    }
+}
+
+/// Which posts a query may return, as the domain decides it (`services::visibility`): the
+/// visibilities, and whether department-only posts are among them.
+#[derive(Clone, Copy, Debug)]
+pub struct PostAudience {
+    /// Only posts with one of these visibilities.
+    pub visibilities: &'static [Visibility],
+    /// Department-only posts too.
+    pub department_only: bool,
+}
+
+impl PostAudience {
+    /// The `local_only` values allowed.
+    fn local_only_values(&self) -> &'static [bool] {
+        if self.department_only {
+            &[false, true]
+        } else {
+            &[false]
+        }
     }
 }
 
