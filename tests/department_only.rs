@@ -367,3 +367,95 @@ async fn department_articles_are_neither_delivered_nor_served_to_other_servers()
     d.alpha.stop().await;
     d.beta.stop().await;
 }
+
+#[tokio::test]
+async fn the_delivery_worker_refuses_a_queued_activity_about_a_department_only_post() {
+    use trellis::db::models::delivery::{self, Enqueue};
+    let d = departments().await;
+    let department = d
+        .alpha
+        .post_status(
+            &d.alice,
+            json!({"status": "Team lunch on Thursday", "local_only": true}),
+        )
+        .await;
+    let department_uri = department["uri"].as_str().unwrap().to_string();
+    let alice_uri = format!("{}/users/alice", d.alpha.base);
+    let bob_uri = format!("{}/users/bob", d.beta.base);
+    let bob = d
+        .alpha
+        .state()
+        .db()
+        .read(move |conn| Account::find_by_uri(conn, &bob_uri))
+        .await
+        .unwrap()
+        .expect("bob is known on alpha");
+    // A row queued past the queue's own check, as an older version might have left one.
+    let activity = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{department_uri}/activity"),
+        "type": "Create",
+        "actor": alice_uri,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": {
+            "id": department_uri,
+            "type": "Note",
+            "attributedTo": alice_uri,
+            "content": "<p>Team lunch on Thursday</p>",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        },
+    })
+    .to_string();
+    let alice_id: i64 = d.alpha.account_id("alice").await.parse().unwrap();
+    let state = d.alpha.state().clone();
+    let inbox = bob.inbox_url.clone();
+    let host = d.beta.domain.clone();
+    let activity_id = format!("{department_uri}/activity");
+    d.alpha
+        .state()
+        .db()
+        .write(move |conn| {
+            let now = chrono::Utc::now().naive_utc();
+            delivery::enqueue(
+                conn,
+                &Enqueue {
+                    id: state.ids().next_id(),
+                    activity_id: &activity_id,
+                    actor_id: alice_id,
+                    payload: &activity,
+                    inboxes: vec![(state.ids().next_id(), inbox, host)],
+                    now,
+                    expires_at: now + chrono::Duration::hours(1),
+                },
+            )
+        })
+        .await
+        .unwrap();
+    d.alpha.state().wake_delivery();
+    let mut drained = false;
+    for _ in 0..300 {
+        let queue = d
+            .alpha
+            .state()
+            .db()
+            .read(delivery::queue_by_host)
+            .await
+            .unwrap();
+        if queue.iter().all(|h| h.pending == 0) {
+            drained = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(drained, "the queued row was handled");
+    // A public post sent afterwards arrives; the refused one never did.
+    let everyone = d
+        .alpha
+        .post_status(&d.alice, json!({"status": "Office open as usual"}))
+        .await;
+    until_received(&d.beta, everyone["uri"].as_str().unwrap()).await;
+    assert_eq!(received_naming(&d.beta, &department_uri).await, 0);
+
+    d.alpha.stop().await;
+    d.beta.stop().await;
+}
