@@ -390,11 +390,12 @@ impl Article {
             .optional()?)
     }
 
-    /// Direct public and unlisted replies to the statuses of articles, counted per status
-    /// and per author domain (`None`: local authors), in one grouped query.
+    /// Direct replies with one of `visibilities` to the statuses of articles, counted per
+    /// status and per author domain (`None`: local authors), in one grouped query.
     pub fn comment_counts(
         conn: &mut DbConnection,
         post_ids: &[i64],
+        visibilities: &[super::post::Visibility],
     ) -> Result<Vec<(i64, Option<String>, i64)>, DbError> {
         if post_ids.is_empty() {
             return Ok(Vec::new());
@@ -402,10 +403,7 @@ impl Article {
         let rows: Vec<(Option<i64>, Option<String>, i64)> = posts::table
             .inner_join(accounts::table.on(accounts::id.eq(posts::account_id)))
             .filter(posts::in_reply_to_id.eq_any(post_ids))
-            .filter(posts::visibility.eq_any([
-                super::post::Visibility::Public,
-                super::post::Visibility::Unlisted,
-            ]))
+            .filter(posts::visibility.eq_any(visibilities))
             .group_by((posts::in_reply_to_id, accounts::domain))
             .select((
                 posts::in_reply_to_id,

@@ -45,17 +45,22 @@ pub struct Notification {
 }
 
 impl Notification {
-    /// Whether `recipient` is a local account that has not muted `from`'s notifications.
-    pub fn may_notify(conn: &mut DbConnection, recipient: i64, from: i64) -> Result<bool, DbError> {
-        let local: bool = accounts::table
-            .filter(accounts::id.eq(recipient))
+    /// Whether `account` is an account of this instance.
+    pub fn is_local_account(conn: &mut DbConnection, account: i64) -> Result<bool, DbError> {
+        let local: i64 = accounts::table
+            .filter(accounts::id.eq(account))
             .filter(accounts::domain.is_null())
             .count()
-            .get_result::<i64>(conn)?
-            > 0;
-        if !local {
-            return Ok(false);
-        }
+            .get_result(conn)?;
+        Ok(local > 0)
+    }
+
+    /// Whether `recipient` has an unexpired mute of `from` that covers notifications.
+    pub fn mutes_notifications_of(
+        conn: &mut DbConnection,
+        recipient: i64,
+        from: i64,
+    ) -> Result<bool, DbError> {
         let muted: i64 = mutes::table
             .filter(mutes::account_id.eq(recipient))
             .filter(mutes::target_account_id.eq(from))
@@ -67,7 +72,7 @@ impl Notification {
             )
             .count()
             .get_result(conn)?;
-        Ok(muted == 0)
+        Ok(muted > 0)
     }
 
     /// Inserts a notification row.
