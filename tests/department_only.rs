@@ -364,6 +364,24 @@ async fn department_articles_are_neither_delivered_nor_served_to_other_servers()
         StatusCode::OK
     );
 
+    // Deleted, it is still unknown to other servers (no Tombstone), and no Delete goes out.
+    let id = created.body["id"].as_str().unwrap();
+    let deleted = d
+        .alpha
+        .api(
+            reqwest::Method::DELETE,
+            &format!("/api/trellis/v1/articles/{id}"),
+            Some(&d.alice),
+            None,
+        )
+        .await;
+    assert!(deleted.status.is_success(), "{:?}", deleted.body);
+    assert_eq!(
+        d.alpha.signed_get(&department_uri, &key).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(queued_naming(&d.alpha, &department_uri).await, 0);
+
     d.alpha.stop().await;
     d.beta.stop().await;
 }

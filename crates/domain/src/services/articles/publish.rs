@@ -125,7 +125,7 @@ pub fn refresh(
 
 /// Withdraws the status of a deleted article (the channels' boosts go with it), sends a
 /// Delete to the remote followers of the author and of its channels, and leaves a Tombstone
-/// for its id.
+/// for its id (not for a department-only article, which other servers never saw).
 pub fn withdraw(
     conn: &mut DbConnection,
     state: &AppState,
@@ -154,14 +154,17 @@ pub fn withdraw(
         delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
         crate::changes::posts::remove_post(conn, state.ids(), &post)?;
     }
-    Tombstone::insert(
-        conn,
-        &Tombstone {
-            uri: state.urls().article(article.id),
-            former_type: "Article".into(),
-            deleted_at: delivery::now(),
-        },
-    )?;
+    // A department-only article was never shown to other servers: its id stays unknown.
+    if !article.local_only {
+        Tombstone::insert(
+            conn,
+            &Tombstone {
+                uri: state.urls().article(article.id),
+                former_type: "Article".into(),
+                deleted_at: delivery::now(),
+            },
+        )?;
+    }
     Ok(())
 }
 
