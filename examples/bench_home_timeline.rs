@@ -18,6 +18,7 @@ use diesel::prelude::*;
 use federation_tests::TestDb;
 use trellis::app::start_on;
 use trellis::config::Config;
+use trellis::db::models::post::Visibility;
 use trellis::db::models::{Account, Follow, NewAccount, NewPost, Post};
 use trellis::db::page::Window;
 use trellis::db::schema::posts;
@@ -259,7 +260,7 @@ fn remote_account(id: i64, n: usize) -> NewAccount {
     }
 }
 
-fn new_post(id: i64, author: &Account, n: usize, visibility: &str) -> NewPost {
+fn new_post(id: i64, author: &Account, n: usize, visibility: Visibility) -> NewPost {
     let now = chrono::Utc::now().naive_utc();
     let uri = format!("{}/statuses/{n}", author.uri);
     NewPost {
@@ -276,13 +277,14 @@ fn new_post(id: i64, author: &Account, n: usize, visibility: &str) -> NewPost {
         source_text: None,
         summary: String::new(),
         sensitive: false,
-        visibility: visibility.into(),
+        visibility,
         language: Some("en".into()),
         attachments: "[]".into(),
         local: false,
         created_at: now,
         edited_at: None,
         updated_at: now,
+        local_only: false,
     }
 }
 
@@ -352,7 +354,11 @@ async fn populate(state: &AppState) -> (i64, String) {
                 for n in 0..total {
                     if n % every == 0 && f < FOLLOWED_POSTS {
                         let author = &followed[f % followed.len()];
-                        let visibility = if f % 7 == 0 { "private" } else { "public" };
+                        let visibility = if f % 7 == 0 {
+                            Visibility::Private
+                        } else {
+                            Visibility::Public
+                        };
                         trellis::changes::posts::store_post(
                             conn,
                             ids,
@@ -364,7 +370,7 @@ async fn populate(state: &AppState) -> (i64, String) {
                     } else {
                         let author = &others[o % others.len()];
                         diesel::insert_into(posts::table)
-                            .values(&new_post(ids.next_id(), author, n, "public"))
+                            .values(&new_post(ids.next_id(), author, n, Visibility::Public))
                             .execute(conn)?;
                         o += 1;
                     }

@@ -483,7 +483,7 @@ async fn insert_event(t: &TestInstance, id: i64, post_id: i64) {
             diesel::insert_into(trellis::db::schema::stream_events::table)
                 .values(&StreamEvent {
                     id,
-                    kind: "delete".into(),
+                    kind: trellis::db::models::stream_event::StreamKind::Delete,
                     post_id: Some(post_id),
                     account_id: None,
                     notification_id: None,

@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 use common::TestDb;
 use trellis::config::DatabaseUrl;
-use trellis::db::models::article::{Article, ArticleFilter};
+use trellis::db::models::article::{Article, ArticleFilter, ArticleStatus};
 use trellis::db::page::Window;
 use trellis::db::{Database, OpenMode};
 
@@ -44,7 +44,7 @@ fn write(dir: &std::path::Path, name: &str, content: &str) {
 async fn stored(db: &TestDb) -> Vec<Article> {
     let db = Database::open(&DatabaseUrl::parse(&db.url).unwrap(), OpenMode::MustExist).unwrap();
     let filter = ArticleFilter {
-        statuses: vec!["published".into(), "draft".into()],
+        statuses: vec![ArticleStatus::Published, ArticleStatus::Draft],
         ..Default::default()
     };
     let rows = db
@@ -117,7 +117,7 @@ async fn imports_a_folder_and_reports_what_it_skipped() {
     assert_eq!(article.slug, "onboarding");
     assert_eq!(article.title, "Onboarding: your first week");
     assert_eq!(article.summary, "Everything new staff need");
-    assert_eq!(article.status, "published");
+    assert_eq!(article.status, ArticleStatus::Published);
     assert!(article.official && article.must_read);
     assert!(article.post_id.is_some(), "published articles get a status");
     assert!(article.body_html.contains("<h1>Welcome</h1>"));

@@ -153,7 +153,7 @@ async fn default_author(state: &AppState, author: Option<String>) -> Result<Acco
     accounts::list(state)
         .await?
         .into_iter()
-        .find(|p| p.user.role == "admin" && !p.user.disabled)
+        .find(|p| p.user.role == accounts::Role::Admin && !p.user.disabled)
         .map(|p| p.account)
         .ok_or_else(|| {
             CliError::Usage("no admin to write the articles: pass --author USERNAME".into())
@@ -202,6 +202,7 @@ async fn import_one(
         slug: Some(slug.clone()),
         owner: doc.get("owner").map(str::to_string),
         change_note: Some(format!("imported from {}", path.display())),
+        department_only: doc.get("visibility") == Some("department"),
     };
     match articles::create(state, &author, input).await {
         Ok(view) => Ok(format!("/articles/{}", view.article.slug)),

@@ -17,7 +17,7 @@ use trellis_domain::outbound::note::note_json;
 use trellis_domain::outbound::tombstone;
 use trellis_domain::state::AppState;
 use trellis_federation::fetch_auth::requester;
-use trellis_storage::models::article::Article;
+use trellis_storage::models::article::{Article, ArticleStatus};
 use trellis_storage::models::{Post, Tombstone};
 
 /// The replies collection of an article. `/articles/{key}` itself is served by
@@ -43,7 +43,9 @@ async fn find(data: &AppState, key: &str) -> Result<Option<Found>, HttpError> {
     Ok(data
         .db()
         .read(move |conn| {
-            let article = Article::find(conn, id)?.filter(|a| a.status != "draft");
+            // Department-only articles are answered as unknown, to everyone.
+            let article = Article::find(conn, id)?
+                .filter(|a| a.status != ArticleStatus::Draft && !a.local_only);
             if let Some(article) = article {
                 let post = match article.post_id {
                     Some(post) => Post::find(conn, post)?.filter(|p| p.local),

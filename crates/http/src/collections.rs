@@ -11,6 +11,7 @@ use trellis_domain::outbound::activities::{announce, create};
 use trellis_domain::outbound::collection::{OutboxItem, collection, ids, page};
 use trellis_domain::outbound::note::note_json;
 use trellis_domain::services::accounts;
+use trellis_domain::services::visibility::SERVED_TO_OTHER_SERVERS;
 use trellis_domain::state::AppState;
 use trellis_protocol::ActivityKind;
 use trellis_protocol::json::context::PUBLIC;
@@ -39,7 +40,7 @@ pub(crate) async fn outbox(
     if query.page.is_none() {
         let total = data
             .db()
-            .read(move |conn| Post::count_public_by_account(conn, account_id))
+            .read(move |conn| Post::count_by_account_in(conn, account_id, &SERVED_TO_OTHER_SERVERS))
             .await?;
         return Ok(activity_json(&collection(&id, total)));
     }
@@ -49,7 +50,13 @@ pub(crate) async fn outbox(
     let (items, last) = data
         .db()
         .read(move |conn| {
-            let posts = Post::public_by_account(conn, account_id, max_id, PAGE_SIZE)?;
+            let posts = Post::by_account_in(
+                conn,
+                account_id,
+                &SERVED_TO_OTHER_SERVERS,
+                max_id,
+                PAGE_SIZE,
+            )?;
             let last = (posts.len() as i64 == PAGE_SIZE)
                 .then(|| posts.last().map(|p| p.id))
                 .flatten();

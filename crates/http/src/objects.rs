@@ -56,7 +56,10 @@ async fn visible_post(
         .read(move |conn| Post::find(conn, id))
         .await
         .map_err(|e| HttpError::from(e).into_response())?
-        .filter(|p| p.account_id == author_id && p.local && p.reblog_of_id.is_none());
+        // A department-only post is never served here: it is for people of this instance.
+        .filter(|p| {
+            p.account_id == author_id && p.local && p.reblog_of_id.is_none() && !p.local_only
+        });
     let Some(post) = post else {
         let object_uri = data.urls().post(username, id);
         let tombstone = data

@@ -10,6 +10,7 @@ pub mod migrations;
 pub mod models;
 pub mod page;
 pub mod schema;
+mod stored_enum;
 
 use std::time::Duration;
 

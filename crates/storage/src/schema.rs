@@ -73,6 +73,8 @@ diesel::table! {
         created_at -> Timestamp,
         edited_at -> Nullable<Timestamp>,
         updated_at -> Timestamp,
+        /// Department-only: shown to people of this instance only, never federated.
+        local_only -> Bool,
     }
 }
 
@@ -341,6 +343,8 @@ diesel::table! {
         /// The visible text of `body_html`, which full-text search indexes; NULL until start-up
         /// derives it for rows written before the column existed.
         body_text -> Nullable<Text>,
+        /// Department-only: shown to people of this instance only, never federated.
+        local_only -> Bool,
     }
 }
 

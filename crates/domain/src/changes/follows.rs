@@ -1,11 +1,19 @@
 //! Follows and follow requests.
 
 use trellis_storage::ids::IdGenerator;
+use trellis_storage::models::block::Block;
 use trellis_storage::models::notification::{Notification, NotificationKind};
 use trellis_storage::models::{Follow, account_counters, feed};
 use trellis_storage::{DbConnection, DbError};
 
 use super::notifications::notify;
+
+/// Whether `follower` may follow `target`: never across a block, whichever side made it. Local
+/// follows (`services::follows`, `services::relationships`) and inbound `Follow` activities
+/// all ask this one rule.
+pub fn may_follow(conn: &mut DbConnection, follower: i64, target: i64) -> Result<bool, DbError> {
+    Ok(!Block::exists_between(conn, follower, target)?)
+}
 
 /// Stores a follow, or returns the existing one for the same pair. The target is notified
 /// (`follow`, or `follow_request` while pending); an accepted follow counts on both accounts
@@ -21,7 +29,7 @@ pub fn store_follow(
     }
     let kind = if follow.accepted {
         account_counters::follow_accepted(conn, follow.account_id, follow.target_account_id)?;
-        feed::backfill(conn, follow.account_id, follow.target_account_id)?;
+        crate::services::visibility::backfill(conn, follow.account_id, follow.target_account_id)?;
         NotificationKind::Follow
     } else {
         NotificationKind::FollowRequest
@@ -45,7 +53,7 @@ pub fn accept_follow(conn: &mut DbConnection, ids: &IdGenerator, id: i64) -> Res
         return Ok(());
     };
     account_counters::follow_accepted(conn, follow.account_id, follow.target_account_id)?;
-    feed::backfill(conn, follow.account_id, follow.target_account_id)?;
+    crate::services::visibility::backfill(conn, follow.account_id, follow.target_account_id)?;
     let (target, follower) = (follow.target_account_id, follow.account_id);
     Notification::withdraw(conn, target, follower, NotificationKind::FollowRequest)?;
     notify(conn, ids, target, follower, NotificationKind::Follow, None)?;

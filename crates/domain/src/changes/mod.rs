@@ -4,6 +4,7 @@
 //! through storage and then its effects: account counters, home feeds, notifications and
 //! stream events.
 
+pub mod accounts;
 pub mod favourites;
 pub mod follows;
 pub mod notifications;

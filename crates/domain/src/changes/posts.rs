@@ -6,7 +6,7 @@ use trellis_storage::ids::IdGenerator;
 use trellis_storage::models::notification::NotificationKind;
 use trellis_storage::models::post::Counter;
 use trellis_storage::models::stream_event::{StreamEvent, StreamKind};
-use trellis_storage::models::{NewPost, Post, account_counters, feed};
+use trellis_storage::models::{NewPost, Post, account_counters};
 use trellis_storage::{DbConnection, DbError};
 
 use super::notifications::notify;
@@ -23,7 +23,7 @@ pub fn store_post(
 ) -> Result<Post, DbError> {
     let post = Post::insert(conn, new, mentioned_account_ids, tags)?;
     account_counters::status_added(conn, new.account_id, new.created_at)?;
-    feed::fan_out(conn, &post)?;
+    crate::services::visibility::fan_out(conn, &post)?;
     match post.reblog_of_id {
         Some(original) => {
             if let Some(author) = Post::find(conn, original)?.map(|p| p.account_id) {

@@ -14,7 +14,8 @@ use trellis_storage::models::delivery::{self, Enqueue};
 use trellis_storage::{DbConnection, DbError};
 
 /// Queues `activity` from `actor_id` to each distinct remote inbox. Local and malformed
-/// inboxes are skipped. Call inside the transaction that makes the change.
+/// inboxes are skipped, and nothing is queued for an activity about a department-only post
+/// or article ([`super::department`]). Call inside the transaction that makes the change.
 pub fn enqueue<O: Serialize>(
     conn: &mut DbConnection,
     state: &AppState,
@@ -38,11 +39,15 @@ pub fn enqueue<O: Serialize>(
     if targets.is_empty() {
         return Ok(0);
     }
+    let document = serde_json::to_value(activity)
+        .map_err(|e| DbError::Query(diesel::result::Error::SerializationError(Box::new(e))))?;
+    if super::department::stays_home(conn, &document)? {
+        return Ok(0);
+    }
     let now = now();
     let max_age = Duration::from_std(state.config().delivery.max_age).unwrap_or(Duration::days(2));
     let count = targets.len();
-    let payload = serde_json::to_string(activity)
-        .map_err(|e| DbError::Query(diesel::result::Error::SerializationError(Box::new(e))))?;
+    let payload = document.to_string();
     delivery::enqueue(
         conn,
         &Enqueue {

@@ -9,5 +9,6 @@ pub mod article;
 pub mod audience;
 pub mod collection;
 pub mod delivery;
+pub mod department;
 pub mod note;
 pub mod tombstone;

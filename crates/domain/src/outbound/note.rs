@@ -32,7 +32,7 @@ pub fn note_json(conn: &mut DbConnection, post: &Post) -> Result<Object, DbError
     };
     let followers = author.followers_url.clone().unwrap_or_default();
     let mention_uris: Vec<String> = mentioned.iter().map(|a| a.uri.clone()).collect();
-    let (to, cc) = addressing(post.visibility(), &followers, &mention_uris);
+    let (to, cc) = addressing(post.visibility, &followers, &mention_uris);
     let base = Url::parse(&author.uri).ok();
     let mut tag_items: Vec<Tag> = mentioned
         .iter()

@@ -1,8 +1,5 @@
 //! Local people: creation, listing, passwords, disabling.
 
-use std::fmt;
-use std::str::FromStr;
-
 use activitypub_federation::http_signatures::Keypair;
 
 use crate::state::AppState;
@@ -16,47 +13,7 @@ use trellis_storage::{DbConnection, DbError};
 use super::articles::channels;
 use super::{ServiceError, keys, passwords, validation};
 
-/// What a local person may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    /// Manages the instance.
-    Admin,
-    /// Publishes official content and manages categories.
-    Editor,
-    /// Everyone else.
-    Member,
-}
-
-impl Role {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Editor => "editor",
-            Role::Member => "member",
-        }
-    }
-}
-
-impl FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "admin" => Ok(Role::Admin),
-            "editor" => Ok(Role::Editor),
-            "member" => Ok(Role::Member),
-            other => Err(format!(
-                "unknown role {other:?}: expected admin, editor or member"
-            )),
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use trellis_storage::models::user::Role;
 
 /// Input for a new local person.
 #[derive(Debug, Default)]
@@ -176,7 +133,7 @@ pub async fn create(state: &AppState, input: NewPerson) -> Result<LocalUser, Ser
         account_id: id,
         email,
         password_hash,
-        role: input.role.unwrap_or(Role::Member).as_str().into(),
+        role: input.role.unwrap_or(Role::Member),
         created_at: now,
     };
     let stored = state

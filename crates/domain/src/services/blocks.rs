@@ -3,7 +3,7 @@
 //! A block ends follows in both directions (a remote account gets an Undo of the reader's
 //! follow and a Reject of its own), removes each side's posts and boosts of them from the
 //! other's home feed, and sends a Block to a remote account. A mute removes the muted
-//! account's posts from the home feed; new ones stay out (`feed::fan_out`) and so do its
+//! account's posts from the home feed; new ones stay out (`visibility::fan_out`) and so do its
 //! notifications when asked (`Notification::record`).
 
 use chrono::{Duration, NaiveDateTime};

@@ -4,7 +4,6 @@
 
 use diesel::Connection;
 use trellis_config::parse_authority;
-use trellis_storage::models::Account;
 use trellis_storage::models::domain_block::{DomainBlock, remote_accounts_near};
 
 use super::ServiceError;
@@ -46,7 +45,7 @@ pub async fn block(
                 let mut removed = 0;
                 for (id, authority) in remote_accounts_near(conn, &row.domain)? {
                     if is_under(host_of(&authority), &row.domain) {
-                        Account::delete_remote(conn, id)?;
+                        crate::changes::accounts::remove_remote_account(conn, id)?;
                         removed += 1;
                     }
                 }

@@ -261,7 +261,10 @@ fn read_from(conn: &mut DbConnection, floor: i64) -> Result<Vec<StreamEvent>, Db
 fn load(conn: &mut DbConnection, rows: Vec<StreamEvent>) -> Result<Vec<Event>, DbError> {
     let mut kinds: Vec<(StreamEvent, StreamKind)> = rows
         .into_iter()
-        .filter_map(|row| StreamKind::parse(&row.kind).map(|kind| (row, kind)))
+        .map(|row| {
+            let kind = row.kind;
+            (row, kind)
+        })
         .collect();
     kinds.sort_by_key(|(row, _)| row.id);
     let post_ids: Vec<i64> = kinds

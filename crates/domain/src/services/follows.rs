@@ -27,6 +27,17 @@ pub async fn follow(
             "you cannot follow yourself",
         ));
     }
+    let (follower_id, target_id) = (follower.id, target.id);
+    let allowed = data
+        .db()
+        .read(move |conn| crate::changes::follows::may_follow(conn, follower_id, target_id))
+        .await?;
+    if !allowed {
+        return Err(ServiceError::invalid(
+            "target",
+            "cannot be followed: one of you blocks the other",
+        ));
+    }
     let follower = follower.clone();
     let id = data.ids().next_id();
     let follow = publish(data, move |conn, state| {

@@ -75,7 +75,7 @@ pub async fn unlike(data: &FedData, actor: &Account, uri: &str) -> Result<Post, 
 /// Boosts a public or unlisted post to one's followers and its author.
 pub async fn boost(data: &FedData, actor: &Account, uri: &str) -> Result<Post, ServiceError> {
     let post = resolve::visible_post(data, uri, actor.id).await?;
-    if !post.visibility().is_world_readable() {
+    if !post.visibility.is_world_readable() {
         return Err(ServiceError::invalid(
             "visibility",
             "only public and unlisted posts can be boosted",
@@ -134,13 +134,15 @@ pub fn record_boost(
             source_text: None,
             summary: String::new(),
             sensitive: false,
-            visibility: Visibility::Public.as_str().into(),
+            visibility: Visibility::Public,
             language: None,
             attachments: "[]".into(),
             local: true,
             created_at: now,
             edited_at: None,
             updated_at: now,
+            // A boost of a department-only post stays on this instance.
+            local_only: post.local_only,
         },
         &[],
         &[],

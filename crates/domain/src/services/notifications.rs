@@ -56,14 +56,14 @@ impl Query {
             NotificationKind::ALL.to_vec()
         } else {
             NotificationKind::ALL
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|k| self.types.iter().any(|t| t == k.as_str()))
                 .collect()
         };
         let kinds = requested
             .into_iter()
             .filter(|k| !self.exclude_types.iter().any(|t| t == k.as_str()))
-            .map(NotificationKind::as_str)
             .collect::<Vec<_>>();
         NotificationFilter {
             kinds: (kinds.len() < NotificationKind::ALL.len()).then_some(kinds),
@@ -215,15 +215,18 @@ mod tests {
         assert_eq!(query(&[], &[]).filter().kinds, None);
         assert_eq!(
             query(&["mention", "poll"], &[]).filter().kinds,
-            Some(vec!["mention"])
+            Some(vec![NotificationKind::Mention])
         );
         assert_eq!(query(&["poll"], &[]).filter().kinds, Some(vec![]));
         let all_but = query(&[], &["follow", "favourite"]).filter().kinds.unwrap();
-        assert!(!all_but.contains(&"follow") && !all_but.contains(&"favourite"));
+        assert!(
+            !all_but.contains(&NotificationKind::Follow)
+                && !all_but.contains(&NotificationKind::Favourite)
+        );
         assert_eq!(all_but.len(), 4);
         assert_eq!(
             query(&["mention", "reblog"], &["reblog"]).filter().kinds,
-            Some(vec!["mention"])
+            Some(vec![NotificationKind::Mention])
         );
     }
 }

@@ -38,6 +38,8 @@ pub struct Draft {
     pub sensitive: bool,
     /// BCP 47 language.
     pub language: Option<String>,
+    /// Department-only: for people of this instance only (a reply to such a post is too).
+    pub local_only: bool,
 }
 
 /// Publishes a post and queues its delivery to followers, mentioned people and the thread.
@@ -71,13 +73,14 @@ pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Po
         source_text: Some(draft.text.clone()),
         summary: draft.spoiler_text.trim().to_string(),
         sensitive: draft.sensitive || !draft.spoiler_text.trim().is_empty(),
-        visibility: draft.visibility.as_str().into(),
+        visibility: draft.visibility,
         language: draft.language.clone(),
         attachments: "[]".into(),
         local: true,
         created_at: now,
         edited_at: None,
         updated_at: now,
+        local_only: draft.local_only || parent.as_ref().is_some_and(|p| p.local_only),
     };
     let hashtags = rendered.hashtags;
     let author = author.clone();
@@ -103,7 +106,7 @@ pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Po
             &author.uri,
             &note,
         );
-        let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
+        let inboxes = audience_inboxes(conn, &author, post.visibility, &mentioned)?;
         delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
         Ok(post)
     })
@@ -163,7 +166,7 @@ pub async fn edit(
             &author.uri,
             &note,
         );
-        let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
+        let inboxes = audience_inboxes(conn, &author, post.visibility, &mentioned)?;
         delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
         Ok(post)
     })
@@ -181,10 +184,10 @@ pub async fn delete(data: &FedData, author: &Account, post_id: i64) -> Result<()
             .filter(accounts::id.eq_any(&mention_ids))
             .select(Account::as_select())
             .load(conn)?;
-        let inboxes = audience_inboxes(conn, &author, post.visibility(), &mentioned)?;
+        let inboxes = audience_inboxes(conn, &author, post.visibility, &mentioned)?;
         let uris: Vec<String> = mentioned.iter().map(|a| a.uri.clone()).collect();
         let (to, cc) = addressing(
-            post.visibility(),
+            post.visibility,
             author.followers_url.as_deref().unwrap_or(""),
             &uris,
         );
@@ -195,16 +198,19 @@ pub async fn delete(data: &FedData, author: &Account, post_id: i64) -> Result<()
             &to,
             &cc,
         );
-        crate::changes::posts::remove_post(conn, state.ids(), &post)?;
-        Tombstone::insert(
-            conn,
-            &Tombstone {
-                uri: post.uri.clone(),
-                former_type: post.object_type.clone(),
-                deleted_at: delivery::now(),
-            },
-        )?;
+        // Queued while the post still exists, so the queue knows a department-only post.
         delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
+        crate::changes::posts::remove_post(conn, state.ids(), &post)?;
+        if !post.local_only {
+            Tombstone::insert(
+                conn,
+                &Tombstone {
+                    uri: post.uri.clone(),
+                    former_type: post.object_type.clone(),
+                    deleted_at: delivery::now(),
+                },
+            )?;
+        }
         Ok(())
     })
     .await?;

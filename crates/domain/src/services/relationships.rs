@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use crate::state::AppState;
 use crate::state::FedData;
 use trellis_storage::models::block::{Block, Mute};
+use trellis_storage::models::post::Visibility;
 use trellis_storage::models::{Account, Follow, Post};
 use trellis_storage::page::{Window, paged};
 use trellis_storage::schema::{accounts, follows, post_mentions, post_tags, posts, users};
@@ -178,17 +179,7 @@ pub async fn follow(
     target_id: i64,
 ) -> Result<Relationship, ServiceError> {
     let target = account(data, target_id).await?;
-    let (reader_id, id) = (reader.id, target.id);
-    let blocked = data
-        .db()
-        .read(move |conn| Block::exists_between(conn, reader_id, id))
-        .await?;
-    if blocked {
-        return Err(ServiceError::invalid(
-            "target",
-            "cannot be followed: one of you blocks the other",
-        ));
-    }
+    // Never across a block: `follows::follow` asks `changes::follows::may_follow`.
     follow_service::follow(data, reader, &target.uri).await?;
     with(data, reader.id, target.id).await
 }
@@ -329,13 +320,13 @@ pub async fn account_posts(
     Ok(state
         .db()
         .read(move |conn| {
-            let mut allowed = vec!["public", "unlisted"];
+            let mut allowed = vec![Visibility::Public, Visibility::Unlisted];
             if let Some(viewer) = viewer.filter(|v| *v != account) {
                 if Block::find_pair(conn, account, viewer)?.is_some() {
                     return Ok(Vec::new());
                 }
                 if Follow::is_following(conn, viewer, account)? {
-                    allowed.push("private");
+                    allowed.push(Visibility::Private);
                 }
             }
             let mut query = posts::table

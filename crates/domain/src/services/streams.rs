@@ -232,34 +232,50 @@ fn verdict(channel: &Channel, reader: &Reader, event: &Event) -> Verdict {
             match channel {
                 Channel::User { .. } => yes(in_home),
                 Channel::UserNotification => Verdict::No,
-                Channel::Public { local } => yes(is_public_original(view)
-                    && local.is_none_or(|l| view.post.local == l)
-                    && !silenced(reader, view)),
-                Channel::Hashtag { tag, local_only } => yes(is_public_original(view)
-                    && (!local_only || view.post.local)
-                    && view.tags.iter().any(|t| t.eq_ignore_ascii_case(tag))
-                    && !silenced(reader, view)),
+                Channel::Public { local } => department_checked(
+                    view,
+                    is_public_original(view)
+                        && local.is_none_or(|l| view.post.local == l)
+                        && !silenced(reader, view),
+                ),
+                Channel::Hashtag { tag, local_only } => department_checked(
+                    view,
+                    is_public_original(view)
+                        && (!local_only || view.post.local)
+                        && view.tags.iter().any(|t| t.eq_ignore_ascii_case(tag))
+                        && !silenced(reader, view),
+                ),
                 Channel::List { members } => {
                     if !members.contains(&view.post.account_id)
-                        || view.post.visibility() == Visibility::Direct
+                        || view.post.visibility == Visibility::Direct
                         || silenced(reader, view)
                     {
                         Verdict::No
-                    } else if in_home || view.post.visibility().is_world_readable() {
+                    } else if in_home || visibility::is_open_to_all(&view.post) {
                         Verdict::Yes
                     } else {
                         Verdict::IfVisible
                     }
                 }
-                Channel::Direct => yes(in_home && view.post.visibility() == Visibility::Direct),
+                Channel::Direct => yes(in_home && view.post.visibility == Visibility::Direct),
             }
         }
     }
 }
 
+/// `carried` for a post anyone may see; for a department-only post, only if the reader may
+/// see it (a person of this instance).
+fn department_checked(view: &StatusView, carried: bool) -> Verdict {
+    match (carried, view.post.local_only) {
+        (false, _) => Verdict::No,
+        (true, false) => Verdict::Yes,
+        (true, true) => Verdict::IfVisible,
+    }
+}
+
 /// A public post that is not a boost.
 fn is_public_original(view: &StatusView) -> bool {
-    view.post.reblog_of_id.is_none() && view.post.visibility() == Visibility::Public
+    view.post.reblog_of_id.is_none() && view.post.visibility == Visibility::Public
 }
 
 /// The post's author (or the boosted post's author) is blocked or muted by the reader.

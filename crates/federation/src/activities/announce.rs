@@ -63,13 +63,14 @@ pub(crate) async fn receive(
         source_text: None,
         summary: String::new(),
         sensitive: false,
-        visibility: visibility.as_str().into(),
+        visibility,
         language: None,
         attachments: "[]".into(),
         local: false,
         created_at: now,
         edited_at: None,
         updated_at: now,
+        local_only: false,
     };
     let state = (*data).clone();
     Ok(data
@@ -77,7 +78,7 @@ pub(crate) async fn receive(
         .write(move |conn| {
             conn.transaction(|conn| {
                 if !visibility::can_see(conn, &boosted, Some(new.account_id))?
-                    || !boosted.visibility().is_world_readable()
+                    || !boosted.visibility.is_world_readable()
                 {
                     return Ok(Handled::Ignored(UNAVAILABLE));
                 }

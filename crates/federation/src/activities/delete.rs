@@ -6,8 +6,8 @@ use trellis_protocol::{Activity, Reference};
 use crate::context::FedData;
 use crate::error::FederationError;
 use crate::objects::person::ActorObject;
+use trellis_storage::models::Post;
 use trellis_storage::models::article::Article;
-use trellis_storage::models::{Account, Post};
 
 use super::Handled;
 
@@ -24,7 +24,7 @@ pub(crate) async fn receive(
         .write(move |conn| {
             conn.transaction(|conn| {
                 if target == account.uri {
-                    Account::delete_remote(conn, account.id)?;
+                    trellis_domain::changes::accounts::remove_remote_account(conn, account.id)?;
                     return Ok(Handled::Applied);
                 }
                 match Post::find_by_uri(conn, &target)? {

@@ -7,7 +7,6 @@ use crate::context::FedData;
 use crate::error::FederationError;
 use crate::objects::person::ActorObject;
 use trellis_domain::outbound::delivery;
-use trellis_storage::models::block::Block;
 use trellis_storage::models::{Account, Follow};
 
 use trellis_domain::outbound::activities::accept;
@@ -34,7 +33,7 @@ pub(crate) async fn receive(
                 else {
                     return Ok(Handled::Ignored("the followed actor is not local"));
                 };
-                if Block::exists_between(conn, follower.id, target.id)? {
+                if !trellis_domain::changes::follows::may_follow(conn, follower.id, target.id)? {
                     let reject = accept::build(
                         &state.urls().new_activity(),
                         &target.uri,

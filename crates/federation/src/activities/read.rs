@@ -10,7 +10,7 @@ use crate::error::FederationError;
 use crate::objects::person::ActorObject;
 use trellis_domain::outbound::delivery;
 use trellis_storage::models::Post;
-use trellis_storage::models::article::Article;
+use trellis_storage::models::article::{Article, ArticleStatus};
 use trellis_storage::models::article_revision::Acknowledgement;
 
 use super::Handled;
@@ -38,7 +38,7 @@ pub(crate) async fn receive(
                 let Some(article) = Article::find_by_post(conn, post.id)? else {
                     return Ok(Handled::Ignored("read of something that is not an article"));
                 };
-                if !article.must_read || article.status == "draft" {
+                if !article.must_read || article.status == ArticleStatus::Draft {
                     return Ok(Handled::Ignored("read of an article that is not must-read"));
                 }
                 Acknowledgement::insert_or_get(

@@ -95,6 +95,7 @@ pub async fn run_round(
     let keys = signing_keys(state, &batch).await?;
     let vouched = vouched_inboxes(state, &batch).await?;
     let policy = state.federation_policy().await?;
+    let staying = staying_home(state, &batch).await?;
     let mut by_host: HashMap<String, Vec<ClaimedDelivery>> = HashMap::new();
     for item in batch {
         by_host
@@ -107,11 +108,14 @@ pub async fn run_round(
         let keys = &keys;
         let vouched = &vouched;
         let policy = &policy;
+        let staying = &staying;
         async move {
             futures::stream::iter(items)
                 .for_each_concurrent(per_host, |item| async move {
                     let outcome = if let Err(refusal) = policy.admits(&item.delivery.host) {
                         Outcome::Dropped(refusal.to_string())
+                    } else if staying.contains(&item.delivery.id) {
+                        Outcome::Rejected("the activity is about a department-only object".into())
                     } else if vouched.contains(&item.delivery.inbox_url) {
                         send(client, keys, &item).await
                     } else {
@@ -128,6 +132,26 @@ pub async fn run_round(
     });
     futures::future::join_all(hosts).await;
     Ok(count)
+}
+
+/// The deliveries of a batch about department-only posts or articles, which are never sent
+/// (the queue refuses them already; this holds even for a row queued some other way).
+async fn staying_home(
+    state: &AppState,
+    batch: &[ClaimedDelivery],
+) -> Result<HashSet<i64>, trellis_storage::DbError> {
+    let payloads: Vec<(i64, String)> = batch
+        .iter()
+        .map(|d| (d.delivery.id, d.payload.clone()))
+        .collect();
+    state
+        .db()
+        .read(move |conn| {
+            let texts: Vec<&str> = payloads.iter().map(|(_, p)| p.as_str()).collect();
+            let staying = trellis_domain::outbound::department::staying_home(conn, &texts)?;
+            Ok(staying.into_iter().map(|i| payloads[i].0).collect())
+        })
+        .await
 }
 
 /// Signing keys of the actors in a batch, parsed once.

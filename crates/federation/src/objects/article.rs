@@ -10,7 +10,7 @@ use trellis_content::{article_search_text, html_to_plain_text, sanitize_article_
 use trellis_protocol::Object as Document;
 use trellis_protocol::json::limits::{MAX_ARTICLE_BYTES, MAX_NAME_BYTES, MAX_SUMMARY_BYTES};
 use trellis_protocol::json::values::truncate;
-use trellis_storage::models::article::{Article, ArticleChanges, NewArticle};
+use trellis_storage::models::article::{Article, ArticleChanges, ArticleStatus, NewArticle};
 use trellis_storage::models::article_category::ArticleCategory;
 use trellis_storage::models::{Account, Post};
 use trellis_storage::schema::accounts;
@@ -136,7 +136,7 @@ pub(crate) async fn store_remote(
                     category_id,
                     author_id: author.id,
                     owner_id: author.id,
-                    status: "published".into(),
+                    status: ArticleStatus::Published,
                     official: false,
                     must_read: false,
                     pinned: false,
@@ -144,6 +144,7 @@ pub(crate) async fn store_remote(
                     created_at: published,
                     updated_at: post.edited_at.unwrap_or(published),
                     published_at: Some(published),
+                    local_only: false,
                 };
                 Article::insert(conn, &new, &tags)?;
                 Article::set_post(conn, id, Some(post.id))?;
@@ -175,7 +176,7 @@ mod tests {
             category_id: None,
             author_id: 1,
             owner_id: 1,
-            status: "published".into(),
+            status: ArticleStatus::Published,
             official: true,
             must_read: true,
             pinned: false,
@@ -184,6 +185,7 @@ mod tests {
             created_at: at,
             updated_at: at + chrono::Duration::hours(1),
             published_at: Some(at),
+            local_only: false,
         }
     }
 

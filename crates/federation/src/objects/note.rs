@@ -219,13 +219,14 @@ pub(crate) async fn store_remote_note(
             .map(|s| trellis_content::html_to_plain_text(truncate(s, MAX_SUMMARY_BYTES)))
             .unwrap_or_default(),
         sensitive: json.sensitive.unwrap_or(false),
-        visibility: visibility.as_str().into(),
+        visibility,
         language: None,
         attachments: serde_json::to_string(&attachments).unwrap_or_else(|_| "[]".into()),
         local: false,
         created_at: json.published.map(|p| p.naive_utc()).unwrap_or(now),
         edited_at: json.updated.map(|u| u.naive_utc()),
         updated_at: now,
+        local_only: false,
     };
     let state = (**data).clone();
     let post = data

@@ -78,7 +78,11 @@ impl Object for ActorObject {
         }
         let id = self.account.id;
         data.db()
-            .write(move |conn| conn.transaction(|conn| Account::delete_remote(conn, id)))
+            .write(move |conn| {
+                conn.transaction(|conn| {
+                    trellis_domain::changes::accounts::remove_remote_account(conn, id)
+                })
+            })
             .await?;
         Ok(())
     }

@@ -99,6 +99,9 @@ pub(crate) struct CreateStatus {
     in_reply_to_id: Option<String>,
     #[serde(default)]
     visibility: Option<String>,
+    /// Department-only (glitch-soc's name; Akkoma's is `visibility=local`).
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    local_only: Option<bool>,
     #[serde(default)]
     spoiler_text: Option<String>,
     #[serde(default, deserialize_with = "de::opt_bool")]
@@ -112,6 +115,9 @@ pub(crate) struct CreateStatus {
     #[serde(default)]
     scheduled_at: Option<Value>,
 }
+
+/// Akkoma's visibility for a department-only post: public, for people of this instance only.
+const LOCAL_VISIBILITY: &str = "local";
 
 /// `POST /api/v1/statuses`: publishes a status.
 pub(crate) async fn create(
@@ -133,12 +139,18 @@ pub(crate) async fn create(
             "Validation failed: scheduled statuses are not supported",
         ));
     }
-    let visibility = match body.visibility.as_deref().filter(|v| !v.is_empty()) {
-        None => Visibility::Public,
-        Some(name) => Visibility::parse(name).ok_or_else(|| {
-            unprocessable(format!("Validation failed: visibility {name:?} is unknown"))
-        })?,
+    let (visibility, local_visibility) = match body.visibility.as_deref().filter(|v| !v.is_empty())
+    {
+        None => (Visibility::Public, false),
+        Some(LOCAL_VISIBILITY) => (Visibility::Public, true),
+        Some(name) => (
+            Visibility::parse(name).ok_or_else(|| {
+                unprocessable(format!("Validation failed: visibility {name:?} is unknown"))
+            })?,
+            false,
+        ),
     };
+    let local_only = local_visibility || body.local_only.unwrap_or(false);
     let in_reply_to = match body.in_reply_to_id.as_deref().filter(|v| !v.is_empty()) {
         Some(id) => {
             let parent = timelines::visible_post(&data, parse_id(id)?, Some(me.id)).await?;
@@ -153,6 +165,7 @@ pub(crate) async fn create(
         spoiler_text: body.spoiler_text.unwrap_or_default(),
         sensitive: body.sensitive.unwrap_or(false),
         language: body.language.filter(|l| !l.trim().is_empty()),
+        local_only,
     };
     let post = posts::create(&data, &me, draft).await?;
     let view = timelines::view(&data, post, Some(me.id)).await?;

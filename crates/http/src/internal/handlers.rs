@@ -193,6 +193,9 @@ pub(super) struct NewPost {
     spoiler_text: String,
     #[serde(default)]
     sensitive: bool,
+    /// Department-only: for people of this instance only.
+    #[serde(default)]
+    local_only: bool,
 }
 
 /// Publishes a post.
@@ -221,6 +224,7 @@ pub(super) async fn create_post(
             spoiler_text: body.spoiler_text,
             sensitive: body.sensitive,
             language: None,
+            local_only: body.local_only,
         },
     )
     .await?;

@@ -68,7 +68,7 @@ pub(super) fn summaries(
             author: authors.get(&p.account_id).cloned().unwrap_or_default(),
             content: p.content.clone(),
             summary: p.summary.clone(),
-            visibility: p.visibility.clone(),
+            visibility: p.visibility.as_str().into(),
             in_reply_to: p.in_reply_to_uri.clone(),
             reblog_of: p.reblog_of_id.and_then(|id| boosted.get(&id).cloned()),
             replies_count: p.replies_count,

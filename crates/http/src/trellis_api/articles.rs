@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::entities::{AcknowledgementsEntity, ArticleEntity, RevisionEntity};
-use super::{READ, WRITE};
+use super::{DEPARTMENT, PUBLIC, READ, WRITE};
 use crate::api::auth::Auth;
 use crate::api::entities::datetime;
 use crate::api::pagination::{MAX_LIMIT, PageParams, Paged};
@@ -70,6 +70,24 @@ pub(crate) struct ArticleBody {
     owner: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
     change_note: Option<String>,
+    /// `department` (people of this instance only) or `public` (the default); set when the
+    /// article is created.
+    #[serde(default, deserialize_with = "de::opt_string")]
+    visibility: Option<String>,
+}
+
+/// Whether an article's requested visibility makes it department-only.
+fn department_only(visibility: Option<&str>) -> Result<bool, HttpError> {
+    match visibility {
+        None | Some(PUBLIC) => Ok(false),
+        Some(DEPARTMENT) => Ok(true),
+        Some(_) => Err(HttpError::from(
+            trellis_domain::services::ServiceError::invalid(
+                "visibility",
+                "must be public or department",
+            ),
+        )),
+    }
 }
 
 /// A list that was sent (even empty), told apart from one that was not.
@@ -123,6 +141,7 @@ pub(crate) async fn create(
         slug: body.slug,
         owner: body.owner,
         change_note: body.change_note,
+        department_only: department_only(body.visibility.as_deref())?,
     };
     let view = articles::create(&state, me, input).await?;
     Ok((

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::{DEPARTMENT, PUBLIC};
 use crate::api::entities::{AccountEntity, datetime};
 use trellis_domain::services::articles::acknowledgements::AcknowledgementReport;
 use trellis_domain::services::articles::queries::RevisionView;
@@ -67,6 +68,8 @@ pub(crate) struct ArticleEntity {
     /// Rendered, sanitized HTML.
     pub body_html: String,
     pub status: String,
+    /// `department` for a department-only article, else `public`.
+    pub visibility: &'static str,
     pub official: bool,
     pub must_read: bool,
     pub pinned: bool,
@@ -107,7 +110,12 @@ impl ArticleEntity {
             summary: article.summary.clone(),
             body: article.body_markdown.clone(),
             body_html: article.body_html.clone(),
-            status: article.status.clone(),
+            status: article.status.as_str().into(),
+            visibility: if article.local_only {
+                DEPARTMENT
+            } else {
+                PUBLIC
+            },
             // Only local articles speak for the organisation (see objects::article::store_remote).
             official: article.official && view.origin.is_none(),
             must_read: article.must_read && view.origin.is_none(),

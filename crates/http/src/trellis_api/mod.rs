@@ -15,6 +15,11 @@ pub(crate) const READ: &str = "read:statuses";
 /// Scope needed to change them.
 pub(crate) const WRITE: &str = "write:statuses";
 
+/// The visibility of an article for everyone its rules allow.
+pub(crate) const PUBLIC: &str = "public";
+/// The visibility of a department-only article: people of this instance only.
+pub(crate) const DEPARTMENT: &str = "department";
+
 /// Every route of the Trellis API.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()

@@ -24,6 +24,7 @@ use trellis_domain::services::articles::pages::{self, Discussion, Listing};
 use trellis_domain::services::articles::{ArticleView, categories, channels, today};
 use trellis_domain::services::hydrate::AccountView;
 use trellis_domain::state::AppState;
+use trellis_storage::models::article::ArticleStatus;
 use trellis_storage::models::article_category::ArticleCategory;
 use trellis_storage::models::article_search::{MATCH_END, MATCH_START};
 use trellis_storage::page::Window;
@@ -289,7 +290,7 @@ fn article_page(state: &AppState, view: ArticleView, discussion: Discussion) -> 
         tags: view.tags,
         official: article.official && local_author,
         must_read: article.must_read && local_author,
-        archived: article.status == "archived",
+        archived: article.status == ArticleStatus::Archived,
         published: article.published_at.map(minute),
         updated: minute(article.updated_at),
         review_by: article.review_by.map(|d| d.format("%Y-%m-%d").to_string()),

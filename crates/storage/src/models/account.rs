@@ -161,12 +161,9 @@ impl Account {
             .first(conn)?)
     }
 
-    /// Deletes a remote account and everything of theirs, in the caller's transaction: their
-    /// likes, boosts and replies stop counting on other posts, and they leave the other
-    /// accounts' counters, before the row (and by cascade their posts and follows) goes.
-    pub fn delete_remote(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
-        super::Post::withdraw_interactions_of(conn, id)?;
-        super::account_counters::withdraw_account(conn, id)?;
+    /// Deletes an account row (by cascade their posts and follows go with it). What that
+    /// causes elsewhere is the domain's (`trellis_domain::changes::accounts`).
+    pub fn delete_row(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
         diesel::delete(accounts::table.find(id)).execute(conn)?;
         Ok(())
     }

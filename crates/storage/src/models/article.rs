@@ -9,6 +9,18 @@ use crate::{DbConnection, DbError, per_backend};
 
 diesel::allow_columns_to_appear_in_same_group_by_clause!(posts::in_reply_to_id, accounts::domain);
 
+crate::stored_enum::stored_enum! {
+    /// Where an article is in its life.
+    pub enum ArticleStatus {
+        /// Visible to its author, owner, editors and admins only.
+        Draft => "draft",
+        /// Visible to everyone and carried to timelines.
+        Published => "published",
+        /// Still readable, no longer current.
+        Archived => "archived",
+    }
+}
+
 /// A stored article.
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = articles)]
@@ -32,7 +44,7 @@ pub struct Article {
     /// Who is responsible for keeping it current.
     pub owner_id: i64,
     /// draft, published or archived.
-    pub status: String,
+    pub status: ArticleStatus,
     /// Published by an editor or admin as the organisation's word.
     pub official: bool,
     /// Readers are asked to acknowledge it.
@@ -49,6 +61,9 @@ pub struct Article {
     pub updated_at: NaiveDateTime,
     /// First publication.
     pub published_at: Option<NaiveDateTime>,
+    /// Department-only: shown to people of this instance only, never announced, delivered
+    /// or served to other servers.
+    pub local_only: bool,
 }
 
 /// A new article row.
@@ -76,7 +91,7 @@ pub struct NewArticle {
     /// See [`Article::owner_id`].
     pub owner_id: i64,
     /// See [`Article::status`].
-    pub status: String,
+    pub status: ArticleStatus,
     /// See [`Article::official`].
     pub official: bool,
     /// See [`Article::must_read`].
@@ -91,6 +106,8 @@ pub struct NewArticle {
     pub updated_at: NaiveDateTime,
     /// See [`Article::published_at`].
     pub published_at: Option<NaiveDateTime>,
+    /// See [`Article::local_only`].
+    pub local_only: bool,
 }
 
 /// The editable columns of an article, written together by an edit.
@@ -112,7 +129,7 @@ pub struct ArticleChanges {
     /// See [`Article::owner_id`].
     pub owner_id: i64,
     /// See [`Article::status`].
-    pub status: String,
+    pub status: ArticleStatus,
     /// See [`Article::official`].
     pub official: bool,
     /// See [`Article::must_read`].
@@ -131,7 +148,7 @@ pub struct ArticleChanges {
 #[derive(Clone, Debug, Default)]
 pub struct ArticleFilter {
     /// Only these statuses.
-    pub statuses: Vec<String>,
+    pub statuses: Vec<ArticleStatus>,
     /// Only this category.
     pub category_id: Option<i64>,
     /// Only articles with this hashtag.
@@ -373,11 +390,12 @@ impl Article {
             .optional()?)
     }
 
-    /// Direct public and unlisted replies to the statuses of articles, counted per status
-    /// and per author domain (`None`: local authors), in one grouped query.
+    /// Direct replies with one of `visibilities` to the statuses of articles, counted per
+    /// status and per author domain (`None`: local authors), in one grouped query.
     pub fn comment_counts(
         conn: &mut DbConnection,
         post_ids: &[i64],
+        visibilities: &[super::post::Visibility],
     ) -> Result<Vec<(i64, Option<String>, i64)>, DbError> {
         if post_ids.is_empty() {
             return Ok(Vec::new());
@@ -385,7 +403,7 @@ impl Article {
         let rows: Vec<(Option<i64>, Option<String>, i64)> = posts::table
             .inner_join(accounts::table.on(accounts::id.eq(posts::account_id)))
             .filter(posts::in_reply_to_id.eq_any(post_ids))
-            .filter(posts::visibility.eq_any(["public", "unlisted"]))
+            .filter(posts::visibility.eq_any(visibilities))
             .group_by((posts::in_reply_to_id, accounts::domain))
             .select((
                 posts::in_reply_to_id,

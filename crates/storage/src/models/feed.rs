@@ -1,5 +1,6 @@
 //! `home_feed`: home timelines written when a post arrives (fan-out on write), so reading a
-//! home page is one indexed range scan. Only readers who may see a post get a row.
+//! home page is one indexed range scan. The rows and the queries the domain decides with;
+//! which readers a post reaches is the domain's (`services::visibility::feed_readers`).
 
 use std::collections::BTreeSet;
 
@@ -10,53 +11,11 @@ use super::post::Visibility;
 use crate::schema::{accounts, blocks, follows, home_feed, mutes, post_mentions, posts};
 use crate::{DbConnection, DbError, per_backend};
 
-/// Posts copied into a new follower's feed when a follow is accepted.
-const BACKFILL: i64 = 40;
-
-/// Adds `post` to the home feeds of its local readers: the author (or booster) if local,
-/// local followers (not for direct posts), and mentioned local accounts; skipping readers who
-/// block or mute the author.
-pub fn fan_out(conn: &mut DbConnection, post: &Post) -> Result<usize, DbError> {
-    let mut readers: BTreeSet<i64> = BTreeSet::new();
-    // A post written (or boosted) here is by a local account: no query needed.
-    if post.local {
-        readers.insert(post.account_id);
-    }
-    if post.visibility() != Visibility::Direct {
-        let followers: Vec<i64> = follows::table
-            .inner_join(accounts::table.on(accounts::id.eq(follows::account_id)))
-            .filter(follows::target_account_id.eq(post.account_id))
-            .filter(follows::accepted.eq(true))
-            .filter(accounts::domain.is_null())
-            .select(follows::account_id)
-            .load(conn)?;
-        readers.extend(followers);
-    }
-    if post.reblog_of_id.is_none() {
-        let mentioned: Vec<i64> = post_mentions::table
-            .inner_join(accounts::table.on(accounts::id.eq(post_mentions::account_id)))
-            .filter(post_mentions::post_id.eq(post.id))
-            .filter(accounts::domain.is_null())
-            .select(post_mentions::account_id)
-            .load(conn)?;
-        readers.extend(mentioned);
-    }
-    let mut silenced = silencers(conn, post.account_id)?;
-    if let Some(original) = post.reblog_of_id {
-        let original_author: Option<i64> = posts::table
-            .find(original)
-            .select(posts::account_id)
-            .first(conn)
-            .optional()?;
-        if let Some(author) = original_author {
-            silenced.extend(silencers(conn, author)?);
-        }
-        // Like Mastodon: a boost does not repeat a post the reader's feed already shows.
-        silenced.extend(already_showing(conn, &readers, original)?);
-    }
+/// Adds `post` to the home feeds of `readers` (rows already there are kept). Which readers
+/// a post reaches is the domain's (`trellis_domain::services::visibility::feed_readers`).
+pub fn insert(conn: &mut DbConnection, post: &Post, readers: &[i64]) -> Result<usize, DbError> {
     let rows: Vec<_> = readers
         .iter()
-        .filter(|reader| !silenced.contains(reader) || **reader == post.account_id)
         .map(|reader| {
             (
                 home_feed::account_id.eq(*reader),
@@ -65,19 +24,39 @@ pub fn fan_out(conn: &mut DbConnection, post: &Post) -> Result<usize, DbError> {
             )
         })
         .collect();
-    if rows.is_empty() {
-        return Ok(0);
+    let mut inserted = 0;
+    for chunk in rows.chunks(crate::INSERT_CHUNK) {
+        inserted += per_backend!(conn, |c| diesel::insert_into(home_feed::table)
+            .values(chunk)
+            .on_conflict_do_nothing()
+            .execute(c))?;
     }
-    Ok(per_backend!(conn, |c| diesel::insert_into(
-        home_feed::table
-    )
-    .values(&rows)
-    .on_conflict_do_nothing()
-    .execute(c))?)
+    Ok(inserted)
+}
+
+/// The local accounts whose follow of `author` is accepted.
+pub fn local_followers(conn: &mut DbConnection, author: i64) -> Result<Vec<i64>, DbError> {
+    Ok(follows::table
+        .inner_join(accounts::table.on(accounts::id.eq(follows::account_id)))
+        .filter(follows::target_account_id.eq(author))
+        .filter(follows::accepted.eq(true))
+        .filter(accounts::domain.is_null())
+        .select(follows::account_id)
+        .load(conn)?)
+}
+
+/// The local accounts a post mentions.
+pub fn local_mentioned(conn: &mut DbConnection, post_id: i64) -> Result<Vec<i64>, DbError> {
+    Ok(post_mentions::table
+        .inner_join(accounts::table.on(accounts::id.eq(post_mentions::account_id)))
+        .filter(post_mentions::post_id.eq(post_id))
+        .filter(accounts::domain.is_null())
+        .select(post_mentions::account_id)
+        .load(conn)?)
 }
 
 /// The readers among `readers` whose feed already holds `original` or a boost of it.
-fn already_showing(
+pub fn already_showing(
     conn: &mut DbConnection,
     readers: &BTreeSet<i64>,
     original: i64,
@@ -100,8 +79,8 @@ fn already_showing(
         .load(conn)?)
 }
 
-/// Accounts that block or mute `author`.
-fn silencers(conn: &mut DbConnection, author: i64) -> Result<BTreeSet<i64>, DbError> {
+/// Accounts that block or mute `author` (unexpired mutes).
+pub fn silencers(conn: &mut DbConnection, author: i64) -> Result<BTreeSet<i64>, DbError> {
     let blocking: Vec<i64> = blocks::table
         .filter(blocks::target_account_id.eq(author))
         .select(blocks::account_id)
@@ -118,14 +97,21 @@ fn silencers(conn: &mut DbConnection, author: i64) -> Result<BTreeSet<i64>, DbEr
     Ok(blocking.into_iter().chain(muting).collect())
 }
 
-/// Copies the latest posts and boosts of `target` that a follower may see into `reader`'s feed
-/// (after a follow is accepted).
-pub fn backfill(conn: &mut DbConnection, reader: i64, target: i64) -> Result<usize, DbError> {
+/// Copies the latest `limit` posts and boosts of `target` whose visibility is one of
+/// `visibilities` into `reader`'s feed (after a follow is accepted; which ones a follower may
+/// see is the domain's).
+pub fn backfill(
+    conn: &mut DbConnection,
+    reader: i64,
+    target: i64,
+    visibilities: &[Visibility],
+    limit: i64,
+) -> Result<usize, DbError> {
     let recent: Vec<i64> = posts::table
         .filter(posts::account_id.eq(target))
-        .filter(posts::visibility.ne(Visibility::Direct.as_str()))
+        .filter(posts::visibility.eq_any(visibilities))
         .order(posts::id.desc())
-        .limit(BACKFILL)
+        .limit(limit)
         .select(posts::id)
         .load(conn)?;
     let rows: Vec<_> = recent

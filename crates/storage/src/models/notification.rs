@@ -8,49 +8,21 @@ use diesel::prelude::*;
 use crate::schema::{accounts, mutes, notifications};
 use crate::{DbConnection, DbError};
 
-/// The notification types Trellis produces (Mastodon's names).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NotificationKind {
-    /// Someone followed you.
-    Follow,
-    /// Someone asked to follow you.
-    FollowRequest,
-    /// Someone mentioned you.
-    Mention,
-    /// Someone boosted your post.
-    Reblog,
-    /// Someone liked your post.
-    Favourite,
-    /// A post you interacted with was edited.
-    Update,
-}
-
-impl NotificationKind {
-    /// Every kind, for validating `types[]` filters.
-    pub const ALL: [NotificationKind; 6] = [
-        Self::Follow,
-        Self::FollowRequest,
-        Self::Mention,
-        Self::Reblog,
-        Self::Favourite,
-        Self::Update,
-    ];
-
-    /// The stored and API name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Follow => "follow",
-            Self::FollowRequest => "follow_request",
-            Self::Mention => "mention",
-            Self::Reblog => "reblog",
-            Self::Favourite => "favourite",
-            Self::Update => "update",
-        }
-    }
-
-    /// The kind with this name.
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == name)
+crate::stored_enum::stored_enum! {
+    /// The notification types Trellis produces (Mastodon's names).
+    pub enum NotificationKind {
+        /// Someone followed you.
+        Follow => "follow",
+        /// Someone asked to follow you.
+        FollowRequest => "follow_request",
+        /// Someone mentioned you.
+        Mention => "mention",
+        /// Someone boosted your post.
+        Reblog => "reblog",
+        /// Someone liked your post.
+        Favourite => "favourite",
+        /// A post you interacted with was edited.
+        Update => "update",
     }
 }
 
@@ -64,8 +36,8 @@ pub struct Notification {
     pub account_id: i64,
     /// Who caused it.
     pub from_account_id: i64,
-    /// Kind name (see [`NotificationKind`]).
-    pub kind: String,
+    /// What happened.
+    pub kind: NotificationKind,
     /// The post concerned, if any.
     pub post_id: Option<i64>,
     /// When.
@@ -73,17 +45,22 @@ pub struct Notification {
 }
 
 impl Notification {
-    /// Whether `recipient` is a local account that has not muted `from`'s notifications.
-    pub fn may_notify(conn: &mut DbConnection, recipient: i64, from: i64) -> Result<bool, DbError> {
-        let local: bool = accounts::table
-            .filter(accounts::id.eq(recipient))
+    /// Whether `account` is an account of this instance.
+    pub fn is_local_account(conn: &mut DbConnection, account: i64) -> Result<bool, DbError> {
+        let local: i64 = accounts::table
+            .filter(accounts::id.eq(account))
             .filter(accounts::domain.is_null())
             .count()
-            .get_result::<i64>(conn)?
-            > 0;
-        if !local {
-            return Ok(false);
-        }
+            .get_result(conn)?;
+        Ok(local > 0)
+    }
+
+    /// Whether `recipient` has an unexpired mute of `from` that covers notifications.
+    pub fn mutes_notifications_of(
+        conn: &mut DbConnection,
+        recipient: i64,
+        from: i64,
+    ) -> Result<bool, DbError> {
         let muted: i64 = mutes::table
             .filter(mutes::account_id.eq(recipient))
             .filter(mutes::target_account_id.eq(from))
@@ -95,7 +72,7 @@ impl Notification {
             )
             .count()
             .get_result(conn)?;
-        Ok(muted == 0)
+        Ok(muted > 0)
     }
 
     /// Inserts a notification row.
@@ -117,7 +94,7 @@ impl Notification {
             notifications::table
                 .filter(notifications::account_id.eq(recipient))
                 .filter(notifications::from_account_id.eq(from))
-                .filter(notifications::kind.eq(kind.as_str())),
+                .filter(notifications::kind.eq(kind)),
         )
         .execute(conn)?;
         Ok(())
@@ -128,7 +105,7 @@ impl Notification {
 #[derive(Clone, Debug, Default)]
 pub struct NotificationFilter {
     /// Kind names to keep (`None`: every kind).
-    pub kinds: Option<Vec<&'static str>>,
+    pub kinds: Option<Vec<NotificationKind>>,
     /// Only those caused by this account.
     pub from_account_id: Option<i64>,
 }

@@ -6,9 +6,6 @@ use diesel::prelude::*;
 use crate::schema::{favourites, post_mentions, post_tags, posts};
 use crate::{DbConnection, DbError, per_backend};
 
-/// The stored visibilities anyone may read (see [`Visibility::is_world_readable`]).
-const WORLD_READABLE: [&str; 2] = ["public", "unlisted"];
-
 /// A stored note or boost.
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = posts)]
@@ -40,7 +37,7 @@ pub struct Post {
     /// Media marked sensitive, or behind a content warning.
     pub sensitive: bool,
     /// public, unlisted, private (followers only) or direct.
-    pub visibility: String,
+    pub visibility: Visibility,
     /// BCP 47 language tag.
     pub language: Option<String>,
     /// Attachments as a JSON array of `{url, media_type, name}` links.
@@ -59,6 +56,9 @@ pub struct Post {
     pub edited_at: Option<NaiveDateTime>,
     /// Last change of the row.
     pub updated_at: NaiveDateTime,
+    /// Department-only: shown to people of this instance only, never delivered or served
+    /// to other servers.
+    pub local_only: bool,
 }
 
 /// A new post row.
@@ -92,7 +92,7 @@ pub struct NewPost {
     /// See [`Post::sensitive`].
     pub sensitive: bool,
     /// See [`Post::visibility`].
-    pub visibility: String,
+    pub visibility: Visibility,
     /// See [`Post::language`].
     pub language: Option<String>,
     /// See [`Post::attachments`].
@@ -105,6 +105,8 @@ pub struct NewPost {
     pub edited_at: Option<NaiveDateTime>,
     /// See [`Post::updated_at`].
     pub updated_at: NaiveDateTime,
+    /// See [`Post::local_only`].
+    pub local_only: bool,
 }
 
 /// Which counter to move.
@@ -388,11 +390,12 @@ impl Post {
         Ok((boosts, deleted > 0))
     }
 
-    /// Public and unlisted posts and boosts of an account, newest first (outbox pages); a boost
-    /// only when the boosted post is public or unlisted too.
-    pub fn public_by_account(
+    /// Posts and boosts of an account in `audience`, newest first; a boost only when the
+    /// boosted post is in `audience` too. Which audience a page is for is the domain's.
+    pub fn by_account_in(
         conn: &mut DbConnection,
         account_id: i64,
+        audience: &PostAudience,
         max_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<Post>, DbError> {
@@ -400,11 +403,17 @@ impl Post {
         let mut query = posts::table
             .left_join(original.on(original.field(posts::id).nullable().eq(posts::reblog_of_id)))
             .filter(posts::account_id.eq(account_id))
-            .filter(posts::visibility.eq_any(WORLD_READABLE))
+            .filter(posts::visibility.eq_any(audience.visibilities))
+            .filter(posts::local_only.eq_any(audience.local_only_values()))
             .filter(
-                posts::reblog_of_id
-                    .is_null()
-                    .or(original.field(posts::visibility).eq_any(WORLD_READABLE)),
+                posts::reblog_of_id.is_null().or(original
+                    .field(posts::visibility)
+                    .eq_any(audience.visibilities)
+                    .and(
+                        original
+                            .field(posts::local_only)
+                            .eq_any(audience.local_only_values()),
+                    )),
             )
             .order(posts::id.desc())
             .limit(limit)
@@ -436,24 +445,48 @@ impl Post {
             .collect())
     }
 
-    /// Number of public and unlisted posts and boosts of an account (boosts of public or
-    /// unlisted posts only, as [`Post::public_by_account`] lists them).
-    pub fn count_public_by_account(
+    /// Number of posts and boosts of an account in `audience`, as [`Post::by_account_in`]
+    /// lists them.
+    pub fn count_by_account_in(
         conn: &mut DbConnection,
         account_id: i64,
+        audience: &PostAudience,
     ) -> Result<i64, DbError> {
         let original = diesel::alias!(posts as original);
         Ok(posts::table
             .left_join(original.on(original.field(posts::id).nullable().eq(posts::reblog_of_id)))
             .filter(posts::account_id.eq(account_id))
-            .filter(posts::visibility.eq_any(WORLD_READABLE))
+            .filter(posts::visibility.eq_any(audience.visibilities))
+            .filter(posts::local_only.eq_any(audience.local_only_values()))
             .filter(
-                posts::reblog_of_id
-                    .is_null()
-                    .or(original.field(posts::visibility).eq_any(WORLD_READABLE)),
+                posts::reblog_of_id.is_null().or(original
+                    .field(posts::visibility)
+                    .eq_any(audience.visibilities)
+                    .and(
+                        original
+                            .field(posts::local_only)
+                            .eq_any(audience.local_only_values()),
+                    )),
             )
             .count()
             .get_result(conn)?)
+    }
+
+    /// Those of `uris` that name department-only posts (`local_only`).
+    pub fn local_only_uris(
+        conn: &mut DbConnection,
+        uris: &[String],
+    ) -> Result<std::collections::HashSet<String>, DbError> {
+        if uris.is_empty() {
+            return Ok(Default::default());
+        }
+        Ok(posts::table
+            .filter(posts::uri.eq_any(uris))
+            .filter(posts::local_only.eq(true))
+            .select(posts::uri)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect())
     }
 
     /// Number of local posts (nodeinfo).
@@ -466,51 +499,45 @@ impl Post {
     }
 }
 
-/// Who may see a post.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Visibility {
-    /// Everyone, listed in public timelines.
-    Public,
-    /// Everyone, kept out of public timelines.
-    Unlisted,
-    /// The author's followers (and mentioned people).
-    Private,
-    /// Only the mentioned people.
-    Direct,
+crate::stored_enum::stored_enum! {
+    /// Who may see a post.
+    pub enum Visibility {
+        /// Everyone, listed in public timelines.
+        Public => "public",
+        /// Everyone, kept out of public timelines.
+        Unlisted => "unlisted",
+        /// The author's followers (and mentioned people).
+        Private => "private",
+        /// Only the mentioned people.
+        Direct => "direct",
+    }
 }
 
 impl Visibility {
-    /// The stored and API name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Visibility::Public => "public",
-            Visibility::Unlisted => "unlisted",
-            Visibility::Private => "private",
-            Visibility::Direct => "direct",
-        }
-    }
-
-    /// Parses the stored or API name.
-    pub fn parse(name: &str) -> Option<Self> {
-        match name {
-            "public" => Some(Visibility::Public),
-            "unlisted" => Some(Visibility::Unlisted),
-            "private" => Some(Visibility::Private),
-            "direct" => Some(Visibility::Direct),
-            _ => None,
-        }
-    }
-
     /// Anyone may read it, signed in or not.
     pub fn is_world_readable(self) -> bool {
         matches!(self, Visibility::Public | Visibility::Unlisted)
     }
 }
 
-impl Post {
-    /// The post's visibility (stored values are constrained by the schema).
-    pub fn visibility(&self) -> Visibility {
-        Visibility::parse(&self.visibility).unwrap_or(Visibility::Direct)
+/// Which posts a query may return, as the domain decides it (`services::visibility`): the
+/// visibilities, and whether department-only posts are among them.
+#[derive(Clone, Copy, Debug)]
+pub struct PostAudience {
+    /// Only posts with one of these visibilities.
+    pub visibilities: &'static [Visibility],
+    /// Department-only posts too.
+    pub department_only: bool,
+}
+
+impl PostAudience {
+    /// The `local_only` values allowed.
+    fn local_only_values(&self) -> &'static [bool] {
+        if self.department_only {
+            &[false, true]
+        } else {
+            &[false]
+        }
     }
 }
 
@@ -567,7 +594,7 @@ impl Post {
             .filter(
                 posts::account_id
                     .eq_any(followed)
-                    .and(posts::visibility.ne("direct"))
+                    .and(posts::visibility.ne(Visibility::Direct))
                     .or(posts::account_id.eq(reader))
                     .or(posts::id.eq_any(mentioning)),
             )
@@ -583,7 +610,7 @@ impl Post {
         window: crate::page::Window,
     ) -> Result<Vec<Post>, DbError> {
         let query = posts::table
-            .filter(posts::visibility.eq(Visibility::Public.as_str()))
+            .filter(posts::visibility.eq(Visibility::Public))
             .filter(posts::reblog_of_id.is_null())
             .select(Post::as_select());
         let mut query = crate::page::paged!(query, posts::id, window);
@@ -636,7 +663,7 @@ impl Post {
             .select(list_accounts::account_id);
         let query = posts::table
             .filter(posts::account_id.eq_any(members))
-            .filter(posts::visibility.ne(Visibility::Direct.as_str()))
+            .filter(posts::visibility.ne(Visibility::Direct))
             .select(Post::as_select());
         let mut query = crate::page::paged!(query, posts::id, window);
         let not_a_reply = posts::in_reply_to_account_id
@@ -678,7 +705,7 @@ impl Post {
             .filter(post_mentions::account_id.eq(reader))
             .select(post_mentions::post_id);
         let query = posts::table
-            .filter(posts::visibility.eq(Visibility::Direct.as_str()))
+            .filter(posts::visibility.eq(Visibility::Direct))
             .filter(
                 posts::account_id
                     .eq(reader)

@@ -9,47 +9,22 @@ use crate::ids::IdGenerator;
 use crate::schema::stream_events;
 use crate::{DbConnection, DbError};
 
-/// What changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StreamKind {
-    /// A new post or boost (`update`).
-    Update,
-    /// A post was edited (`status.update`).
-    StatusUpdate,
-    /// A post was deleted (`delete`).
-    Delete,
-    /// A notification for `account_id` (`notification`).
-    Notification,
-    /// Access was withdrawn (`revoke`): a token of `account_id` was revoked, or that person
-    /// was disabled or deleted; without `account_id`, an app-only token was revoked. Streams
-    /// of that person check their token again and close when it no longer holds. Never sent
-    /// to clients.
-    Revoke,
-}
-
-impl StreamKind {
-    /// The stored name, which is also the streaming event name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Update => "update",
-            Self::StatusUpdate => "status.update",
-            Self::Delete => "delete",
-            Self::Notification => "notification",
-            Self::Revoke => "revoke",
-        }
-    }
-
-    /// The kind with this stored name.
-    pub fn parse(name: &str) -> Option<Self> {
-        [
-            Self::Update,
-            Self::StatusUpdate,
-            Self::Delete,
-            Self::Notification,
-            Self::Revoke,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == name)
+crate::stored_enum::stored_enum! {
+    /// What changed (the stored name is also the streaming event name).
+    pub enum StreamKind {
+        /// A new post or boost (`update`).
+        Update => "update",
+        /// A post was edited (`status.update`).
+        StatusUpdate => "status.update",
+        /// A post was deleted (`delete`).
+        Delete => "delete",
+        /// A notification for `account_id` (`notification`).
+        Notification => "notification",
+        /// Access was withdrawn (`revoke`): a token of `account_id` was revoked, or that
+        /// person was disabled or deleted; without `account_id`, an app-only token was
+        /// revoked. Streams of that person check their token again and close when it no
+        /// longer holds. Never sent to clients.
+        Revoke => "revoke",
     }
 }
 
@@ -59,8 +34,8 @@ impl StreamKind {
 pub struct StreamEvent {
     /// Time-sortable id.
     pub id: i64,
-    /// Kind name (see [`StreamKind`]).
-    pub kind: String,
+    /// What changed.
+    pub kind: StreamKind,
     /// The post concerned.
     pub post_id: Option<i64>,
     /// For notifications: the recipient.
@@ -84,7 +59,7 @@ impl StreamEvent {
         diesel::insert_into(stream_events::table)
             .values(&StreamEvent {
                 id: ids.next_id(),
-                kind: kind.as_str().into(),
+                kind,
                 post_id,
                 account_id,
                 notification_id,

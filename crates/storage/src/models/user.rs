@@ -8,6 +8,26 @@ use crate::{DbConnection, DbError};
 
 use super::Account;
 
+crate::stored_enum::stored_enum! {
+    /// What a local person may do.
+    pub enum Role {
+        /// Manages the instance.
+        Admin => "admin",
+        /// Publishes official content and manages categories.
+        Editor => "editor",
+        /// Everyone else.
+        Member => "member",
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::parse(s)
+            .ok_or_else(|| format!("unknown role {s:?}: expected admin, editor or member"))
+    }
+}
+
 /// Login data of a local person; the profile lives in `accounts`.
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -19,7 +39,7 @@ pub struct User {
     /// Argon2 PHC string; `None` until a password is set.
     pub password_hash: Option<String>,
     /// admin, editor or member.
-    pub role: String,
+    pub role: Role,
     /// Disabled users cannot sign in and are hidden.
     pub disabled: bool,
     /// Creation time.
@@ -39,7 +59,7 @@ pub struct NewUser {
     /// See [`User::password_hash`].
     pub password_hash: Option<String>,
     /// See [`User::role`].
-    pub role: String,
+    pub role: Role,
     /// See [`User::created_at`].
     pub created_at: NaiveDateTime,
 }

@@ -13,7 +13,7 @@ use crate::services::ServiceError;
 use crate::services::hydrate::{self, AccountView};
 use crate::services::outbox::publish as commit;
 use crate::state::AppState;
-use trellis_storage::models::article::Article;
+use trellis_storage::models::article::{Article, ArticleStatus};
 use trellis_storage::models::article_revision::Acknowledgement;
 use trellis_storage::models::{Account, Post};
 use trellis_storage::schema::accounts;
@@ -49,7 +49,7 @@ pub async fn acknowledge(
                 "is not a must-read article; only must-read articles are acknowledged",
             )));
         }
-        if article.status == "draft" {
+        if article.status == ArticleStatus::Draft {
             return Ok(Err(ServiceError::invalid(
                 "article",
                 "is a draft; only published articles are acknowledged",

@@ -73,7 +73,7 @@ pub async fn create(
             category_id,
             author_id: author.id,
             owner_id,
-            status: status.as_str().into(),
+            status,
             official: input.official,
             must_read: input.must_read,
             pinned: input.pinned,
@@ -81,6 +81,7 @@ pub async fn create(
             created_at: now,
             updated_at: now,
             published_at: (status != ArticleStatus::Draft).then_some(now),
+            local_only: input.department_only,
         };
         let mut article = Article::insert(conn, &new, &tags)?;
         record_revision(

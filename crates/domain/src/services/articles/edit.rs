@@ -59,7 +59,7 @@ pub async fn edit(
         {
             return Ok(Err(e));
         }
-        let was = ArticleStatus::of(&current);
+        let was = current.status;
         let status = status.unwrap_or(was);
         if status == ArticleStatus::Draft && was != ArticleStatus::Draft {
             return Ok(Err(ServiceError::invalid(
@@ -94,7 +94,7 @@ pub async fn edit(
             body_text,
             category_id,
             owner_id,
-            status: status.as_str().into(),
+            status,
             official,
             must_read,
             pinned,

@@ -23,47 +23,11 @@ pub mod queries;
 
 use crate::services::hydrate::AccountView;
 use trellis_storage::models::article::Article;
+pub use trellis_storage::models::article::ArticleStatus;
 use trellis_storage::models::article_category::ArticleCategory;
 
 pub use create::create;
 pub use edit::{delete, edit};
-
-/// Where an article is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ArticleStatus {
-    /// Visible to its author, owner, editors and admins only.
-    Draft,
-    /// Visible to everyone and carried to timelines.
-    Published,
-    /// Still readable, no longer current.
-    Archived,
-}
-
-impl ArticleStatus {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Published => "published",
-            Self::Archived => "archived",
-        }
-    }
-
-    /// Parses a stored or requested name.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "draft" => Some(Self::Draft),
-            "published" => Some(Self::Published),
-            "archived" => Some(Self::Archived),
-            _ => None,
-        }
-    }
-
-    /// The status of a stored article (unknown values read as drafts).
-    pub fn of(article: &Article) -> Self {
-        Self::parse(&article.status).unwrap_or(Self::Draft)
-    }
-}
 
 /// What a writer sends to create an article.
 #[derive(Clone, Debug, Default)]
@@ -94,6 +58,8 @@ pub struct ArticleInput {
     pub owner: Option<String>,
     /// Note recorded with the first revision.
     pub change_note: Option<String>,
+    /// Department-only: for people of this instance only, never federated.
+    pub department_only: bool,
 }
 
 /// What an editor changes; `None` keeps the current value. An empty `category` or

@@ -129,7 +129,7 @@ pub async fn listing(
                 None => None,
             };
             let filter = ArticleFilter {
-                statuses: vec![ArticleStatus::Published.as_str().to_string()],
+                statuses: vec![ArticleStatus::Published],
                 category_id: category.as_ref().map(|c| c.id),
                 ..Default::default()
             };
@@ -170,7 +170,7 @@ pub async fn search(
         .db()
         .read(move |conn| {
             let filter = ArticleFilter {
-                statuses: vec![ArticleStatus::Published.as_str().to_string()],
+                statuses: vec![ArticleStatus::Published],
                 ..Default::default()
             };
             let rows = article_search::ranked(conn, &filter, &query, limit, offset)?;

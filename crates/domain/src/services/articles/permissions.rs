@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use crate::services::ServiceError;
 use crate::services::accounts::Role;
-use trellis_storage::models::article::Article;
+use trellis_storage::models::article::{Article, ArticleStatus};
 use trellis_storage::schema::users;
 use trellis_storage::{DbConnection, DbError};
 
@@ -33,7 +33,7 @@ pub fn is_own(article: &Article, account_id: i64) -> bool {
 
 /// Drafts are seen by their author, their owner, editors and admins; the rest by everyone.
 pub fn may_read(article: &Article, viewer: Option<(i64, Role)>) -> bool {
-    if article.status != "draft" {
+    if article.status != ArticleStatus::Draft {
         return true;
     }
     viewer.is_some_and(|(id, role)| is_editor(role) || is_own(article, id))

@@ -12,6 +12,7 @@ use crate::outbound::note::note_json;
 use crate::state::AppState;
 use trellis_content::text::escape_html;
 use trellis_storage::models::article::Article;
+use trellis_storage::models::post::Visibility;
 use trellis_storage::models::{Account, Follow, NewPost, Post, Tombstone};
 use trellis_storage::schema::accounts;
 use trellis_storage::{DbConnection, DbError};
@@ -54,13 +55,14 @@ pub fn announce(
         // Never the title as a content warning.
         summary: String::new(),
         sensitive: false,
-        visibility: "public".into(),
+        visibility: Visibility::Public,
         language: None,
         attachments: "[]".into(),
         local: true,
         created_at: now,
         edited_at: None,
         updated_at: now,
+        local_only: article.local_only,
     };
     let post = crate::changes::posts::store_post(conn, state.ids(), &new, &[], tags)?;
     Article::set_post(conn, article.id, Some(post.id))?;
@@ -124,7 +126,7 @@ pub fn refresh(
 
 /// Withdraws the status of a deleted article (the channels' boosts go with it), sends a
 /// Delete to the remote followers of the author and of its channels, and leaves a Tombstone
-/// for its id.
+/// for its id (not for a department-only article, which other servers never saw).
 pub fn withdraw(
     conn: &mut DbConnection,
     state: &AppState,
@@ -153,14 +155,17 @@ pub fn withdraw(
         delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
         crate::changes::posts::remove_post(conn, state.ids(), &post)?;
     }
-    Tombstone::insert(
-        conn,
-        &Tombstone {
-            uri: state.urls().article(article.id),
-            former_type: "Article".into(),
-            deleted_at: delivery::now(),
-        },
-    )?;
+    // A department-only article was never shown to other servers: its id stays unknown.
+    if !article.local_only {
+        Tombstone::insert(
+            conn,
+            &Tombstone {
+                uri: state.urls().article(article.id),
+                former_type: "Article".into(),
+                deleted_at: delivery::now(),
+            },
+        )?;
+    }
     Ok(())
 }
 

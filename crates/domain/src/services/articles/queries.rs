@@ -17,6 +17,10 @@ use trellis_storage::schema::accounts;
 use trellis_storage::{DbConnection, DbError};
 
 use super::permissions::{is_editor, may_read, role_of};
+use trellis_storage::models::post::Visibility;
+
+/// The replies an article's comment counts count: those anyone may read.
+const COUNTED_COMMENTS: [Visibility; 2] = [Visibility::Public, Visibility::Unlisted];
 use super::{ArticleStatus, ArticleView, fields, today};
 
 /// Views of several articles, in the same order, in a fixed number of queries.
@@ -38,7 +42,7 @@ pub fn views(conn: &mut DbConnection, rows: Vec<Article>) -> Result<Vec<ArticleV
     }
     let post_ids: Vec<i64> = rows.iter().filter_map(|a| a.post_id).collect();
     let mut comments: HashMap<i64, Vec<(Option<String>, i64)>> = HashMap::new();
-    for (post, domain, count) in Article::comment_counts(conn, &post_ids)? {
+    for (post, domain, count) in Article::comment_counts(conn, &post_ids, &COUNTED_COMMENTS)? {
         comments.entry(post).or_default().push((domain, count));
     }
     let mut origins: HashMap<i64, (String, Option<String>)> =
@@ -216,7 +220,7 @@ pub async fn list(
             let role = role_of(conn, viewer_id)?;
             let mut filter = ArticleFilter {
                 local,
-                statuses: vec![status.as_str().to_string()],
+                statuses: vec![status],
                 tag,
                 official: query.official,
                 stale: query.stale.map(|s| (s, today())),

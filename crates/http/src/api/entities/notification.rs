@@ -26,7 +26,7 @@ impl NotificationEntity {
         let notification = &view.notification;
         Self {
             id: notification.id.to_string(),
-            kind: notification.kind.clone(),
+            kind: notification.kind.as_str().into(),
             created_at: datetime(notification.created_at),
             account: AccountEntity::new(state, &view.account),
             status: view.status.as_ref().map(|s| StatusEntity::new(state, s)),

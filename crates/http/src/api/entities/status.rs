@@ -24,6 +24,8 @@ pub(crate) struct StatusEntity {
     pub in_reply_to_account_id: Option<String>,
     pub reblog: Option<Box<StatusEntity>>,
     pub visibility: String,
+    /// Department-only (glitch-soc's field); `visibility` stays a standard one.
+    pub local_only: bool,
     pub sensitive: bool,
     pub spoiler_text: String,
     pub media_attachments: Vec<Value>,
@@ -90,7 +92,8 @@ impl StatusEntity {
                 .reblog
                 .as_ref()
                 .map(|inner| Box::new(StatusEntity::new(state, inner))),
-            visibility: post.visibility.clone(),
+            visibility: post.visibility.as_str().into(),
+            local_only: post.local_only,
             sensitive: post.sensitive,
             spoiler_text: if post.object_type == "Article" {
                 String::new()

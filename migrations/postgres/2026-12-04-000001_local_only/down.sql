@@ -1,0 +1,2 @@
+ALTER TABLE articles DROP COLUMN local_only;
+ALTER TABLE posts DROP COLUMN local_only;
