@@ -56,11 +56,19 @@ pub fn to_document(account: &Account, urls: &Urls) -> ActorDocument {
             account.created_at,
             Utc,
         )),
+        department: text_or_null(&account.department),
+        job_title: text_or_null(&account.job_title),
+        work_location: text_or_null(&account.location),
         id,
     }
 }
 
-/// Department, job title, expertise and free fields as PropertyValue items (FEP-fb2a style).
+/// A profile column as a JSON string, or null (left out of the document) when unset.
+fn text_or_null(value: &Option<String>) -> Value {
+    value.clone().map_or(Value::Null, Value::String)
+}
+
+/// Department, job title, location, expertise and free fields as PropertyValue items (FEP-fb2a style).
 pub fn profile_attachments(account: &Account) -> Vec<PropertyValue> {
     let field = |name: &str, value: String| PropertyValue {
         kind: "PropertyValue".into(),
@@ -73,6 +81,9 @@ pub fn profile_attachments(account: &Account) -> Vec<PropertyValue> {
     }
     if let Some(title) = &account.job_title {
         out.push(field("Job title", escape_html(title)));
+    }
+    if let Some(location) = &account.location {
+        out.push(field("Location", escape_html(location)));
     }
     let expertise = account.expertise_tags();
     if !expertise.is_empty() {

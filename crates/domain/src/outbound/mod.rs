@@ -8,4 +8,5 @@ pub mod actor;
 pub mod article;
 pub mod audience;
 pub mod delivery;
+pub mod directory;
 pub mod note;

@@ -159,7 +159,9 @@ pub(crate) fn delivery_inboxes(
 }
 
 /// Maps a remote actor document onto an account row (sanitizing everything shown to people,
-/// keeping only web URLs, and within the [limits](trellis_protocol::json::limits)).
+/// keeping only web URLs, and within the [limits](trellis_protocol::json::limits)). The
+/// department, job title and location come from the extension properties (`department`,
+/// `jobTitle`, `workLocation`), or else from the `PropertyValue` items of those names.
 pub(crate) fn remote_account_from_document(
     json: &ActorDocument,
     id: i64,
@@ -170,6 +172,7 @@ pub(crate) fn remote_account_from_document(
     let now = Utc::now().naive_utc();
     let mut department = None;
     let mut job_title = None;
+    let mut location = None;
     let mut expertise: Vec<String> = Vec::new();
     let mut fields = Vec::new();
     for item in items(&json.attachment).into_iter().take(MAX_PROFILE_FIELDS) {
@@ -184,6 +187,7 @@ pub(crate) fn remote_account_from_document(
         match name.as_str() {
             "Department" => department = Some(text),
             "Job title" => job_title = Some(text),
+            "Location" => location = Some(text),
             "Expertise" => {
                 expertise = text
                     .split(',')
@@ -197,6 +201,18 @@ pub(crate) fn remote_account_from_document(
             }),
         }
     }
+    let extension = |value: &serde_json::Value| {
+        let text = match value {
+            serde_json::Value::String(text) => Some(text.clone()),
+            serde_json::Value::Object(_) => string(value, "name"),
+            _ => None,
+        }?;
+        Some(html_to_plain_text(truncate(&text, MAX_FIELD_VALUE_BYTES)))
+            .filter(|t| !t.trim().is_empty())
+    };
+    let department = extension(&json.department).or(department);
+    let job_title = extension(&json.job_title).or(job_title);
+    let location = extension(&json.work_location).or(location);
     Ok(NewAccount {
         id,
         actor_type: json.kind.clone(),
@@ -225,6 +241,7 @@ pub(crate) fn remote_account_from_document(
         locked: json.manually_approves_followers,
         department,
         job_title,
+        location,
         expertise: serde_json::to_string(&expertise).unwrap_or_else(|_| "[]".into()),
         fields: serde_json::to_string(&fields).unwrap_or_else(|_| "[]".into()),
         created_at: json.published.map(|p| p.naive_utc()).unwrap_or(now),
@@ -263,6 +280,7 @@ pub(crate) fn upsert_remote(
                     accounts::discoverable.eq(new.discoverable),
                     accounts::department.eq(&new.department),
                     accounts::job_title.eq(&new.job_title),
+                    accounts::location.eq(&new.location),
                     accounts::expertise.eq(&new.expertise),
                     accounts::fields.eq(&new.fields),
                     accounts::updated_at.eq(new.updated_at),

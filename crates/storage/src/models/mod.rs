@@ -5,6 +5,7 @@ pub mod account_counters;
 pub mod block;
 pub mod bookmark;
 pub mod delivery;
+pub mod directory;
 pub mod favourite;
 pub mod feed;
 pub mod follow;
