@@ -105,9 +105,11 @@ impl Object for ActorObject {
         data: &Data<AppState>,
     ) -> Result<Self, FederationError> {
         let new = remote_account_from_document(&json, data.ids().next_id())?;
+        // Two fetches of one new actor can race (a directory refresh and an activity): the
+        // one that loses the insert finds the row the other committed.
         let account = data
             .db()
-            .write(move |conn| upsert_remote(conn, new))
+            .write_or_find(move |conn| upsert_remote(conn, new.clone()))
             .await?;
         Self::new(account)
     }

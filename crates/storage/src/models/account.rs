@@ -80,7 +80,7 @@ pub struct Account {
 }
 
 /// A new account row (its counters start at zero).
-#[derive(Debug, Insertable)]
+#[derive(Clone, Debug, Insertable)]
 #[diesel(table_name = accounts)]
 pub struct NewAccount {
     /// See [`Account::id`].
