@@ -26,6 +26,7 @@ mod api_timelines;
 mod authorized_fetch_key_ids;
 mod cli;
 mod cli_article_import;
+mod cli_directory;
 mod directory;
 mod discovery;
 mod http_errors;
