@@ -39,6 +39,17 @@ impl WorkProfile {
     }
 }
 
+/// The columns a change writes; `None` leaves a column as it is.
+#[derive(AsChangeset)]
+#[diesel(table_name = accounts)]
+struct WorkColumns {
+    department: Option<Option<String>>,
+    job_title: Option<Option<String>>,
+    location: Option<Option<String>>,
+    discoverable: Option<bool>,
+    updated_at: chrono::NaiveDateTime,
+}
+
 /// A text field checked and normalised: `Some(None)` clears it.
 fn checked(
     field: &'static str,
@@ -70,42 +81,16 @@ pub async fn update(
     let department = checked("department", change.department)?;
     let job_title = checked("job_title", change.job_title)?;
     let location = checked("location", change.location)?;
-    let discoverable = change.discoverable;
+    let changes = WorkColumns {
+        department,
+        job_title,
+        location,
+        discoverable: change.discoverable,
+        updated_at: delivery::now(),
+    };
     publish(state, move |conn, state| {
         let row = accounts::table.find(account_id);
-        let now = delivery::now();
-        if let Some(department) = &department {
-            diesel::update(row)
-                .set((
-                    accounts::department.eq(department),
-                    accounts::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
-        if let Some(job_title) = &job_title {
-            diesel::update(row)
-                .set((
-                    accounts::job_title.eq(job_title),
-                    accounts::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
-        if let Some(location) = &location {
-            diesel::update(row)
-                .set((
-                    accounts::location.eq(location),
-                    accounts::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
-        if let Some(discoverable) = discoverable {
-            diesel::update(row)
-                .set((
-                    accounts::discoverable.eq(discoverable),
-                    accounts::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
+        diesel::update(row).set(&changes).execute(conn)?;
         let account: Account = row.select(Account::as_select()).first(conn)?;
         announce_update(conn, state, &account)?;
         Ok(account)

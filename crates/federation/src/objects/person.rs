@@ -296,3 +296,63 @@ pub(crate) fn upsert_remote(
         None => Account::insert(conn, &new),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn actor(extra: Value) -> ActorDocument {
+        let mut document = json!({
+            "id": "https://beta.corp.example/users/fiona",
+            "type": "Person",
+            "preferredUsername": "fiona",
+            "inbox": "https://beta.corp.example/users/fiona/inbox",
+            "publicKey": {
+                "id": "https://beta.corp.example/users/fiona#main-key",
+                "owner": "https://beta.corp.example/users/fiona",
+                "publicKeyPem": "-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----"
+            }
+        });
+        for (key, value) in extra.as_object().unwrap() {
+            document[key] = value.clone();
+        }
+        serde_json::from_value(document).unwrap()
+    }
+
+    #[test]
+    fn work_terms_fill_the_profile_columns() {
+        let row = remote_account_from_document(
+            &actor(json!({
+                "department": "Finance <b>HQ</b>",
+                "jobTitle": "Controller",
+                "workLocation": {"type": "Place", "name": "Lyon"},
+                "attachment": [{"type": "PropertyValue", "name": "Department", "value": "Old"}]
+            })),
+            1,
+        )
+        .unwrap();
+        assert_eq!(row.department.as_deref(), Some("Finance HQ"));
+        assert_eq!(row.job_title.as_deref(), Some("Controller"));
+        assert_eq!(row.location.as_deref(), Some("Lyon"));
+    }
+
+    #[test]
+    fn profile_fields_stand_in_for_missing_terms() {
+        let row = remote_account_from_document(
+            &actor(json!({
+                "jobTitle": 42,
+                "attachment": [
+                    {"type": "PropertyValue", "name": "Job title", "value": "Analyst"},
+                    {"type": "PropertyValue", "name": "Location", "value": "<p>Oslo</p>"}
+                ]
+            })),
+            1,
+        )
+        .unwrap();
+        assert_eq!(row.department, None);
+        assert_eq!(row.job_title.as_deref(), Some("Analyst"));
+        assert_eq!(row.location.as_deref(), Some("Oslo"));
+    }
+}
