@@ -251,6 +251,7 @@ fn remote_account(id: i64, n: usize) -> NewAccount {
         discoverable: true,
         department: None,
         job_title: None,
+        location: None,
         expertise: "[]".into(),
         fields: "[]".into(),
         created_at: now,

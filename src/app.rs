@@ -16,6 +16,7 @@ use trellis_domain::services::{ServiceError, events, instance_actor};
 use trellis_domain::state::AppState;
 use trellis_federation::context::{federation_config, http_client};
 use trellis_federation::delivery::worker;
+use trellis_federation::directory;
 use trellis_federation::lookup::FederatedLookup;
 use trellis_http::server::{self, ServeSettings};
 use trellis_storage::{Database, DbError, OpenMode};
@@ -53,6 +54,7 @@ pub struct RunningInstance {
     stop_worker: watch::Sender<bool>,
     worker: JoinHandle<()>,
     tailer: JoinHandle<()>,
+    directory: JoinHandle<()>,
 }
 
 impl RunningInstance {
@@ -65,6 +67,7 @@ impl RunningInstance {
         let served = self.server.await;
         let _ = self.worker.await;
         let _ = self.tailer.await;
+        let _ = self.directory.await;
         let addr = self.addr;
         let listen_error = |reason: String| AppError::Listen { addr, reason };
         served
@@ -128,9 +131,10 @@ pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningIn
     let client = http_client(&state)?;
     let federation = federation(&state, client.clone()).await?;
     let (shutdown, stopped) = oneshot::channel::<()>();
-    let router = trellis_http::router(state.clone(), federation);
+    let router = trellis_http::router(state.clone(), federation.clone());
     let (stop_worker, worker_stopped) = watch::channel(false);
     let tailer = events::spawn(state.clone(), worker_stopped.clone());
+    let directory = directory::spawn_refresher(federation, worker_stopped.clone());
     let worker = worker::spawn(state.clone(), client, state.delivery_wake(), worker_stopped);
     let settings = ServeSettings {
         header_read_timeout: state.config().limits.header_read_timeout,
@@ -156,6 +160,7 @@ pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningIn
         stop_worker,
         worker,
         tailer,
+        directory,
     })
 }
 

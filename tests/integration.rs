@@ -27,6 +27,8 @@ mod authorized_fetch_key_ids;
 mod cli;
 mod cli_article_import;
 mod department_only;
+mod cli_directory;
+mod directory;
 mod discovery;
 mod http_errors;
 mod inbox_properties;

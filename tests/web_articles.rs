@@ -117,6 +117,7 @@ async fn remote_reply(inst: &TestInstance, domain: &str, status_id: &str, text: 
                     discoverable: true,
                     department: None,
                     job_title: None,
+                    location: None,
                     expertise: String::new(),
                     fields: "[]".into(),
                     created_at: now,

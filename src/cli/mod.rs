@@ -1,6 +1,7 @@
 //! The `trellis` command line: serve, migrate, config check, user management, article import.
 
 mod article;
+mod directory;
 mod error;
 mod federation;
 mod front_matter;
@@ -48,6 +49,9 @@ enum Command {
     /// Manage intranet articles.
     #[command(subcommand)]
     Article(article::ArticleCommand),
+    /// The organisation directory shared with the peer instances.
+    #[command(subcommand)]
+    Directory(directory::DirectoryCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,6 +131,12 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Article(command) => {
             let state = open_existing(config).await?;
             let result = article::run(&state, command).await;
+            state.db().clone().close().await?;
+            result
+        }
+        Command::Directory(command) => {
+            let state = open_existing(config).await?;
+            let result = directory::run(&state, command).await;
             state.db().clone().close().await?;
             result
         }

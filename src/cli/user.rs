@@ -1,4 +1,4 @@
-//! `trellis user ...`: create, list, set-password, disable, enable.
+//! `trellis user ...`: create, list, set-profile, set-password, disable, enable, delete.
 
 use std::io::Read;
 
@@ -7,6 +7,7 @@ use clap::Subcommand;
 use trellis_domain::services::account_deletion;
 use trellis_domain::services::accounts::{self, NewPerson, Role};
 use trellis_domain::services::passwords;
+use trellis_domain::services::work_profile::{self, WorkProfile};
 use trellis_domain::state::AppState;
 
 use super::CliError;
@@ -38,6 +39,27 @@ pub(super) enum UserCommand {
         /// Expertise tag; repeat for several.
         #[arg(long = "expertise", value_name = "TAG")]
         expertise: Vec<String>,
+        /// Where the person works (an office, a city).
+        #[arg(long)]
+        location: Option<String>,
+    },
+    /// Set where a person works and whether the directory lists them (an empty value clears a
+    /// field; fields not given stay as they are).
+    SetProfile {
+        /// The person.
+        username: String,
+        /// Department or subsidiary.
+        #[arg(long)]
+        department: Option<String>,
+        /// Job title.
+        #[arg(long)]
+        job_title: Option<String>,
+        /// Where the person works (an office, a city).
+        #[arg(long)]
+        location: Option<String>,
+        /// Listed in the directory and found by department (true or false).
+        #[arg(long)]
+        discoverable: Option<bool>,
     },
     /// List local people.
     List,
@@ -77,6 +99,7 @@ pub(super) async fn run(state: &AppState, command: UserCommand) -> Result<(), Cl
             display_name,
             job_title,
             expertise,
+            location,
         } => {
             let (password, generated) = password_from(password_stdin)?;
             let role: Role = role.parse().map_err(CliError::Usage)?;
@@ -90,6 +113,7 @@ pub(super) async fn run(state: &AppState, command: UserCommand) -> Result<(), Cl
                     display_name,
                     department,
                     job_title,
+                    location,
                     expertise,
                 },
             )
@@ -139,6 +163,40 @@ pub(super) async fn run(state: &AppState, command: UserCommand) -> Result<(), Cl
             if generated {
                 println!("password: {password}");
             }
+            Ok(())
+        }
+        UserCommand::SetProfile {
+            username,
+            department,
+            job_title,
+            location,
+            discoverable,
+        } => {
+            let change = WorkProfile {
+                department,
+                job_title,
+                location,
+                discoverable,
+            };
+            if change.is_empty() {
+                return Err(CliError::Usage(
+                    "give at least one of --department, --job-title, --location, --discoverable"
+                        .into(),
+                ));
+            }
+            let person = accounts::find(state, &username).await?;
+            let account = work_profile::update(state, person.account.id, change).await?;
+            println!(
+                "{username}: department {}, job title {}, location {}, {}",
+                account.department.as_deref().unwrap_or("-"),
+                account.job_title.as_deref().unwrap_or("-"),
+                account.location.as_deref().unwrap_or("-"),
+                if account.discoverable {
+                    "listed in the directory"
+                } else {
+                    "not listed in the directory"
+                }
+            );
             Ok(())
         }
         UserCommand::Disable { username } => {

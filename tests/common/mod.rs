@@ -7,12 +7,14 @@
 mod api;
 mod fake_peer;
 mod internal;
+mod peers;
 mod signed;
 
 pub use api::{ALL_SCOPES, ApiResponse, form_body, link_param};
 pub use fake_peer::FakePeer;
 pub use federation_tests::TestDb;
 pub use internal::INTERNAL_TOKEN;
+pub use peers::start_peers;
 use std::collections::HashMap;
 use trellis::app::{RunningInstance, start_on};
 use trellis::config::Config;
@@ -47,6 +49,16 @@ impl TestInstance {
     /// with extra `TRELLIS_*` settings.
     pub async fn start_on_db(db: TestDb, extra: &[(&str, &str)]) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on_listener(listener, db, extra).await
+    }
+
+    /// Starts an instance serving on `listener` (bound already, so its address can be given
+    /// to other instances first), on `db`, with extra `TRELLIS_*` settings.
+    pub async fn start_on_listener(
+        listener: tokio::net::TcpListener,
+        db: TestDb,
+        extra: &[(&str, &str)],
+    ) -> Self {
         let port = listener.local_addr().unwrap().port();
         let domain = format!("localhost:{port}");
         let mut env: HashMap<String, String> = HashMap::from([

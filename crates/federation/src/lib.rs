@@ -13,6 +13,7 @@
 mod activities;
 pub mod context;
 pub mod delivery;
+pub mod directory;
 pub mod error;
 pub mod fetch_auth;
 pub mod inbox;

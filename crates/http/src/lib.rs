@@ -11,6 +11,7 @@ mod body_limit;
 mod client_address;
 mod collections;
 mod cors;
+mod directory_ap;
 mod discovery;
 mod error;
 mod error_pages;
@@ -81,6 +82,8 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .route("/nodeinfo/2.0", get(discovery::nodeinfo::nodeinfo_2_0))
         .route("/nodeinfo/2.1", get(discovery::nodeinfo::nodeinfo_2_1))
         .route("/actor", get(actors::instance))
+        .route("/directory", get(web::directory::page))
+        .route("/federation/directory", get(directory_ap::directory))
         .route("/users/{username}", get(actors::person))
         .route("/users/{username}/outbox", get(collections::outbox))
         .route("/users/{username}/followers", get(collections::followers))

@@ -81,6 +81,16 @@ pub struct Actor {
     /// When the actor was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<DateTime<Utc>>,
+    /// Trellis extension `trellis:department`: the person's department or subsidiary (plain
+    /// text; any other JSON is ignored on receipt).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub department: Value,
+    /// schema.org `jobTitle` (plain text).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub job_title: Value,
+    /// schema.org `workLocation`: plain text, or a `Place` whose `name` is read on receipt.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub work_location: Value,
 }
 
 impl Actor {

@@ -33,6 +33,8 @@ diesel::table! {
         following_count -> BigInt,
         statuses_count -> BigInt,
         last_status_at -> Nullable<Timestamp>,
+        location -> Nullable<Text>,
+        directory_peer -> Nullable<Text>,
     }
 }
 

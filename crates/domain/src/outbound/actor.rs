@@ -1,5 +1,6 @@
 //! Stored account -> actor document.
 
+use serde_json::Value;
 use url::Url;
 
 use crate::urls::Urls;
@@ -67,6 +68,9 @@ pub fn to_document(account: &Account, urls: &Urls) -> Actor {
                 .collect(),
         ),
         published: Some(account.created_at.and_utc()),
+        department: text_or_null(&account.department),
+        job_title: text_or_null(&account.job_title),
+        work_location: text_or_null(&account.location),
         id,
     }
 }
@@ -85,7 +89,12 @@ fn image(url: &str) -> Attachment {
     }
 }
 
-/// Department, job title, expertise and free fields as PropertyValue items (FEP-fb2a style).
+/// A profile column as a JSON string, or null (left out of the document) when unset.
+fn text_or_null(value: &Option<String>) -> Value {
+    value.clone().map_or(Value::Null, Value::String)
+}
+
+/// Department, job title, location, expertise and free fields as PropertyValue items (FEP-fb2a style).
 pub fn profile_attachments(account: &Account) -> Vec<PropertyValue> {
     let field = |name: &str, value: String| PropertyValue {
         kind: "PropertyValue".into(),
@@ -98,6 +107,9 @@ pub fn profile_attachments(account: &Account) -> Vec<PropertyValue> {
     }
     if let Some(title) = &account.job_title {
         out.push(field("Job title", escape_html(title)));
+    }
+    if let Some(location) = &account.location {
+        out.push(field("Location", escape_html(location)));
     }
     let expertise = account.expertise_tags();
     if !expertise.is_empty() {

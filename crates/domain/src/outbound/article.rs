@@ -13,7 +13,7 @@ use trellis_storage::models::article_category::ArticleCategory;
 use trellis_storage::{DbConnection, DbError};
 
 /// Namespace of the Trellis extension terms (`category`, `official`, `mustRead`).
-pub const TRELLIS_NS: &str = "https://trellis.social/ns#";
+pub use trellis_protocol::json::context::TRELLIS_NS;
 
 /// The JSON-LD context of an Article.
 pub fn article_context() -> Value {

@@ -10,5 +10,6 @@ pub mod audience;
 pub mod collection;
 pub mod delivery;
 pub mod department;
+pub mod directory;
 pub mod note;
 pub mod tombstone;

@@ -32,6 +32,8 @@ pub struct NewPerson {
     pub department: Option<String>,
     /// Job title.
     pub job_title: Option<String>,
+    /// Where the person works (an office, a city).
+    pub location: Option<String>,
     /// Expertise tags.
     pub expertise: Vec<String>,
 }
@@ -80,6 +82,7 @@ pub fn new_local_actor(
         discoverable: true,
         department: None,
         job_title: None,
+        location: None,
         expertise: "[]".into(),
         fields: "[]".into(),
         created_at: now,
@@ -127,6 +130,7 @@ pub async fn create(state: &AppState, input: NewPerson) -> Result<LocalUser, Ser
     let mut account = new_local_actor(state, "Person", &input.username, display_name, keypair);
     account.department = input.department.filter(|d| !d.trim().is_empty());
     account.job_title = input.job_title.filter(|t| !t.trim().is_empty());
+    account.location = input.location.filter(|l| !l.trim().is_empty());
     account.expertise = serde_json::to_string(&expertise).expect("strings serialize");
     let (id, now) = (account.id, account.created_at);
     let user = NewUser {

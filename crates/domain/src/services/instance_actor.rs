@@ -43,6 +43,7 @@ pub async fn ensure(state: &AppState) -> Result<Account, ServiceError> {
         discoverable: false,
         department: None,
         job_title: None,
+        location: None,
         expertise: "[]".into(),
         fields: "[]".into(),
         created_at: now,

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod articles;
 pub mod blocks;
 pub mod bookmarks;
+pub mod directory;
 mod error;
 pub mod domain_blocks;
 pub mod events;
@@ -32,5 +33,6 @@ pub mod streams;
 pub mod timelines;
 pub mod validation;
 pub mod visibility;
+pub mod work_profile;
 
 pub use error::ServiceError;

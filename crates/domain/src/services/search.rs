@@ -1,5 +1,7 @@
-//! Search: accounts (local, and remote through WebFinger when asked to resolve), statuses by
-//! URL, hashtags; and the lookup of a known account by handle.
+//! Search: accounts (local, the peers' people known from the directory exchange, and remote
+//! ones through WebFinger when asked to resolve) by the start of their username, display name
+//! or (for discoverable people) department; statuses by URL; hashtags; and the lookup of a
+//! known account by handle.
 //!
 //! A remote resolution that fails gives no result rather than an error: a search for a
 //! handle that does not exist is an empty answer.
@@ -243,8 +245,12 @@ async fn accounts(
                         .like(user_pattern.clone())
                         .escape('\\')
                         .or(lower(accounts::display_name)
+                            .like(user_pattern.clone())
+                            .escape('\\'))
+                        .or(lower(accounts::department.assume_not_null())
                             .like(user_pattern)
-                            .escape('\\')),
+                            .escape('\\')
+                            .and(accounts::discoverable.eq(true))),
                 ),
             };
             if let Some(id) = exact_id {

@@ -112,9 +112,11 @@ impl Object for ActorObject {
         data: &Data<AppState>,
     ) -> Result<Self, FederationError> {
         let new = remote_account_from_document(&json, data.ids().next_id())?;
+        // Two fetches of one new actor can race (a directory refresh and an activity): the
+        // one that loses the insert finds the row the other committed.
         let account = data
             .db()
-            .write(move |conn| upsert_remote(conn, new))
+            .write_or_find(move |conn| upsert_remote(conn, new.clone()))
             .await?;
         Self::new(account)
     }
@@ -180,7 +182,9 @@ pub(crate) fn delivery_inboxes(
 }
 
 /// Maps a remote actor document onto an account row (sanitizing everything shown to people,
-/// keeping only web URLs, and within the [limits](trellis_protocol::json::limits)).
+/// keeping only web URLs, and within the [limits](trellis_protocol::json::limits)). The
+/// department, job title and location come from the extension properties (`department`,
+/// `jobTitle`, `workLocation`), or else from the `PropertyValue` items of those names.
 pub(crate) fn remote_account_from_document(
     json: &ActorDocument,
     id: i64,
@@ -196,6 +200,7 @@ pub(crate) fn remote_account_from_document(
     let now = Utc::now().naive_utc();
     let mut department = None;
     let mut job_title = None;
+    let mut location = None;
     let mut expertise: Vec<String> = Vec::new();
     let mut fields = Vec::new();
     for item in json.attachment.iter().take(MAX_PROFILE_FIELDS) {
@@ -210,6 +215,7 @@ pub(crate) fn remote_account_from_document(
         match name.as_str() {
             "Department" => department = Some(text),
             "Job title" => job_title = Some(text),
+            "Location" => location = Some(text),
             "Expertise" => {
                 expertise = text
                     .split(',')
@@ -223,6 +229,18 @@ pub(crate) fn remote_account_from_document(
             }),
         }
     }
+    let extension = |value: &serde_json::Value| {
+        let text = match value {
+            serde_json::Value::String(text) => Some(text.clone()),
+            serde_json::Value::Object(place) => place.get("name")?.as_str().map(str::to_string),
+            _ => None,
+        }?;
+        Some(html_to_plain_text(truncate(&text, MAX_FIELD_VALUE_BYTES)))
+            .filter(|t| !t.trim().is_empty())
+    };
+    let department = extension(&json.department).or(department);
+    let job_title = extension(&json.job_title).or(job_title);
+    let location = extension(&json.work_location).or(location);
     Ok(NewAccount {
         id,
         actor_type: json.kind.name().to_string(),
@@ -251,6 +269,7 @@ pub(crate) fn remote_account_from_document(
         locked: json.manually_approves_followers,
         department,
         job_title,
+        location,
         expertise: serde_json::to_string(&expertise).unwrap_or_else(|_| "[]".into()),
         fields: serde_json::to_string(&fields).unwrap_or_else(|_| "[]".into()),
         created_at: json.published.map(|p| p.naive_utc()).unwrap_or(now),
@@ -289,6 +308,7 @@ pub(crate) fn upsert_remote(
                     accounts::discoverable.eq(new.discoverable),
                     accounts::department.eq(&new.department),
                     accounts::job_title.eq(&new.job_title),
+                    accounts::location.eq(&new.location),
                     accounts::expertise.eq(&new.expertise),
                     accounts::fields.eq(&new.fields),
                     accounts::updated_at.eq(new.updated_at),
@@ -301,4 +321,64 @@ pub(crate) fn upsert_remote(
         }
         None => Account::insert(conn, &new),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn actor(extra: Value) -> ActorDocument {
+        let mut document = json!({
+            "id": "https://beta.corp.example/users/fiona",
+            "type": "Person",
+            "preferredUsername": "fiona",
+            "inbox": "https://beta.corp.example/users/fiona/inbox",
+            "publicKey": {
+                "id": "https://beta.corp.example/users/fiona#main-key",
+                "owner": "https://beta.corp.example/users/fiona",
+                "publicKeyPem": "-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----"
+            }
+        });
+        for (key, value) in extra.as_object().unwrap() {
+            document[key] = value.clone();
+        }
+        serde_json::from_value(document).unwrap()
+    }
+
+    #[test]
+    fn work_terms_fill_the_profile_columns() {
+        let row = remote_account_from_document(
+            &actor(json!({
+                "department": "Finance <b>HQ</b>",
+                "jobTitle": "Controller",
+                "workLocation": {"type": "Place", "name": "Lyon"},
+                "attachment": [{"type": "PropertyValue", "name": "Department", "value": "Old"}]
+            })),
+            1,
+        )
+        .unwrap();
+        assert_eq!(row.department.as_deref(), Some("Finance HQ"));
+        assert_eq!(row.job_title.as_deref(), Some("Controller"));
+        assert_eq!(row.location.as_deref(), Some("Lyon"));
+    }
+
+    #[test]
+    fn profile_fields_stand_in_for_missing_terms() {
+        let row = remote_account_from_document(
+            &actor(json!({
+                "jobTitle": 42,
+                "attachment": [
+                    {"type": "PropertyValue", "name": "Job title", "value": "Analyst"},
+                    {"type": "PropertyValue", "name": "Location", "value": "<p>Oslo</p>"}
+                ]
+            })),
+            1,
+        )
+        .unwrap();
+        assert_eq!(row.department, None);
+        assert_eq!(row.job_title.as_deref(), Some("Analyst"));
+        assert_eq!(row.location.as_deref(), Some("Oslo"));
+    }
 }

@@ -21,6 +21,7 @@ use crate::error::HttpError;
 use trellis_domain::services::hydrate::AccountView;
 use trellis_domain::services::profile::{self, AccountSettings, ProfileChange};
 use trellis_domain::services::relationships::{self, PostFilter, Side};
+use trellis_domain::services::work_profile::{self, WorkProfile};
 use trellis_domain::services::{follows, search};
 use trellis_domain::state::AppState;
 use trellis_storage::models::Account;
@@ -115,7 +116,8 @@ async fn verify_credentials(
 }
 
 /// Body of `PATCH /api/v1/accounts/update_credentials`. Avatar and header files are not
-/// stored yet; they are accepted and ignored.
+/// stored yet; they are accepted and ignored. `department`, `job_title` and `location` are
+/// Trellis's (an empty value clears one).
 #[derive(Debug, Default, Deserialize)]
 struct UpdateCredentials {
     #[serde(default, deserialize_with = "de::opt_string")]
@@ -130,6 +132,12 @@ struct UpdateCredentials {
     discoverable: Option<bool>,
     #[serde(default)]
     fields_attributes: Option<Value>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    department: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    job_title: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    location: Option<String>,
 }
 
 /// Profile fields from `fields_attributes`: an array, or an object keyed by index (the Rails
@@ -192,6 +200,15 @@ async fn update_credentials(
     }
     if let Some(locked) = body.locked.filter(|l| *l != account.locked) {
         account = follows::set_locked(&data, &account, locked).await?;
+    }
+    let work = WorkProfile {
+        department: body.department,
+        job_title: body.job_title,
+        location: body.location,
+        discoverable: None,
+    };
+    if !work.is_empty() {
+        account = work_profile::update(&data, account.id, work).await?;
     }
     if body.bot.is_some() || body.discoverable.is_some() || fields.is_some() {
         let settings = AccountSettings {

@@ -5,6 +5,7 @@ pub(crate) mod accounts;
 pub(crate) mod auth;
 pub(crate) mod blocks;
 pub(crate) mod bookmarks;
+pub(crate) mod directory;
 pub(crate) mod entities;
 pub(crate) mod follow_requests;
 pub(crate) mod instance;
@@ -31,6 +32,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(follow_requests::routes())
         .merge(blocks::routes())
         .merge(search::routes())
+        .merge(directory::routes())
         .merge(statuses::routes())
         .merge(timelines::routes())
         .merge(lists::routes())

@@ -2,6 +2,7 @@
 //! client API (used by the federation test harness and by operators' scripts). Disabled
 //! unless `TRELLIS_INTERNAL_API_TOKEN` is set; every request needs `Authorization: Bearer`.
 
+mod directory;
 mod handlers;
 mod summary;
 
@@ -68,6 +69,7 @@ pub(crate) fn router(token: Secret) -> Router<AppState> {
         )
         .route("/internal/v1/posts", get(handlers::show_post))
         .route("/internal/v1/queue", get(handlers::queue))
+        .route("/internal/v1/directory/refresh", post(directory::refresh))
         .layer(axum::middleware::from_fn(
             move |request: Request, next: Next| {
                 let token = token.clone();

@@ -2,6 +2,7 @@
 
 pub(crate) mod articles;
 pub(crate) mod atom;
+pub(crate) mod directory;
 pub(crate) mod home;
 pub(crate) mod profile;
 pub(crate) mod static_files;

@@ -19,6 +19,7 @@ struct ProfilePage {
     bio: String,
     job_title: Option<String>,
     department: Option<String>,
+    location: Option<String>,
     expertise: Vec<String>,
     fields: Vec<ProfileField>,
 }
@@ -37,6 +38,7 @@ pub(crate) fn profile_page(state: &AppState, account: &Account) -> Result<Respon
         bio: account.bio.clone(),
         job_title: account.job_title.clone(),
         department: account.department.clone(),
+        location: account.location.clone(),
         expertise: account.expertise_tags(),
         fields: account.profile_fields(),
     };

@@ -6,6 +6,9 @@ use serde_json::{Value, json};
 pub const ACTIVITYSTREAMS: &str = "https://www.w3.org/ns/activitystreams";
 /// Security vocabulary (publicKey); strict JSON-LD readers such as Fedify need it.
 pub const SECURITY_V1: &str = "https://w3id.org/security/v1";
+/// Namespace of the Trellis extension terms (articles' `category`, `official`, `mustRead`;
+/// actors' `department`).
+pub const TRELLIS_NS: &str = "https://trellis.social/ns#";
 /// The public addressing collection.
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 
@@ -20,7 +23,11 @@ pub fn actor_context() -> Value {
             "discoverable": "toot:discoverable",
             "schema": "http://schema.org#",
             "PropertyValue": "schema:PropertyValue",
-            "value": "schema:value"
+            "value": "schema:value",
+            "jobTitle": "schema:jobTitle",
+            "workLocation": "schema:workLocation",
+            "trellis": TRELLIS_NS,
+            "department": "trellis:department"
         }
     ])
 }

@@ -72,10 +72,15 @@ pub struct Account {
     pub statuses_count: i64,
     /// Publication time of the latest post or boost known here.
     pub last_status_at: Option<NaiveDateTime>,
+    /// Where the person works (an office, a city).
+    pub location: Option<String>,
+    /// For a remote person: the peer (`host[:port]`) whose directory lists them; `None` when
+    /// no peer's directory does.
+    pub directory_peer: Option<String>,
 }
 
 /// A new account row (its counters start at zero).
-#[derive(Debug, Insertable)]
+#[derive(Clone, Debug, Insertable)]
 #[diesel(table_name = accounts)]
 pub struct NewAccount {
     /// See [`Account::id`].
@@ -122,6 +127,8 @@ pub struct NewAccount {
     pub department: Option<String>,
     /// See [`Account::job_title`].
     pub job_title: Option<String>,
+    /// See [`Account::location`].
+    pub location: Option<String>,
     /// See [`Account::expertise`].
     pub expertise: String,
     /// See [`Account::fields`].

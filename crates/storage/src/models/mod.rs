@@ -5,6 +5,7 @@ pub mod account_counters;
 pub mod block;
 pub mod bookmark;
 pub mod delivery;
+pub mod directory;
 pub mod domain_block;
 pub mod federation_peer;
 pub mod favourite;

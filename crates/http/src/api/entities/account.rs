@@ -35,6 +35,12 @@ pub(crate) struct AccountEntity {
     pub emojis: Vec<Value>,
     pub fields: Vec<Value>,
     pub roles: Vec<Value>,
+    /// Trellis: the person's department (`null`: none given).
+    pub department: Option<String>,
+    /// Trellis: the person's job title.
+    pub job_title: Option<String>,
+    /// Trellis: where the person works.
+    pub location: Option<String>,
 }
 
 /// `CredentialAccount`: the Account plus the `source` a profile editor needs.
@@ -100,6 +106,9 @@ impl AccountEntity {
             emojis: Vec::new(),
             fields,
             roles: Vec::new(),
+            department: account.department.clone(),
+            job_title: account.job_title.clone(),
+            location: account.location.clone(),
         }
     }
 }
