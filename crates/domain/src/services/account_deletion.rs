@@ -10,6 +10,7 @@ use crate::outbound::activities::with_context;
 use crate::outbound::delivery;
 use crate::state::AppState;
 use trellis_protocol::json::context::PUBLIC;
+use trellis_storage::models::web_session::WebSession;
 use trellis_storage::models::stream_event::StreamEvent;
 use trellis_storage::models::{Follow, Post, Tombstone, User, account_counters};
 use trellis_storage::schema::{follows, posts};
@@ -78,6 +79,7 @@ pub async fn delete(state: &AppState, username: &str) -> Result<usize, ServiceEr
         )
         .execute(conn)?;
         User::set_disabled(conn, account.id, true)?;
+        WebSession::delete_all_of(conn, account.id)?;
         // The person's open streams close (in every process).
         StreamEvent::record_revoke(conn, state.ids(), Some(account.id))?;
         Ok(queued)

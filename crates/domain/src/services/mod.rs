@@ -29,5 +29,6 @@ pub mod streams;
 pub mod timelines;
 pub mod validation;
 pub mod visibility;
+pub mod web_sessions;
 
 pub use error::ServiceError;

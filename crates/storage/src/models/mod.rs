@@ -16,6 +16,7 @@ pub mod post;
 pub mod stream_event;
 pub mod tombstone;
 pub mod user;
+pub mod web_session;
 
 pub use account::{Account, NewAccount};
 pub use favourite::Favourite;
