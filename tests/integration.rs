@@ -38,6 +38,7 @@ mod security_boosts;
 mod security_inbox;
 mod security_remote_documents;
 mod web_articles;
+mod web_signin;
 
 /// Every `tests/*.rs` file is a module of this binary; otherwise it would silently not run.
 #[test]

@@ -69,8 +69,8 @@ fn web_pages(state: &AppState) -> Router<AppState> {
         .route("/users/{username}/statuses/{id}", get(objects::note))
         .merge(web::articles::negotiated())
         .route_layer(from_fn_with_state(state.clone(), web::gate::negotiated));
-    let feeds = web::articles::feeds()
-        .route_layer(from_fn_with_state(state.clone(), web::gate::feeds));
+    let feeds =
+        web::articles::feeds().route_layer(from_fn_with_state(state.clone(), web::gate::feeds));
     pages.merge(negotiated).merge(feeds)
 }
 

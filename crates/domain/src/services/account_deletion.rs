@@ -10,8 +10,8 @@ use crate::outbound::activities::with_context;
 use crate::outbound::delivery;
 use crate::state::AppState;
 use trellis_protocol::json::context::PUBLIC;
-use trellis_storage::models::web_session::WebSession;
 use trellis_storage::models::stream_event::StreamEvent;
+use trellis_storage::models::web_session::WebSession;
 use trellis_storage::models::{Follow, Post, Tombstone, User, account_counters};
 use trellis_storage::schema::{follows, posts};
 

@@ -9,8 +9,8 @@ use crate::state::AppState;
 use crate::urls::Urls;
 use diesel::Connection;
 use trellis_storage::models::oauth::AccessToken;
-use trellis_storage::models::web_session::WebSession;
 use trellis_storage::models::stream_event::StreamEvent;
+use trellis_storage::models::web_session::WebSession;
 use trellis_storage::models::{Account, NewAccount, NewUser, User};
 use trellis_storage::{DbConnection, DbError};
 

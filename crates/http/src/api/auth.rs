@@ -2,8 +2,8 @@
 //! `access_token` query parameter, turned into the person and scopes behind it.
 
 use axum::extract::FromRequestParts;
-use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, Uri};
 
 use crate::error::HttpError;
 use trellis_domain::services::oauth::{self, Grant};

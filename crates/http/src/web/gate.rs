@@ -25,11 +25,7 @@ use trellis_domain::state::AppState;
 const FEED_SCOPE: &str = "read:statuses";
 
 /// Middleware for HTML-only routes.
-pub(crate) async fn pages(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub(crate) async fn pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if !state.config().federation.is_closed() {
         return next.run(request).await;
     }
@@ -51,11 +47,7 @@ pub(crate) async fn negotiated(
 }
 
 /// Middleware for Atom feeds.
-pub(crate) async fn feeds(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub(crate) async fn feeds(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if !state.config().federation.is_closed() {
         return next.run(request).await;
     }
@@ -74,10 +66,9 @@ pub(crate) async fn feeds(
         "This feed needs an access token with the read scope (Authorization: Bearer, or ?token=).",
     )
     .into_response();
-    response.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static("Bearer"),
-    );
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     response
 }
 
