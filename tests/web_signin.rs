@@ -186,7 +186,9 @@ async fn signing_in_and_out_round_trips_with_the_cookie() {
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0], session);
 
-    let html = browse(&t, "/", Some(&session)).await.text().await.unwrap();
+    let response = browse(&t, "/", Some(&session)).await;
+    assert_eq!(response.headers()["cache-control"], "private");
+    let html = response.text().await.unwrap();
     assert!(html.contains("Signed in as <a href="), "{html}");
     assert!(html.contains("Alice Liddell"));
     let token = sign_out_token(&html);

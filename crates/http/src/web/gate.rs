@@ -14,7 +14,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::viewer::{WebViewer, viewer_of};
+use super::viewer::{WebViewer, session_token, viewer_of};
 use crate::api::auth::bearer_from;
 use crate::error::HttpError;
 use crate::negotiate::Representation;
@@ -27,7 +27,7 @@ const FEED_SCOPE: &str = "read:statuses";
 /// Middleware for HTML-only routes.
 pub(crate) async fn pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if !state.config().federation.is_closed() {
-        return next.run(request).await;
+        return personal(request, next).await;
     }
     signed_in_only(&state, request, next).await
 }
@@ -41,7 +41,7 @@ pub(crate) async fn negotiated(
     if !state.config().federation.is_closed()
         || Representation::from_headers(request.headers()) == Representation::ActivityJson
     {
-        return next.run(request).await;
+        return personal(request, next).await;
     }
     signed_in_only(&state, request, next).await
 }
@@ -78,7 +78,7 @@ async fn signed_in_only(state: &AppState, mut request: Request, next: Next) -> R
     let viewer = viewer_of(state, request.headers()).await;
     if viewer.0.is_some() {
         request.extensions_mut().insert::<WebViewer>(viewer);
-        return next.run(request).await;
+        return personal(request, next).await;
     }
     let here = request
         .uri()
@@ -93,6 +93,19 @@ async fn signed_in_only(state: &AppState, mut request: Request, next: Next) -> R
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Runs the request; a page answered to a browser with a session names its person in the
+/// header, so shared caches must not keep it (`Cache-Control: private`).
+async fn personal(request: Request, next: Next) -> Response {
+    let has_session = session_token(request.headers()).is_some();
+    let mut response = next.run(request).await;
+    if has_session {
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
+        headers.append(header::VARY, HeaderValue::from_static("Cookie"));
+    }
     response
 }
 
