@@ -478,3 +478,18 @@ async fn a_new_password_or_disabling_ends_every_session() {
     );
     t.stop().await;
 }
+
+#[tokio::test]
+async fn cookies_are_secure_when_the_instance_is_served_over_https() {
+    // Plain HTTP reaches this test instance, but its URLs are https (no TRELLIS_ALLOW_HTTP).
+    let t = TestInstance::start_with(&[("TRELLIS_ALLOW_HTTP", "false")]).await;
+    t.create_user("alice", |_| {}).await;
+    let response = t.get("/login", HTML).await;
+    let (csrf, attributes) = set_cookie(response.headers(), "trellis_login").unwrap();
+    assert!(attributes.ends_with("; Secure"), "{attributes}");
+    let response = submit(&t, Some(&csrf), Some(&csrf), "alice", PASSWORD, "/").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, attributes) = set_cookie(response.headers(), "trellis_session").unwrap();
+    assert!(attributes.ends_with("; Secure"), "{attributes}");
+    t.stop().await;
+}
