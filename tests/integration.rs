@@ -26,8 +26,8 @@ mod api_timelines;
 mod authorized_fetch_key_ids;
 mod cli;
 mod cli_article_import;
-mod department_only;
 mod cli_directory;
+mod department_only;
 mod directory;
 mod discovery;
 mod http_errors;
@@ -41,6 +41,7 @@ mod security_boosts;
 mod security_inbox;
 mod security_remote_documents;
 mod web_articles;
+mod web_signin;
 
 /// Every `tests/*.rs` file is a module of this binary; otherwise it would silently not run.
 #[test]

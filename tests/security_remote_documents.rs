@@ -288,15 +288,18 @@ async fn a_peer_on_a_loopback_port_is_reached_and_no_other_port_of_its_host() {
             ("TRELLIS_FEDERATION_PEERS", peers.as_str()),
         ])
         .await;
-        let client =
-            trellis::federation::context::http_client(instance.state()).expect("client");
+        let client = trellis::federation::context::http_client(instance.state()).expect("client");
         let before = peer.connections().await;
         // The TLS handshake fails (the listener speaks no TLS), but the peer was dialled.
         let _ = client
             .get(format!("https://localhost:{}/actor", peer.port))
             .send()
             .await;
-        assert_eq!(peer.connections().await, before + 1, "{mode}: peer not dialled");
+        assert_eq!(
+            peer.connections().await,
+            before + 1,
+            "{mode}: peer not dialled"
+        );
         for url in [
             format!("https://localhost:{}/actor", other.port),
             format!("https://127.0.0.1:{}/actor", other.port),
@@ -305,7 +308,11 @@ async fn a_peer_on_a_loopback_port_is_reached_and_no_other_port_of_its_host() {
             let sent = client.get(&url).send().await;
             assert!(sent.is_err(), "{mode}: {url} was requested");
         }
-        assert_eq!(other.connections().await, 0, "{mode}: a non-peer port was dialled");
+        assert_eq!(
+            other.connections().await,
+            0,
+            "{mode}: a non-peer port was dialled"
+        );
         instance.stop().await;
     }
 }

@@ -141,11 +141,9 @@ impl Middleware for AddressGuard {
         extensions: &mut Extensions,
         next: Next<'_>,
     ) -> reqwest_middleware::Result<reqwest::Response> {
-        let policy = self
-            .state
-            .federation_policy()
-            .await
-            .map_err(|e| reqwest_middleware::Error::middleware(OutboundError::PolicyUnavailable(e.to_string())))?;
+        let policy = self.state.federation_policy().await.map_err(|e| {
+            reqwest_middleware::Error::middleware(OutboundError::PolicyUnavailable(e.to_string()))
+        })?;
         check_url(request.url(), self.state.config().allow_http, &policy)
             .map_err(reqwest_middleware::Error::middleware)?;
         next.run(request, extensions).await

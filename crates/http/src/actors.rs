@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::error::HttpError;
 use crate::negotiate::{ACTIVITY_JSON, Representation};
 use crate::web::profile::profile_page;
+use crate::web::viewer::WebViewer;
 use trellis_domain::outbound::actor::to_document;
 use trellis_domain::services::articles::channels;
 use trellis_domain::services::{accounts, instance_actor};
@@ -17,6 +18,7 @@ use trellis_domain::state::AppState;
 /// GET /users/{username}: a person or an article channel (Group).
 pub(crate) async fn person(
     State(state): State<AppState>,
+    WebViewer(viewer): WebViewer,
     Path(username): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
@@ -27,7 +29,7 @@ pub(crate) async fn person(
             let page = account.url.unwrap_or_else(|| state.urls().articles_index());
             Ok(Redirect::to(&page).into_response())
         }
-        Representation::Html => profile_page(&state, &account),
+        Representation::Html => profile_page(&state, viewer, &account),
         _ => Ok(activity_json(&to_document(&account, state.urls()))),
     }
 }

@@ -56,6 +56,26 @@ fn inboxes(state: &AppState) -> Router<AppState> {
         ))
 }
 
+/// The routes of pages and feeds, each group behind its gate (closed to strangers in
+/// allowlist mode, see `web::gate`).
+fn web_pages(state: &AppState) -> Router<AppState> {
+    use axum::middleware::from_fn_with_state;
+    let pages = Router::new()
+        .route("/", get(web::home::home))
+        .route("/{handle}", get(actors::short_profile))
+        .route("/directory", get(web::directory::page))
+        .merge(web::articles::pages())
+        .route_layer(from_fn_with_state(state.clone(), web::gate::pages));
+    let negotiated = Router::new()
+        .route("/users/{username}", get(actors::person))
+        .route("/users/{username}/statuses/{id}", get(objects::note))
+        .merge(web::articles::negotiated())
+        .route_layer(from_fn_with_state(state.clone(), web::gate::negotiated));
+    let feeds =
+        web::articles::feeds().route_layer(from_fn_with_state(state.clone(), web::gate::feeds));
+    pages.merge(negotiated).merge(feeds)
+}
+
 /// The complete router of an instance.
 pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router {
     let max_body = state.config().max_body_bytes;
@@ -64,7 +84,6 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         None => Router::new(),
     };
     Router::new()
-        .route("/", get(web::home::home))
         .route("/health", get(health::health))
         .route(
             "/.well-known/webfinger",
@@ -82,22 +101,19 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .route("/nodeinfo/2.0", get(discovery::nodeinfo::nodeinfo_2_0))
         .route("/nodeinfo/2.1", get(discovery::nodeinfo::nodeinfo_2_1))
         .route("/actor", get(actors::instance))
-        .route("/directory", get(web::directory::page))
         .route("/federation/directory", get(directory_ap::directory))
-        .route("/users/{username}", get(actors::person))
         .route("/users/{username}/outbox", get(collections::outbox))
         .route("/users/{username}/followers", get(collections::followers))
         .route("/users/{username}/following", get(collections::following))
-        .route("/users/{username}/statuses/{id}", get(objects::note))
         .route(
             "/users/{username}/statuses/{id}/replies",
             get(objects::replies),
         )
-        .route("/{handle}", get(actors::short_profile))
         .route("/static/avatar.png", get(web::static_files::default_avatar))
         .route("/static/header.png", get(web::static_files::default_header))
         .merge(inboxes(&state))
-        .merge(web::articles::routes())
+        .merge(web_pages(&state))
+        .merge(web::login::routes())
         .merge(api::router())
         .merge(trellis_api::routes())
         .merge(articles_ap::routes())

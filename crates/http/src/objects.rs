@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use crate::actors::activity_json;
 use crate::error::HttpError;
 use crate::negotiate::Representation;
+use crate::web::viewer::{SignedIn, WebViewer};
 use trellis_domain::outbound::note::note_json;
 use trellis_domain::outbound::{collection, tombstone};
 use trellis_domain::services::{accounts, visibility};
@@ -21,6 +22,7 @@ use trellis_storage::models::{Account, Post, Tombstone};
 #[template(path = "note.html")]
 struct NotePage<'a> {
     instance_name: &'a str,
+    viewer: Option<SignedIn>,
     author_name: &'a str,
     handle: String,
     author_url: &'a str,
@@ -90,6 +92,7 @@ async fn visible_post(
 /// GET /users/{username}/statuses/{id}
 pub(crate) async fn note(
     data: Data<AppState>,
+    WebViewer(viewer): WebViewer,
     Path((username, id)): Path<(String, i64)>,
     method: Method,
     uri: OriginalUri,
@@ -103,6 +106,7 @@ pub(crate) async fn note(
     if Representation::from_headers(&headers) == Representation::Html {
         let page = NotePage {
             instance_name: &data.config().instance.name,
+            viewer,
             author_name: &author.display_name,
             handle: format!("{}@{}", author.username, data.urls().domain()),
             author_url: &author.uri,

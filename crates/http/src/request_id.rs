@@ -36,6 +36,8 @@ pub(crate) fn layer() -> ServiceBuilder<RequestIdLayers> {
         .layer(PropagateRequestIdLayer::new(HEADER))
 }
 
+/// The request's span: id, method and path. Never the query string, which may carry a token
+/// (`?access_token=` for the client API, `?token=` for feeds).
 fn span(request: &Request<axum::body::Body>) -> tracing::Span {
     let id = request
         .extensions()

@@ -224,6 +224,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    web_sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        account_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> BigInt,
         account_id -> BigInt,
@@ -380,6 +390,7 @@ diesel::table! {
 }
 
 diesel::joinable!(users -> accounts (account_id));
+diesel::joinable!(web_sessions -> accounts (account_id));
 diesel::joinable!(posts -> accounts (account_id));
 diesel::joinable!(post_mentions -> posts (post_id));
 diesel::joinable!(post_tags -> posts (post_id));
@@ -411,6 +422,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_applications,
     oauth_authorization_codes,
     oauth_access_tokens,
+    web_sessions,
     notifications,
     home_feed,
     lists,

@@ -9,6 +9,7 @@ use crate::outbound::activities::delete;
 use crate::outbound::delivery;
 use crate::state::AppState;
 use trellis_storage::models::stream_event::StreamEvent;
+use trellis_storage::models::web_session::WebSession;
 use trellis_storage::models::{Follow, Post, Tombstone, User, account_counters};
 use trellis_storage::schema::{follows, posts};
 
@@ -70,6 +71,7 @@ pub async fn delete(state: &AppState, username: &str) -> Result<usize, ServiceEr
         )
         .execute(conn)?;
         User::set_disabled(conn, account.id, true)?;
+        WebSession::delete_all_of(conn, account.id)?;
         // The person's open streams close (in every process).
         StreamEvent::record_revoke(conn, state.ids(), Some(account.id))?;
         Ok(queued)

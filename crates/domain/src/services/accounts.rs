@@ -7,6 +7,7 @@ use crate::urls::Urls;
 use diesel::Connection;
 use trellis_storage::models::oauth::AccessToken;
 use trellis_storage::models::stream_event::StreamEvent;
+use trellis_storage::models::web_session::WebSession;
 use trellis_storage::models::{Account, NewAccount, NewUser, User};
 use trellis_storage::{DbConnection, DbError};
 
@@ -239,13 +240,15 @@ pub async fn set_password(
     Ok(())
 }
 
-/// Revokes every token of `account` and closes its streams, in the caller's transaction.
+/// Revokes every token of `account`, ends its browser sessions and closes its streams, in the
+/// caller's transaction.
 fn revoke_everything(
     conn: &mut DbConnection,
     state: &AppState,
     account: i64,
 ) -> Result<(), DbError> {
     AccessToken::revoke_all_of(conn, account, chrono::Utc::now().naive_utc())?;
+    WebSession::delete_all_of(conn, account)?;
     StreamEvent::record_revoke(conn, state.ids(), Some(account))?;
     Ok(())
 }

@@ -33,7 +33,9 @@ pub async fn block(
     }
     let block = DomainBlock {
         domain: domain.clone(),
-        reason: reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty()),
+        reason: reason
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty()),
         created_at: now(),
     };
     let row = block.clone();

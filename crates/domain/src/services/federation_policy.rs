@@ -58,10 +58,7 @@ impl Policy {
     }
 
     /// The policy of `settings` with the peers allowed and the domains blocked at run time.
-    pub fn load(
-        conn: &mut DbConnection,
-        settings: &FederationSettings,
-    ) -> Result<Policy, DbError> {
+    pub fn load(conn: &mut DbConnection, settings: &FederationSettings) -> Result<Policy, DbError> {
         let mut peers = settings.peers.clone();
         for peer in FederationPeer::all(conn)? {
             if !peers.contains(&peer.authority) {

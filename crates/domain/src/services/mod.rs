@@ -6,8 +6,8 @@ pub mod articles;
 pub mod blocks;
 pub mod bookmarks;
 pub mod directory;
-mod error;
 pub mod domain_blocks;
+mod error;
 pub mod events;
 pub mod federation_policy;
 pub mod follows;
@@ -33,6 +33,7 @@ pub mod streams;
 pub mod timelines;
 pub mod validation;
 pub mod visibility;
+pub mod web_sessions;
 pub mod work_profile;
 
 pub use error::ServiceError;

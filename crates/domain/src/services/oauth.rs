@@ -547,7 +547,7 @@ pub async fn grant_is_active(state: &AppState, grant: &Grant) -> Result<bool, Se
 }
 
 /// Compares two strings in time that depends only on their lengths.
-fn constant_time_eq(a: &str, b: &str) -> bool {
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

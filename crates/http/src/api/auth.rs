@@ -2,8 +2,8 @@
 //! `access_token` query parameter, turned into the person and scopes behind it.
 
 use axum::extract::FromRequestParts;
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, Uri};
 
 use crate::error::HttpError;
 use trellis_domain::services::oauth::{self, Grant};
@@ -12,8 +12,12 @@ use trellis_storage::models::Account;
 
 /// The token of a request, as sent (header first, then `?access_token=`).
 pub(crate) fn bearer_token(parts: &Parts) -> Option<String> {
-    let header = parts
-        .headers
+    bearer_from(&parts.headers, &parts.uri, "access_token")
+}
+
+/// A bearer token from `Authorization: Bearer`, else from the query parameter `query_key`.
+pub(crate) fn bearer_from(headers: &HeaderMap, uri: &Uri, query_key: &str) -> Option<String> {
+    let header = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
@@ -23,9 +27,9 @@ pub(crate) fn bearer_token(parts: &Parts) -> Option<String> {
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty());
     header.or_else(|| {
-        parts.uri.query().and_then(|query| {
+        uri.query().and_then(|query| {
             url::form_urlencoded::parse(query.as_bytes())
-                .find(|(key, _)| key == "access_token")
+                .find(|(key, _)| key == query_key)
                 .map(|(_, value)| value.into_owned())
         })
     })

@@ -99,7 +99,7 @@ fn describe(scope: &str) -> &'static str {
 }
 
 /// Adds the headers every page of this flow carries: never cached, never framed.
-fn page(status: StatusCode, html: String) -> Response {
+pub(crate) fn page(status: StatusCode, html: String) -> Response {
     let mut response = (status, Html(html)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -14,6 +14,7 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use super::atom::{ATOM, Entry, Feed};
+use super::viewer::{SignedIn, WebViewer};
 use crate::actors::activity_json;
 use crate::articles_ap;
 use crate::error::HttpError;
@@ -36,15 +37,24 @@ const FEED_SIZE: i64 = 50;
 /// Results of one search page.
 const SEARCH_SIZE: i64 = 30;
 
-/// The routes of this module.
-pub(crate) fn routes() -> Router<AppState> {
+/// The routes that only serve pages.
+pub(crate) fn pages() -> Router<AppState> {
+    Router::new().route("/articles/search", get(search))
+}
+
+/// The routes that serve ActivityPub JSON or a page, depending on `Accept`.
+pub(crate) fn negotiated() -> Router<AppState> {
     Router::new()
         .route("/articles", get(index))
-        .route("/articles/feed.atom", get(feed))
-        .route("/articles/search", get(search))
         .route("/articles/categories/{slug}", get(category))
-        .route("/articles/categories/{slug}/feed.atom", get(category_feed))
         .route("/articles/{key}", get(show))
+}
+
+/// The Atom feeds.
+pub(crate) fn feeds() -> Router<AppState> {
+    Router::new()
+        .route("/articles/feed.atom", get(feed))
+        .route("/articles/categories/{slug}/feed.atom", get(category_feed))
 }
 
 /// An article as a list shows it.
@@ -77,6 +87,7 @@ struct Reply {
 #[template(path = "article.html")]
 struct ArticlePage {
     instance_name: String,
+    viewer: Option<SignedIn>,
     title: String,
     summary: String,
     body_html: String,
@@ -100,6 +111,7 @@ struct ArticlePage {
 #[template(path = "article_list.html")]
 struct ListPage {
     instance_name: String,
+    viewer: Option<SignedIn>,
     heading: String,
     description: String,
     feed_url: Option<String>,
@@ -218,6 +230,7 @@ fn numeric(segment: &str) -> bool {
 /// Tombstone, or a redirect to the page); by slug, the page.
 pub(crate) async fn show(
     State(state): State<AppState>,
+    WebViewer(viewer): WebViewer,
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
@@ -247,10 +260,15 @@ pub(crate) async fn show(
         return Ok(response);
     }
     let discussion = pages::discussion(&state, &view.article).await?;
-    html(article_page(&state, view, discussion))
+    html(article_page(&state, viewer, view, discussion))
 }
 
-fn article_page(state: &AppState, view: ArticleView, discussion: Discussion) -> ArticlePage {
+fn article_page(
+    state: &AppState,
+    viewer: Option<SignedIn>,
+    view: ArticleView,
+    discussion: Discussion,
+) -> ArticlePage {
     let stale = view.stale(today());
     let local = state.urls().domain().to_string();
     let replies = discussion
@@ -278,6 +296,7 @@ fn article_page(state: &AppState, view: ArticleView, discussion: Discussion) -> 
     let local_author = view.author.account.is_local();
     ArticlePage {
         instance_name: state.config().instance.name.clone(),
+        viewer,
         uri: state.urls().article(article.id),
         author_name: display_name(&view.author),
         author_url: profile_url(&view.author),
@@ -305,6 +324,7 @@ fn article_page(state: &AppState, view: ArticleView, discussion: Discussion) -> 
 
 async fn list_page(
     state: &AppState,
+    viewer: Option<SignedIn>,
     category: Option<&str>,
     params: IndexParams,
     headers: &HeaderMap,
@@ -349,6 +369,7 @@ async fn list_page(
     };
     let page = ListPage {
         instance_name: state.config().instance.name.clone(),
+        viewer,
         heading,
         description,
         feed_url: Some(state.urls().at(&feed_path)),
@@ -376,25 +397,28 @@ async fn list_page(
 /// GET /articles: published articles, newest first.
 pub(crate) async fn index(
     State(state): State<AppState>,
+    WebViewer(viewer): WebViewer,
     Query(params): Query<IndexParams>,
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
-    list_page(&state, None, params, &headers).await
+    list_page(&state, viewer, None, params, &headers).await
 }
 
 /// GET /articles/categories/{slug}: a category's pinned articles, then the newest.
 pub(crate) async fn category(
     State(state): State<AppState>,
+    WebViewer(viewer): WebViewer,
     Path(slug): Path<String>,
     Query(params): Query<IndexParams>,
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
-    list_page(&state, Some(&slug), params, &headers).await
+    list_page(&state, viewer, Some(&slug), params, &headers).await
 }
 
 /// GET /articles/search?q=: published articles matching words of their title, summary or body.
 pub(crate) async fn search(
     State(state): State<AppState>,
+    WebViewer(viewer): WebViewer,
     Query(params): Query<SearchParams>,
 ) -> Result<Response, HttpError> {
     let page_number = params
@@ -418,6 +442,7 @@ pub(crate) async fn search(
     });
     let page = ListPage {
         instance_name: state.config().instance.name.clone(),
+        viewer,
         heading: "Search articles".to_string(),
         description: String::new(),
         feed_url: None,

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 
+use super::viewer::{SignedIn, WebViewer};
 use crate::error::HttpError;
 use trellis_domain::services::accounts;
 use trellis_domain::state::AppState;
@@ -12,6 +13,7 @@ use trellis_domain::state::AppState;
 #[template(path = "home.html")]
 struct HomePage<'a> {
     instance_name: &'a str,
+    viewer: Option<SignedIn>,
     description: &'a str,
     domain: &'a str,
     contact_email: Option<&'a str>,
@@ -19,11 +21,15 @@ struct HomePage<'a> {
 }
 
 /// GET /
-pub(crate) async fn home(State(state): State<AppState>) -> Result<Html<String>, HttpError> {
+pub(crate) async fn home(
+    State(state): State<AppState>,
+    WebViewer(viewer): WebViewer,
+) -> Result<Html<String>, HttpError> {
     let usage = accounts::usage(&state).await?;
     let instance = &state.config().instance;
     let page = HomePage {
         instance_name: &instance.name,
+        viewer,
         description: &instance.description,
         domain: state.urls().domain(),
         contact_email: instance.contact_email.as_deref(),

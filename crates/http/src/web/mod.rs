@@ -2,7 +2,11 @@
 
 pub(crate) mod articles;
 pub(crate) mod atom;
+pub(crate) mod cookies;
 pub(crate) mod directory;
+pub(crate) mod gate;
 pub(crate) mod home;
+pub(crate) mod login;
 pub(crate) mod profile;
 pub(crate) mod static_files;
+pub(crate) mod viewer;

@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 
+use super::viewer::SignedIn;
 use crate::error::HttpError;
 use trellis_domain::state::AppState;
 use trellis_storage::models::Account;
@@ -12,6 +13,7 @@ use trellis_storage::models::account::ProfileField;
 #[template(path = "profile.html")]
 struct ProfilePage {
     instance_name: String,
+    viewer: Option<SignedIn>,
     display_name: String,
     handle: String,
     actor_url: String,
@@ -24,10 +26,15 @@ struct ProfilePage {
     fields: Vec<ProfileField>,
 }
 
-/// Renders a profile page for a browser.
-pub(crate) fn profile_page(state: &AppState, account: &Account) -> Result<Response, HttpError> {
+/// Renders a profile page for a browser (`viewer` is who is looking, for the page header).
+pub(crate) fn profile_page(
+    state: &AppState,
+    viewer: Option<SignedIn>,
+    account: &Account,
+) -> Result<Response, HttpError> {
     let page = ProfilePage {
         instance_name: state.config().instance.name.clone(),
+        viewer,
         display_name: account.display_name.clone(),
         handle: format!("{}@{}", account.username, state.urls().domain()),
         actor_url: account.uri.clone(),

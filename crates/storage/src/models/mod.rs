@@ -7,8 +7,8 @@ pub mod bookmark;
 pub mod delivery;
 pub mod directory;
 pub mod domain_block;
-pub mod federation_peer;
 pub mod favourite;
+pub mod federation_peer;
 pub mod feed;
 pub mod follow;
 pub mod list;
@@ -19,6 +19,7 @@ pub mod post;
 pub mod stream_event;
 pub mod tombstone;
 pub mod user;
+pub mod web_session;
 
 pub use account::{Account, NewAccount};
 pub use favourite::Favourite;
