@@ -19,7 +19,7 @@ pub(super) enum DirectoryCommand {
 pub(super) async fn run(state: &AppState, command: DirectoryCommand) -> Result<(), CliError> {
     match command {
         DirectoryCommand::Refresh => {
-            let client = http_client(&state).map_err(AppError::from)?;
+            let client = http_client(state).map_err(AppError::from)?;
             let federation = crate::app::federation(state, client).await?;
             let outcomes = refresh_all(&federation.to_request_data()).await;
             if outcomes.is_empty() {
