@@ -12,8 +12,6 @@ use common::{FakePeer, TestInstance, start_peers};
 use federation_tests::wait_until;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use trellis::federation::signatures::SigningKey;
-use trellis::services::keys;
 
 /// Handles (`acct`) of an account list.
 fn accts(body: &Value) -> Vec<String> {
@@ -289,25 +287,6 @@ async fn work_profile_fields_reach_the_account_and_the_actor() {
     instance.stop().await;
 }
 
-/// A stand-in server's person whose key signs GETs.
-async fn stand_in_signer(instance: &TestInstance, peer: &FakePeer) -> SigningKey {
-    let pair = keys::generate(instance.state()).await.unwrap();
-    let id = peer.url("/users/outsider");
-    let key_id = format!("{id}#main-key");
-    peer.set(
-        "/users/outsider",
-        json!({
-            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-            "id": id,
-            "type": "Person",
-            "preferredUsername": "outsider",
-            "inbox": format!("{id}/inbox"),
-            "publicKey": {"id": key_id, "owner": id, "publicKeyPem": pair.public_key},
-        }),
-    );
-    SigningKey::from_pem(&key_id, &pair.private_key).unwrap()
-}
-
 #[tokio::test]
 async fn the_directory_exchange_answers_signed_requests_only() {
     let instance = TestInstance::start().await;
@@ -322,7 +301,7 @@ async fn the_directory_exchange_answers_signed_requests_only() {
     assert!(body["error"].is_string());
 
     let peer = FakePeer::start().await;
-    let key = stand_in_signer(&instance, &peer).await;
+    let key = instance.stand_in_signer(&peer, "outsider").await;
     let url = format!("{}/federation/directory", instance.base);
     let collection: Value = instance.signed_get(&url, &key).await.json().await.unwrap();
     assert_eq!(collection["type"], "OrderedCollection");
@@ -349,7 +328,7 @@ async fn the_directory_exchange_answers_signed_requests_only() {
         ("TRELLIS_FEDERATION_PEERS", "peer.corp.example"),
     ])
     .await;
-    let key = stand_in_signer(&closed, &peer).await;
+    let key = closed.stand_in_signer(&peer, "outsider").await;
     let url = format!("{}/federation/directory", closed.base);
     let refused = closed.signed_get(&url, &key).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);

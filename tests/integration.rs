@@ -27,6 +27,7 @@ mod authorized_fetch_key_ids;
 mod cli;
 mod cli_article_import;
 mod cli_directory;
+mod closed_federation;
 mod department_only;
 mod directory;
 mod discovery;

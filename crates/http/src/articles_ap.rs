@@ -3,20 +3,20 @@
 //! collection (`/articles/ID/replies`) of the article's discussion.
 
 use activitypub_federation::config::Data;
-use axum::Router;
 use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use axum::{Extension, Router};
 
 use crate::actors::activity_json;
 use crate::error::HttpError;
 use crate::negotiate::Representation;
 use crate::objects::replies_collection;
+use crate::peer_gate::{VerifiedSigner, signer};
 use trellis_domain::outbound::note::note_json;
 use trellis_domain::outbound::tombstone;
 use trellis_domain::state::AppState;
-use trellis_federation::fetch_auth::requester;
 use trellis_storage::models::article::{Article, ArticleStatus};
 use trellis_storage::models::{Post, Tombstone};
 
@@ -94,6 +94,7 @@ pub(crate) async fn replies(
     method: Method,
     uri: OriginalUri,
     headers: HeaderMap,
+    verified: Option<Extension<VerifiedSigner>>,
 ) -> Response {
     let post = match find(&data, &key).await {
         Ok(Some(Found::Article(found))) => found.1,
@@ -103,9 +104,9 @@ pub(crate) async fn replies(
         Err(e) => return e.into_response(),
     };
     let path = uri.0.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let viewer = match requester(&data, &method, path, &headers).await {
+    let viewer = match signer(&data, verified, &method, path, &headers).await {
         Ok(viewer) => viewer.map(|v| v.id),
-        Err(e) => return HttpError::from(e).into_response(),
+        Err(e) => return e.into_response(),
     };
     replies_collection(&data, &post, viewer).await
 }

@@ -22,6 +22,7 @@ mod limits;
 mod negotiate;
 mod oauth;
 mod objects;
+mod peer_gate;
 mod request_id;
 mod security_headers;
 pub mod server;
@@ -53,6 +54,24 @@ fn inboxes(state: &AppState) -> Router<AppState> {
         .route_layer(axum::middleware::from_fn_with_state(
             std::sync::Arc::new(limits::InboxLimits::new(&state.config().limits)),
             limits::limit_inbox,
+        ))
+}
+
+/// The routes that serve only ActivityPub documents (collections), behind the peers' gate in
+/// allowlist mode (`peer_gate`). Actors, notes and articles are negotiated ([`web_pages`]).
+fn activitypub_documents(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/users/{username}/outbox", get(collections::outbox))
+        .route("/users/{username}/followers", get(collections::followers))
+        .route("/users/{username}/following", get(collections::following))
+        .route(
+            "/users/{username}/statuses/{id}/replies",
+            get(objects::replies),
+        )
+        .merge(articles_ap::routes())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            peer_gate::peers_only,
         ))
 }
 
@@ -102,21 +121,14 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .route("/nodeinfo/2.1", get(discovery::nodeinfo::nodeinfo_2_1))
         .route("/actor", get(actors::instance))
         .route("/federation/directory", get(directory_ap::directory))
-        .route("/users/{username}/outbox", get(collections::outbox))
-        .route("/users/{username}/followers", get(collections::followers))
-        .route("/users/{username}/following", get(collections::following))
-        .route(
-            "/users/{username}/statuses/{id}/replies",
-            get(objects::replies),
-        )
         .route("/static/avatar.png", get(web::static_files::default_avatar))
         .route("/static/header.png", get(web::static_files::default_header))
         .merge(inboxes(&state))
+        .merge(activitypub_documents(&state))
         .merge(web_pages(&state))
         .merge(web::login::routes())
         .merge(api::router())
         .merge(trellis_api::routes())
-        .merge(articles_ap::routes())
         .merge(oauth::routes())
         .merge(streaming::routes())
         .merge(internal)

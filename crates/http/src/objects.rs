@@ -3,6 +3,7 @@
 
 use activitypub_federation::config::Data;
 use askama::Template;
+use axum::Extension;
 use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -10,12 +11,12 @@ use axum::response::{Html, IntoResponse, Response};
 use crate::actors::activity_json;
 use crate::error::HttpError;
 use crate::negotiate::Representation;
+use crate::peer_gate::{VerifiedSigner, signer};
 use crate::web::viewer::{SignedIn, WebViewer};
 use trellis_domain::outbound::note::note_json;
 use trellis_domain::outbound::{collection, tombstone};
 use trellis_domain::services::{accounts, visibility};
 use trellis_domain::state::AppState;
-use trellis_federation::fetch_auth::requester;
 use trellis_storage::models::{Account, Post, Tombstone};
 
 #[derive(Template)]
@@ -48,6 +49,7 @@ async fn visible_post(
     method: &Method,
     uri: &OriginalUri,
     headers: &HeaderMap,
+    verified: Option<Extension<VerifiedSigner>>,
 ) -> Result<Visible, Response> {
     let author = accounts::public_profile(data, username)
         .await
@@ -75,9 +77,9 @@ async fn visible_post(
         });
     };
     let path = uri.0.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let viewer = requester(data, method, path, headers)
+    let viewer = signer(data, verified, method, path, headers)
         .await
-        .map_err(|e| HttpError::from(e).into_response())?
+        .map_err(IntoResponse::into_response)?
         .map(|v| v.id);
     visibility::ensure_visible(data, &post, viewer)
         .await
@@ -97,9 +99,10 @@ pub(crate) async fn note(
     method: Method,
     uri: OriginalUri,
     headers: HeaderMap,
+    verified: Option<Extension<VerifiedSigner>>,
 ) -> Response {
     let Visible { author, post, .. } =
-        match visible_post(&data, &username, id, &method, &uri, &headers).await {
+        match visible_post(&data, &username, id, &method, &uri, &headers, verified).await {
             Ok(found) => found,
             Err(response) => return response,
         };
@@ -133,9 +136,10 @@ pub(crate) async fn replies(
     method: Method,
     uri: OriginalUri,
     headers: HeaderMap,
+    verified: Option<Extension<VerifiedSigner>>,
 ) -> Response {
     let Visible { post, viewer, .. } =
-        match visible_post(&data, &username, id, &method, &uri, &headers).await {
+        match visible_post(&data, &username, id, &method, &uri, &headers, verified).await {
             Ok(found) => found,
             Err(response) => return response,
         };

@@ -83,7 +83,25 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
-/// A request that may carry a token (public endpoints): a token that is sent must be valid.
+/// In `allowlist` mode the instance is closed to strangers: what the API shows anyone
+/// (public timelines, profiles, statuses, search, the directory, streams) needs a person's
+/// token there, as Mastodon's limited federation mode with unauthenticated access disallowed.
+/// An app-only token is no person. In `open` mode everything passes.
+pub(crate) fn closed_to_strangers(
+    state: &AppState,
+    grant: Option<&Grant>,
+) -> Result<(), HttpError> {
+    if !state.config().federation.is_closed() || grant.is_some_and(|g| g.account.is_some()) {
+        return Ok(());
+    }
+    Err(HttpError::new(
+        StatusCode::UNAUTHORIZED,
+        "This API requires an authenticated user",
+    ))
+}
+
+/// A request that may carry a token (public endpoints): a token that is sent must be valid,
+/// and in `allowlist` mode a person's token is required ([`closed_to_strangers`]).
 #[derive(Clone, Debug)]
 pub(crate) struct MaybeAuth(pub Option<Auth>);
 
@@ -101,11 +119,11 @@ impl FromRequestParts<AppState> for MaybeAuth {
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, HttpError> {
-        if bearer_token(parts).is_none() {
-            return Ok(MaybeAuth(None));
-        }
-        Ok(MaybeAuth(Some(
-            Auth::from_request_parts(parts, state).await?,
-        )))
+        let auth = match bearer_token(parts) {
+            None => None,
+            Some(_) => Some(Auth::from_request_parts(parts, state).await?),
+        };
+        closed_to_strangers(state, auth.as_ref().map(|auth| &auth.0))?;
+        Ok(MaybeAuth(auth))
     }
 }

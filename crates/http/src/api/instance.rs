@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::routing::get;
 use serde_json::{Value, json};
 
+use crate::api::auth::MaybeAuth;
 use crate::api::entities::datetime;
 use crate::error::HttpError;
 use crate::oauth::apps::vapid_key;
@@ -187,8 +188,12 @@ pub(crate) async fn v2(State(state): State<AppState>) -> Result<Json<Value>, Htt
     })))
 }
 
-/// GET /api/v1/instance/peers: the domains of known remote accounts.
-pub(crate) async fn peers(State(state): State<AppState>) -> Result<Json<Vec<String>>, HttpError> {
+/// GET /api/v1/instance/peers: the domains of known remote accounts (to people only, in
+/// `allowlist` mode).
+pub(crate) async fn peers(
+    State(state): State<AppState>,
+    _reader: MaybeAuth,
+) -> Result<Json<Vec<String>>, HttpError> {
     Ok(Json(state.db().read(Account::known_domains).await?))
 }
 

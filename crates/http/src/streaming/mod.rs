@@ -23,7 +23,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::api::auth::{bearer_token, invalid_token};
+use crate::api::auth::{bearer_token, closed_to_strangers, invalid_token};
 use crate::error::HttpError;
 use trellis_domain::services::oauth::{self, Grant};
 use trellis_domain::services::streams::Reader;
@@ -64,19 +64,22 @@ async fn health() -> Response {
 }
 
 /// The grant of the token sent as `Authorization: Bearer`, `?access_token=` or (WebSockets)
-/// the `Sec-WebSocket-Protocol` header; `None` without a token, 401 for an invalid one.
+/// the `Sec-WebSocket-Protocol` header; `None` without a token, 401 for an invalid one, and
+/// 401 without a person's token in `allowlist` mode.
 async fn authenticate(
     state: &AppState,
     parts: &Parts,
     protocol: Option<&str>,
 ) -> Result<Option<Grant>, HttpError> {
-    let Some(token) = bearer_token(parts).or_else(|| protocol.map(str::to_string)) else {
-        return Ok(None);
+    let grant = match bearer_token(parts).or_else(|| protocol.map(str::to_string)) {
+        None => None,
+        Some(token) => match oauth::authenticate(state, &token).await? {
+            Some(grant) => Some(grant),
+            None => return Err(invalid_token()),
+        },
     };
-    match oauth::authenticate(state, &token).await? {
-        Some(grant) => Ok(Some(grant)),
-        None => Err(invalid_token()),
-    }
+    closed_to_strangers(state, grant.as_ref())?;
+    Ok(grant)
 }
 
 /// How often an open stream checks its token again, whatever happens.

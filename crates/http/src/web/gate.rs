@@ -4,8 +4,8 @@
 //! - [`pages`]: HTML-only routes (front page, article lists, `/@name`) need a signed-in
 //!   person; strangers get `303` to `/login?next=PATH`.
 //! - [`negotiated`]: routes that serve ActivityPub JSON or a page (people, posts, articles)
-//!   need a signed-in person unless the request asks for ActivityPub JSON; that branch is
-//!   guarded by HTTP signatures instead.
+//!   need a signed-in person unless the request asks for ActivityPub JSON; that branch needs
+//!   a peer's HTTP signature instead (`peer_gate`).
 //! - [`feeds`]: Atom feeds need an OAuth access token of a person with a read scope
 //!   (`Authorization: Bearer` or `?token=`), or a signed-in browser; otherwise 401.
 
@@ -18,6 +18,7 @@ use super::viewer::{WebViewer, session_token, viewer_of};
 use crate::api::auth::bearer_from;
 use crate::error::HttpError;
 use crate::negotiate::Representation;
+use crate::peer_gate::require_peer;
 use trellis_domain::services::oauth;
 use trellis_domain::state::AppState;
 
@@ -38,10 +39,11 @@ pub(crate) async fn negotiated(
     request: Request,
     next: Next,
 ) -> Response {
-    if !state.config().federation.is_closed()
-        || Representation::from_headers(request.headers()) == Representation::ActivityJson
-    {
+    if !state.config().federation.is_closed() {
         return personal(request, next).await;
+    }
+    if Representation::from_headers(request.headers()) == Representation::ActivityJson {
+        return require_peer(request, next).await;
     }
     signed_in_only(&state, request, next).await
 }
