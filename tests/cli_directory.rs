@@ -7,29 +7,12 @@ use common::{TestInstance, start_peers};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_trellis");
-
-/// Runs the CLI on `instance`'s database and domain, with `peers`; returns the exit status
-/// success, stdout and stderr.
+/// Runs the CLI on `instance`'s database with `peers` as its configured peers.
 async fn trellis(instance: &TestInstance, peers: &str, args: &[&str]) -> (bool, String, String) {
-    let output = tokio::process::Command::new(BIN)
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("TRELLIS_DATABASE_URL", &instance.db.url)
-        .env("TRELLIS_DOMAIN", &instance.domain)
-        .env("TRELLIS_ALLOW_HTTP", "true")
-        .env("TRELLIS_FEDERATION_PEERS", peers)
-        .env("TRELLIS_TEST_KEY_POOL", federation_tests::KEY_POOL)
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .expect("trellis runs");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).to_string(),
-        String::from_utf8_lossy(&output.stderr).to_string(),
-    )
+    let run = instance
+        .cli(&[("TRELLIS_FEDERATION_PEERS", peers)], args)
+        .await;
+    (run.ok, run.stdout, run.stderr)
 }
 
 #[tokio::test]

@@ -56,7 +56,14 @@ async fn refresh(instance: &TestInstance) -> Vec<(String, Option<u64>)> {
 
 #[tokio::test]
 async fn a_colleague_on_a_peer_is_found_by_department_and_followed() {
-    let mut instances = start_peers(3, &[("TRELLIS_DIRECTORY_REFRESH_SECS", "3600")]).await;
+    let mut instances = start_peers(
+        3,
+        &[
+            ("TRELLIS_DIRECTORY_REFRESH_SECS", "3600"),
+            ("TRELLIS_FEDERATION_MODE", "allowlist"),
+        ],
+    )
+    .await;
     let gamma = instances.pop().unwrap();
     let beta = instances.pop().unwrap();
     let alpha = instances.pop().unwrap();
@@ -111,7 +118,7 @@ async fn a_colleague_on_a_peer_is_found_by_department_and_followed() {
         .api_get("/api/v1/directory?local=true", Some(&alice))
         .await;
     assert_eq!(accts(&local.body), vec!["alice".to_string()]);
-    let all = alpha.api_get("/api/v1/directory", None).await;
+    let all = alpha.api_get("/api/v1/directory", Some(&alice)).await;
     let mut everyone = accts(&all.body);
     everyone.sort();
     let mut expected = vec![
@@ -179,7 +186,7 @@ async fn a_colleague_on_a_peer_is_found_by_department_and_followed() {
         listed.contains(&(gamma.domain.clone(), Some(0))),
         "{listed:?}"
     );
-    let all = alpha.api_get("/api/v1/directory", None).await;
+    let all = alpha.api_get("/api/v1/directory", Some(&alice)).await;
     assert!(!accts(&all.body).contains(&fiona_acct), "{:?}", all.body);
     let shown = alpha
         .api_get(&format!("/api/v1/accounts/{fiona_id}"), Some(&alice))

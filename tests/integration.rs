@@ -31,6 +31,7 @@ mod closed_federation;
 mod department_only;
 mod directory;
 mod discovery;
+mod federation_policy;
 mod http_errors;
 mod inbox_properties;
 mod inbox_security;

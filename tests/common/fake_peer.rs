@@ -1,8 +1,9 @@
 //! A stand-in for another server: it serves ActivityPub documents (or any text) set by the
-//! test at their paths, accepts every POST (deliveries) with 202, and counts the GETs of each
-//! path.
+//! test at their paths, accepts every POST (deliveries) with 202 unless told to refuse them,
+//! and counts the GETs of each path.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -18,6 +19,8 @@ struct Served {
     /// Path -> (content type, body).
     documents: Mutex<HashMap<String, (String, String)>>,
     fetches: Mutex<HashMap<String, usize>>,
+    /// POSTs are answered 503.
+    refusing: AtomicBool,
 }
 
 /// A server on `localhost:PORT` answering with fixed documents.
@@ -43,6 +46,16 @@ impl FakePeer {
             served,
             task,
         }
+    }
+
+    /// Answers every POST (delivery) with 503 from now on, so deliveries stay queued.
+    pub fn refuse_deliveries(&self) {
+        self.served.refusing.store(true, Ordering::SeqCst);
+    }
+
+    /// `host:port` of this peer.
+    pub fn authority(&self) -> String {
+        self.base.trim_start_matches("http://").to_string()
     }
 
     /// The absolute URL of `path` on this peer.
@@ -88,6 +101,9 @@ impl Drop for FakePeer {
 
 async fn answer(State(served): State<Arc<Served>>, method: Method, uri: Uri) -> Response {
     if method == Method::POST {
+        if served.refusing.load(Ordering::SeqCst) {
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
         return StatusCode::ACCEPTED.into_response();
     }
     let path = uri.path().to_string();

@@ -5,12 +5,14 @@
 #![allow(dead_code, unused_imports)]
 
 mod api;
+mod cli;
 mod fake_peer;
 mod internal;
 mod peers;
 mod signed;
 
 pub use api::{ALL_SCOPES, ApiResponse, form_body, link_param};
+pub use cli::CliRun;
 pub use fake_peer::FakePeer;
 pub use federation_tests::TestDb;
 pub use internal::INTERNAL_TOKEN;
@@ -74,10 +76,16 @@ impl TestInstance {
         for (k, v) in extra {
             env.insert(k.to_string(), v.to_string());
         }
+        // A test may name the instance otherwise (`TRELLIS_DOMAIN=alpha.test:PORT`): the
+        // test's client then finds that name at the instance's address.
+        let domain = env["TRELLIS_DOMAIN"].clone();
+        let address = listener.local_addr().unwrap();
         let config = Config::from_sources(None, &env).expect("valid test config");
         let running = start_on(listener, config).await.expect("instance starts");
+        let host = domain.split(':').next().unwrap_or_default();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .resolve(host, address)
             .build()
             .unwrap();
         Self {

@@ -4,6 +4,7 @@
 
 use diesel::Connection;
 use trellis_config::parse_authority;
+use trellis_storage::models::delivery;
 use trellis_storage::models::domain_block::{DomainBlock, remote_accounts_near};
 
 use super::ServiceError;
@@ -51,6 +52,11 @@ pub async fn block(
                         removed += 1;
                     }
                 }
+                let blocked_hosts: Vec<String> = delivery::pending_hosts(conn)?
+                    .into_iter()
+                    .filter(|host| is_under(host_of(host), &row.domain))
+                    .collect();
+                delivery::drop_pending_to(conn, &blocked_hosts, "domain blocked", now())?;
                 Ok(removed)
             })
         })

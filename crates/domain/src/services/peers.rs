@@ -1,7 +1,9 @@
 //! The organisation's peers, managed at run time: `trellis federation allow|deny|peers` and the
 //! Mastodon admin API's domain allows.
 
+use diesel::Connection;
 use trellis_config::parse_authority;
+use trellis_storage::models::delivery;
 use trellis_storage::models::federation_peer::FederationPeer;
 
 use super::ServiceError;
@@ -45,7 +47,8 @@ pub async fn allow(state: &AppState, text: &str) -> Result<(FederationPeer, bool
     Ok((peer, new))
 }
 
-/// Stops allowing a peer allowed at run time; false when it was not. A peer named by the
+/// Stops allowing a peer allowed at run time; false when it was not. In `allowlist` mode the
+/// deliveries still queued to it are dropped (and counted as such). A peer named by the
 /// configuration cannot be removed here.
 pub async fn deny(state: &AppState, text: &str) -> Result<bool, ServiceError> {
     let authority = parse_authority(text).map_err(|m| ServiceError::invalid("domain", m))?;
@@ -54,9 +57,23 @@ pub async fn deny(state: &AppState, text: &str) -> Result<bool, ServiceError> {
             "{authority} is a peer by TRELLIS_FEDERATION_PEERS; remove it there"
         )));
     }
+    let closed = state.config().federation.is_closed();
     let removed = state
         .db()
-        .write(move |conn| FederationPeer::delete(conn, &authority))
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let removed = FederationPeer::delete(conn, &authority)?;
+                if removed && closed {
+                    delivery::drop_pending_to(
+                        conn,
+                        std::slice::from_ref(&authority),
+                        "no longer a peer",
+                        now(),
+                    )?;
+                }
+                Ok(removed)
+            })
+        })
         .await?;
     state.federation_policy_changed();
     Ok(removed)

@@ -275,6 +275,40 @@ pub fn drop_unsent(
     Ok(())
 }
 
+/// The hosts that deliveries are still waiting for (not sent, not failed, not dropped).
+pub fn pending_hosts(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
+    Ok(deliveries::table
+        .filter(deliveries::failed_at.is_null())
+        .select(deliveries::host)
+        .distinct()
+        .load(conn)?)
+}
+
+/// Drops, unsent, every delivery still waiting for one of `hosts` (the instance no longer
+/// federates with them); returns how many. A delivery being sent right now may still arrive.
+pub fn drop_pending_to(
+    conn: &mut DbConnection,
+    hosts: &[String],
+    reason: &str,
+    now: NaiveDateTime,
+) -> Result<usize, DbError> {
+    if hosts.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::update(
+        deliveries::table
+            .filter(deliveries::failed_at.is_null())
+            .filter(deliveries::host.eq_any(hosts)),
+    )
+    .set((
+        deliveries::claimed_until.eq(None::<NaiveDateTime>),
+        deliveries::last_error.eq(Some(reason)),
+        deliveries::failed_at.eq(Some(now)),
+        deliveries::dropped.eq(true),
+    ))
+    .execute(conn)?)
+}
+
 /// Counts a failure against a host; returns the failures in a row. Opens the circuit until
 /// `open_until` when given.
 pub fn record_host_failure(

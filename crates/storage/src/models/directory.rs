@@ -147,8 +147,9 @@ pub fn local_page(
 }
 
 /// Records that `peer`'s directory lists exactly the accounts `listed`: they are marked as
-/// coming from it, and the ones it listed before but no longer does are unlisted (the
-/// accounts stay, with their follows). Returns how many were unlisted.
+/// coming from it, and the ones it listed before but no longer does are unlisted and no longer
+/// discoverable here (they opted out, and their profile's update may not have arrived yet;
+/// the accounts stay, with their follows). Returns how many were unlisted.
 pub fn replace_listing(
     conn: &mut DbConnection,
     peer: &str,
@@ -168,7 +169,10 @@ pub fn replace_listing(
         let gone: Vec<i64> = before.into_iter().filter(|id| !keep.contains(id)).collect();
         for chunk in gone.chunks(crate::INSERT_CHUNK) {
             diesel::update(accounts::table.filter(accounts::id.eq_any(chunk)))
-                .set(accounts::directory_peer.eq(None::<String>))
+                .set((
+                    accounts::directory_peer.eq(None::<String>),
+                    accounts::discoverable.eq(false),
+                ))
                 .execute(conn)?;
         }
         Ok(gone.len())
