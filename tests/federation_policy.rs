@@ -134,10 +134,7 @@ async fn blocking_a_domain_refuses_it_and_removes_what_came_from_it() {
         StatusCode::ACCEPTED
     );
     let handle = format!("mallory@{}", peer.authority());
-    assert_eq!(
-        followers(&instance, &token, &alice_id).await,
-        [handle.clone()]
-    );
+    assert_eq!(followers(&instance, &token, &alice_id).await, [handle]);
     let public = instance
         .api_get("/api/v1/timelines/public", Some(&token))
         .await;
