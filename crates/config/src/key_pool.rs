@@ -10,7 +10,7 @@ pub const PRIVATE_SUFFIX: &str = ".key.pem";
 pub const PUBLIC_SUFFIX: &str = ".pub.pem";
 
 /// Checks that `dir` holds at least one key pair (configuration validation).
-pub fn check_pool(dir: &Path) -> Result<(), String> {
+pub(crate) fn check_pool(dir: &Path) -> Result<(), String> {
     pair_names(dir).map(|_| ())
 }
 

@@ -66,7 +66,7 @@ impl<K: Hash + Eq + Clone> KeyedLimit<K> {
     }
 
     /// Takes back one use of `key` (it turned out not to count).
-    pub fn give_back(&self, key: &K) {
+    pub(crate) fn give_back(&self, key: &K) {
         if let Some(entry) = self.lock().get_mut(key) {
             entry.used = entry.used.saturating_sub(1);
         }

@@ -112,7 +112,7 @@ impl AppState {
     }
 
     /// Makes the next [`AppState::federation_policy`] read the database (after a change).
-    pub fn federation_policy_changed(&self) {
+    pub(crate) fn federation_policy_changed(&self) {
         self.inner.policy.invalidate();
     }
 

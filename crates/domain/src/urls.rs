@@ -112,7 +112,7 @@ impl Urls {
     }
 
     /// A category's page (and its channel's profile page).
-    pub fn category_page(&self, slug: &str) -> String {
+    pub(crate) fn category_page(&self, slug: &str) -> String {
         self.at(&format!("/articles/categories/{slug}"))
     }
 

@@ -75,7 +75,7 @@ pub async fn refresh_all(data: &Data<AppState>) -> Vec<PeerRefresh> {
 
 /// Fetches `peer`'s directory and records who it lists. A directory that cannot be read
 /// changes nothing.
-pub async fn refresh_peer(data: &Data<AppState>, peer: &str) -> PeerRefresh {
+pub(crate) async fn refresh_peer(data: &Data<AppState>, peer: &str) -> PeerRefresh {
     let mut outcome = PeerRefresh {
         peer: peer.to_string(),
         listed: None,

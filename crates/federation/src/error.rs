@@ -55,7 +55,7 @@ impl FederationError {
 }
 
 /// At most `max` characters of `text`, with `...` when cut.
-pub fn clip(text: &str, max: usize) -> String {
+pub(crate) fn clip(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((end, _)) => format!("{}...", &text[..end]),
         None => text.to_owned(),

@@ -59,10 +59,4 @@ impl<O> Activity<O> {
             content: None,
         }
     }
-
-    /// True when the activity's id is on the same server (scheme, host and port) as its
-    /// actor: what an inbox requires before trusting the activity as the actor's.
-    pub fn id_is_the_actors(&self) -> bool {
-        self.id.origin() == self.actor.url().origin()
-    }
 }

@@ -47,7 +47,7 @@ impl Audience {
     }
 
     /// Every recipient, `to` first.
-    pub fn recipients(&self) -> impl Iterator<Item = &Reference> {
+    pub(crate) fn recipients(&self) -> impl Iterator<Item = &Reference> {
         self.to.iter().chain(self.cc.iter())
     }
 

@@ -14,7 +14,7 @@ const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgre
 const FILL_BATCH: i64 = 200;
 
 /// Applies every pending migration and returns the versions applied.
-pub fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
+pub(crate) fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
     let applied = match conn {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE),
         DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES),
@@ -29,7 +29,7 @@ pub fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
 /// [`article_search_text`], [`FILL_BATCH`] rows per statement. Rows already filled are never
 /// read again (a partial index holds the missing ones), so this is a no-op on later starts.
 /// Returns how many articles were filled.
-pub fn fill_derived_columns(conn: &mut DbConnection) -> Result<usize, DbError> {
+pub(crate) fn fill_derived_columns(conn: &mut DbConnection) -> Result<usize, DbError> {
     let mut filled = 0;
     loop {
         let missing = article_search::missing_text(conn, FILL_BATCH)?;

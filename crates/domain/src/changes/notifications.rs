@@ -7,7 +7,11 @@ use trellis_storage::{DbConnection, DbError};
 
 /// Whether `recipient` is told of what `from` did: a local account other than `from` that has
 /// not muted `from`'s notifications.
-pub fn may_notify(conn: &mut DbConnection, recipient: i64, from: i64) -> Result<bool, DbError> {
+pub(crate) fn may_notify(
+    conn: &mut DbConnection,
+    recipient: i64,
+    from: i64,
+) -> Result<bool, DbError> {
     Ok(recipient != from
         && Notification::is_local_account(conn, recipient)?
         && !Notification::mutes_notifications_of(conn, recipient, from)?)
@@ -15,7 +19,7 @@ pub fn may_notify(conn: &mut DbConnection, recipient: i64, from: i64) -> Result<
 
 /// Notifies `recipient` when it is a local account other than `from` that has not muted
 /// `from`'s notifications; also records the stream event. Returns the new row's id.
-pub fn notify(
+pub(crate) fn notify(
     conn: &mut DbConnection,
     ids: &IdGenerator,
     recipient: i64,

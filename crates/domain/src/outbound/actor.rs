@@ -95,7 +95,7 @@ fn text_or_null(value: &Option<String>) -> Value {
 }
 
 /// Department, job title, location, expertise and free fields as PropertyValue items (FEP-fb2a style).
-pub fn profile_attachments(account: &Account) -> Vec<PropertyValue> {
+pub(crate) fn profile_attachments(account: &Account) -> Vec<PropertyValue> {
     let field = |name: &str, value: String| PropertyValue {
         kind: "PropertyValue".into(),
         name: name.into(),

@@ -16,7 +16,7 @@ use trellis_storage::{DbConnection, DbError};
 pub use trellis_protocol::json::context::TRELLIS_NS;
 
 /// The JSON-LD context of an Article.
-pub fn article_context() -> Value {
+pub(crate) fn article_context() -> Value {
     json!([ACTIVITYSTREAMS, {
         "sensitive": "as:sensitive",
         "Hashtag": "as:Hashtag",
@@ -28,7 +28,11 @@ pub fn article_context() -> Value {
 }
 
 /// Turns the note JSON of a local article's status into the Article (looked up by status).
-pub fn decorate(conn: &mut DbConnection, note: &mut Object, post: &Post) -> Result<(), DbError> {
+pub(crate) fn decorate(
+    conn: &mut DbConnection,
+    note: &mut Object,
+    post: &Post,
+) -> Result<(), DbError> {
     let Some(article) = Article::find_by_post(conn, post.id)? else {
         return Ok(());
     };

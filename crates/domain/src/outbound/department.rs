@@ -11,7 +11,7 @@ use trellis_storage::{DbConnection, DbError};
 
 /// The ids of the objects an activity is about: its object (a link or an embedded object's
 /// id), and for an activity about an activity (`Undo` of an `Announce`, say) that one's object.
-pub fn object_ids(activity: &Value) -> Vec<String> {
+pub(crate) fn object_ids(activity: &Value) -> Vec<String> {
     let mut ids = Vec::new();
     let mut current = activity.get("object");
     for _ in 0..2 {
@@ -34,7 +34,7 @@ pub fn object_ids(activity: &Value) -> Vec<String> {
 
 /// True when `activity` is about a department-only post or article, so it must not be
 /// delivered to any other server.
-pub fn stays_home(conn: &mut DbConnection, activity: &Value) -> Result<bool, DbError> {
+pub(crate) fn stays_home(conn: &mut DbConnection, activity: &Value) -> Result<bool, DbError> {
     Ok(!Post::local_only_uris(conn, &object_ids(activity))?.is_empty())
 }
 

@@ -13,7 +13,7 @@ use super::actor::to_document;
 pub const DIRECTORY_PATH: &str = "/federation/directory";
 
 /// The id of the directory collection, or of its page `page` (from 1).
-pub fn directory_url(urls: &Urls, page: Option<u64>) -> String {
+pub(crate) fn directory_url(urls: &Urls, page: Option<u64>) -> String {
     match page {
         Some(page) => urls.at(&format!("{DIRECTORY_PATH}?page={page}")),
         None => urls.at(DIRECTORY_PATH),

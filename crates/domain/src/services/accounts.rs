@@ -50,7 +50,7 @@ pub struct LocalUser {
 
 /// A new local actor row at `/users/USERNAME` (inbox, outbox, followers, following, the
 /// shared inbox, key `#main-key`), public, not locked, with an empty profile.
-pub fn new_local_actor(
+pub(crate) fn new_local_actor(
     state: &AppState,
     actor_type: &str,
     username: &str,

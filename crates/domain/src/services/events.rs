@@ -64,7 +64,7 @@ pub struct Event {
 
 impl Event {
     /// True when the post is in `reader`'s home feed.
-    pub fn in_home_of(&self, reader: i64) -> bool {
+    pub(crate) fn in_home_of(&self, reader: i64) -> bool {
         self.home_readers.binary_search(&reader).is_ok()
     }
 
@@ -129,7 +129,7 @@ impl EventHub {
     }
 
     /// What the tailer waits on between polls.
-    pub fn wake_handle(&self) -> Arc<Notify> {
+    pub(crate) fn wake_handle(&self) -> Arc<Notify> {
         self.wake.clone()
     }
 
@@ -364,7 +364,7 @@ pub async fn personalize(
 }
 
 /// Accounts whose posts `reader` does not want in public streams (blocked or muted).
-pub async fn silenced(state: &AppState, reader: i64) -> Result<HashSet<i64>, ServiceError> {
+pub(crate) async fn silenced(state: &AppState, reader: i64) -> Result<HashSet<i64>, ServiceError> {
     Ok(state
         .db()
         .read(move |conn| StreamEvent::silenced_by(conn, reader))

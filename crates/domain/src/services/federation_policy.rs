@@ -93,7 +93,7 @@ impl Policy {
     }
 
     /// Whether `host` (no port) is a blocked domain or under one.
-    pub fn is_blocked(&self, host: &str) -> bool {
+    pub(crate) fn is_blocked(&self, host: &str) -> bool {
         self.blocked.iter().any(|domain| is_under(host, domain))
     }
 
@@ -126,7 +126,7 @@ impl Policy {
 }
 
 /// Whether `host` (no port) is `domain` or a subdomain of it.
-pub fn is_under(host: &str, domain: &str) -> bool {
+pub(crate) fn is_under(host: &str, domain: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     host == domain
         || host
@@ -169,7 +169,7 @@ impl PolicyCache {
     }
 
     /// Forgets the loaded policy, so the next use reads the database.
-    pub fn invalidate(&self) {
+    pub(crate) fn invalidate(&self) {
         if let Ok(mut loaded) = self.loaded.write() {
             *loaded = None;
         }

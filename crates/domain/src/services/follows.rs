@@ -214,7 +214,7 @@ pub async fn set_locked(
 /// and tells the remote side: an Undo when the follower ends it and the target is remote, a
 /// Reject when the target ends it (`by_target`) and the follower is remote. Returns whether
 /// there was a follow.
-pub fn remove_in(
+pub(crate) fn remove_in(
     conn: &mut trellis_storage::DbConnection,
     state: &AppState,
     follower: &Account,

@@ -43,7 +43,7 @@ pub struct StatusView {
 }
 
 /// Account views for `ids`, keyed by id (unknown ids are left out), in one query.
-pub fn accounts_by_id(
+pub(crate) fn accounts_by_id(
     conn: &mut DbConnection,
     ids: &[i64],
 ) -> Result<HashMap<i64, AccountView>, DbError> {
@@ -148,7 +148,11 @@ pub fn statuses(
 pub type Flags = (HashSet<i64>, HashSet<i64>, HashSet<i64>);
 
 /// Which of `ids` the viewer liked, boosted and bookmarked, in three queries.
-pub fn viewer_flags(conn: &mut DbConnection, viewer: i64, ids: &[i64]) -> Result<Flags, DbError> {
+pub(crate) fn viewer_flags(
+    conn: &mut DbConnection,
+    viewer: i64,
+    ids: &[i64],
+) -> Result<Flags, DbError> {
     let favourited = favourites::table
         .filter(favourites::account_id.eq(viewer))
         .filter(favourites::post_id.eq_any(ids))

@@ -105,7 +105,7 @@ pub async fn unboost(data: &FedData, actor: &Account, uri: &str) -> Result<Post,
 /// Records `actor`'s boost of `post` (unless it exists) and queues the Announce to the
 /// actor's remote followers and the post's remote author, in the caller's transaction.
 /// Returns whether a boost was recorded.
-pub fn record_boost(
+pub(crate) fn record_boost(
     conn: &mut DbConnection,
     state: &AppState,
     actor: &Account,
@@ -156,7 +156,7 @@ pub fn record_boost(
 
 /// Removes `actor`'s boost of `post` (if any) and queues the Undo to the boost's audience,
 /// in the caller's transaction. Returns whether a boost was removed.
-pub fn withdraw_boost(
+pub(crate) fn withdraw_boost(
     conn: &mut DbConnection,
     state: &AppState,
     actor: &Account,

@@ -162,7 +162,7 @@ pub async fn create_app(state: &AppState, input: NewApp) -> Result<RegisteredApp
 
 /// Splits and checks redirect URIs: each is the out-of-band URN or an absolute URL without a
 /// fragment (custom schemes such as `myapp://callback` are fine).
-pub fn parse_redirect_uris(values: &[String]) -> Result<Vec<String>, ServiceError> {
+pub(crate) fn parse_redirect_uris(values: &[String]) -> Result<Vec<String>, ServiceError> {
     let mut out: Vec<String> = Vec::new();
     for uri in values.iter().flat_map(|v| v.split_whitespace()) {
         check_redirect_uri(uri).map_err(|m| ServiceError::invalid("redirect_uris", m))?;
@@ -191,7 +191,7 @@ fn check_redirect_uri(uri: &str) -> Result<(), String> {
 }
 
 /// An application by its public client id.
-pub async fn find_app(
+pub(crate) async fn find_app(
     state: &AppState,
     client_id: &str,
 ) -> Result<Option<Application>, ServiceError> {
@@ -237,7 +237,7 @@ pub async fn authenticate_client(
 
 /// The scopes a request may have: `requested` (default `read`) when the app was registered
 /// with all of them; otherwise `Invalid { field: "scope" }`.
-pub fn requested_scopes(
+pub(crate) fn requested_scopes(
     app: &Application,
     requested: Option<&str>,
 ) -> Result<Scopes, ServiceError> {
@@ -499,7 +499,7 @@ pub async fn client_credentials_grant(
 }
 
 /// True when `verifier` answers the PKCE `challenge` with `method` (RFC 7636).
-pub fn pkce_matches(challenge: &str, method: &str, verifier: &str) -> bool {
+pub(crate) fn pkce_matches(challenge: &str, method: &str, verifier: &str) -> bool {
     if verifier.len() < 43 || verifier.len() > 128 {
         return false;
     }

@@ -296,7 +296,7 @@ fn thread_participants(
 }
 
 /// Inboxes that must receive a post: remote followers (unless direct) and remote mentions.
-pub fn audience_inboxes(
+pub(crate) fn audience_inboxes(
     conn: &mut DbConnection,
     author: &Account,
     visibility: Visibility,

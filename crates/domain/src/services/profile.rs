@@ -73,7 +73,7 @@ pub async fn update(
 }
 
 /// Queues an Update of the actor document to the remote followers.
-pub fn announce_update(
+pub(crate) fn announce_update(
     conn: &mut DbConnection,
     state: &AppState,
     account: &Account,

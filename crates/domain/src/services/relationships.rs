@@ -135,7 +135,7 @@ pub async fn with(state: &AppState, viewer: i64, id: i64) -> Result<Relationship
 }
 
 /// An account row by id: unknown ids and disabled local people are missing.
-pub fn find_account(conn: &mut DbConnection, id: i64) -> Result<Option<Account>, DbError> {
+pub(crate) fn find_account(conn: &mut DbConnection, id: i64) -> Result<Option<Account>, DbError> {
     let disabled = users::table
         .filter(users::disabled.eq(true))
         .select(users::account_id);
@@ -265,7 +265,7 @@ pub async fn pending_requests(state: &AppState, account: i64) -> Result<i64, Ser
 }
 
 /// Pairs cursors with hydrated account views (batch), keeping the order.
-pub fn with_views(
+pub(crate) fn with_views(
     conn: &mut DbConnection,
     rows: Vec<(i64, Account)>,
 ) -> Result<Vec<(i64, AccountView)>, DbError> {

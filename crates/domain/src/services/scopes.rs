@@ -65,7 +65,7 @@ impl Scopes {
     }
 
     /// Parses a list, defaulting to `read` when empty (as Mastodon does).
-    pub fn parse_or_read(text: Option<&str>) -> Result<Self, String> {
+    pub(crate) fn parse_or_read(text: Option<&str>) -> Result<Self, String> {
         let scopes = Self::parse(text.unwrap_or(""))?;
         if scopes.0.is_empty() {
             Ok(Self::parse("read").expect("read is known"))

@@ -39,7 +39,7 @@ pub struct AccountPage {
 
 /// Checks, filters and hydrates a page of posts read with `cursors`. Boosts of posts by
 /// `hidden` authors are dropped too.
-pub fn finish_page(
+pub(crate) fn finish_page(
     conn: &mut DbConnection,
     rows: Vec<Post>,
     cursors: Vec<i64>,

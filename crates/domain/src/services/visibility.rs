@@ -66,14 +66,14 @@ fn local_people(conn: &mut DbConnection, ids: &[i64]) -> Result<HashSet<i64>, Db
 
 /// True when `post` may be shown to anyone, signed in or not, on any server: world-readable
 /// and not department-only.
-pub fn is_open_to_all(post: &Post) -> bool {
+pub(crate) fn is_open_to_all(post: &Post) -> bool {
     post.visibility.is_world_readable() && !post.local_only
 }
 
 /// True when `viewer` may see `post` and, for a boost, the boosted post too: a boost shows
 /// its original, so it is hidden wherever the original is (a boost whose original is gone is
 /// hidden as well).
-pub fn can_see_with_original(
+pub(crate) fn can_see_with_original(
     conn: &mut DbConnection,
     post: &Post,
     viewer: Option<i64>,
@@ -129,7 +129,7 @@ pub fn visible_posts(
 
 /// The (post, viewer) pairs where the viewer may see the post, by the rule of
 /// [`can_see`], in at most three queries.
-pub fn visible_pairs(
+pub(crate) fn visible_pairs(
     conn: &mut DbConnection,
     loaded: &[Post],
     pairs: &[(i64, i64)],
@@ -241,7 +241,7 @@ pub fn feed_readers(conn: &mut DbConnection, post: &Post) -> Result<Vec<i64>, Db
 }
 
 /// Adds `post` to the home feeds of its readers ([`feed_readers`]).
-pub fn fan_out(conn: &mut DbConnection, post: &Post) -> Result<usize, DbError> {
+pub(crate) fn fan_out(conn: &mut DbConnection, post: &Post) -> Result<usize, DbError> {
     let readers = feed_readers(conn, post)?;
     feed::insert(conn, post, &readers)
 }

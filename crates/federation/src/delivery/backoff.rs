@@ -6,7 +6,7 @@ use std::time::Duration;
 use rand::Rng;
 
 /// Delay before the attempt after `attempts` failed ones.
-pub fn next_attempt_delay(attempts: u32, unit: Duration) -> Duration {
+pub(crate) fn next_attempt_delay(attempts: u32, unit: Duration) -> Duration {
     let n = u64::from(attempts.min(40));
     let units = n.pow(4) + 15;
     let base = unit.saturating_mul(units.min(u64::from(u32::MAX)) as u32);

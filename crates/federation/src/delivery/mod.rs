@@ -4,5 +4,3 @@
 
 mod backoff;
 pub mod worker;
-
-pub use backoff::next_attempt_delay;

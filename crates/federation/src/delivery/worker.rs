@@ -77,7 +77,7 @@ pub fn spawn(
 }
 
 /// Claims one batch and delivers it; returns how many deliveries were attempted.
-pub async fn run_round(
+pub(crate) async fn run_round(
     state: &AppState,
     client: &reqwest_middleware::ClientWithMiddleware,
 ) -> Result<usize, trellis_storage::DbError> {

@@ -44,7 +44,7 @@ impl SignatureHeader {
     /// Parameters are quoted, except `created` and `expires`, which are bare integers as in
     /// draft-cavage 12. Only meaningful when `key_id` needs no escaping (see
     /// [`super::SigningKey::from_pem`]).
-    pub fn to_header_value(&self) -> String {
+    pub(crate) fn to_header_value(&self) -> String {
         let mut out = format!("keyId=\"{}\"", self.key_id);
         if let Some(algorithm) = &self.algorithm {
             out.push_str(&format!(",algorithm=\"{algorithm}\""));

@@ -19,10 +19,9 @@ use activitypub_federation::traits::{Actor, Object};
 use http::{HeaderMap, HeaderValue, Method};
 use url::Url;
 
+use super::sign::host_header;
 use super::test_support::{AP_JSON, alice};
-use super::{
-    OwnHost, SignatureError, host_header, parse_signature_header, verify_digest, verify_request,
-};
+use super::{OwnHost, SignatureError, parse_signature_header, verify_digest, verify_request};
 
 const ACTOR_ID: &str = "https://lemmy.example/u/alice";
 const INBOX: &str = "http://localhost:8080/u/bob/inbox";

@@ -30,7 +30,6 @@ pub use error::SignatureError;
 pub use header::{MAX_SIGNATURE_HEADER_LEN, SignatureHeader, parse_signature_header};
 pub use keys::SigningKey;
 pub use sign::{
-    GET_SIGNED_HEADERS, POST_SIGNED_HEADERS, host_header, path_and_query, sign_get, sign_headers,
-    sign_post,
+    GET_SIGNED_HEADERS, POST_SIGNED_HEADERS, path_and_query, sign_get, sign_headers, sign_post,
 };
 pub use verify::{MAX_CLOCK_SKEW, MAX_SIGNATURE_AGE, OwnHost, check_request, verify_request};

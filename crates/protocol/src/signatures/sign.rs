@@ -117,7 +117,7 @@ pub fn path_and_query(url: &url::Url) -> String {
 }
 
 /// The `Host` header for `url`: host, plus `:port` unless it is the scheme's default.
-pub fn host_header(url: &url::Url) -> Result<String, SignatureError> {
+pub(crate) fn host_header(url: &url::Url) -> Result<String, SignatureError> {
     let host = url
         .host_str()
         .ok_or_else(|| SignatureError::Signing(format!("{url} has no host")))?;

@@ -66,12 +66,12 @@ pub fn terms(query: &str) -> Vec<String> {
 }
 
 /// An FTS5 MATCH expression: every term as a quoted prefix phrase (`"word"*`), all required.
-pub fn fts5_query(terms: &[String]) -> String {
+pub(crate) fn fts5_query(terms: &[String]) -> String {
     fts5_terms(terms, "")
 }
 
 /// [`fts5_query`] restricted to the title column (`title : "word"*`).
-pub fn fts5_title_query(terms: &[String]) -> String {
+pub(crate) fn fts5_title_query(terms: &[String]) -> String {
     fts5_terms(terms, "title : ")
 }
 
@@ -85,12 +85,12 @@ fn fts5_terms(terms: &[String], column: &str) -> String {
 
 /// A PostgreSQL `to_tsquery` text: every term as a quoted prefix lexeme (`'word':*`), all
 /// required.
-pub fn tsquery(terms: &[String]) -> String {
+pub(crate) fn tsquery(terms: &[String]) -> String {
     tsquery_terms(terms, "")
 }
 
 /// [`tsquery`] restricted to lexemes of weight A, the title (`'word':*A`).
-pub fn title_tsquery(terms: &[String]) -> String {
+pub(crate) fn title_tsquery(terms: &[String]) -> String {
     tsquery_terms(terms, "A")
 }
 
@@ -213,7 +213,10 @@ pub fn snippets(
 
 /// `(id, body_html)` of at most `limit` articles whose `body_text` has not been derived yet
 /// (written before the column existed), oldest first.
-pub fn missing_text(conn: &mut DbConnection, limit: i64) -> Result<Vec<(i64, String)>, DbError> {
+pub(crate) fn missing_text(
+    conn: &mut DbConnection,
+    limit: i64,
+) -> Result<Vec<(i64, String)>, DbError> {
     Ok(articles::table
         .filter(articles::body_text.is_null())
         .select((articles::id, articles::body_html))
@@ -223,7 +226,7 @@ pub fn missing_text(conn: &mut DbConnection, limit: i64) -> Result<Vec<(i64, Str
 }
 
 /// Writes the `body_text` of several articles in one statement.
-pub fn set_texts(conn: &mut DbConnection, texts: &[(i64, String)]) -> Result<(), DbError> {
+pub(crate) fn set_texts(conn: &mut DbConnection, texts: &[(i64, String)]) -> Result<(), DbError> {
     if texts.is_empty() {
         return Ok(());
     }

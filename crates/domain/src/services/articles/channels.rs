@@ -85,7 +85,7 @@ impl Profile {
 
 /// Whether a category with `slug` can have a channel: `Err` names the `slug` when its channel
 /// name belongs to a person or to another channel.
-pub fn name_available(
+pub(crate) fn name_available(
     conn: &mut DbConnection,
     state: &AppState,
     slug: &str,
@@ -104,7 +104,7 @@ pub fn name_available(
 
 /// Opens the channel of a category (in the caller's transaction, after [`name_available`]):
 /// a fresh Group actor, or the actor a deleted category of the same slug left behind.
-pub fn open_for_category(
+pub(crate) fn open_for_category(
     conn: &mut DbConnection,
     state: &AppState,
     category: &ArticleCategory,
@@ -120,7 +120,7 @@ pub fn open_for_category(
 }
 
 /// After a category is renamed or redescribed: its channel says so to its followers.
-pub fn category_changed(
+pub(crate) fn category_changed(
     conn: &mut DbConnection,
     state: &AppState,
     category: &ArticleCategory,
@@ -247,7 +247,7 @@ pub async fn of_page(
 }
 
 /// The channels that carry a published `article`: the instance channel and its category's.
-pub fn carriers(
+pub(crate) fn carriers(
     conn: &mut DbConnection,
     state: &AppState,
     article: &Article,
@@ -275,7 +275,7 @@ pub fn carriers(
 }
 
 /// Remote inboxes of the followers of `channels`.
-pub fn follower_inboxes(
+pub(crate) fn follower_inboxes(
     conn: &mut DbConnection,
     channels: &[Account],
 ) -> Result<Vec<String>, DbError> {
@@ -289,7 +289,7 @@ pub fn follower_inboxes(
 /// Makes the channels' boosts of an article's status match `carriers`: each carrier boosts
 /// it (once), and a channel that no longer carries it (the category changed) withdraws its
 /// boost with an Undo.
-pub fn sync_boosts(
+pub(crate) fn sync_boosts(
     conn: &mut DbConnection,
     state: &AppState,
     carriers: &[Account],

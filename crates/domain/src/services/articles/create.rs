@@ -159,7 +159,7 @@ fn free_slug(conn: &mut DbConnection, base: &str) -> Result<String, DbError> {
 }
 
 /// Records a snapshot of the article as it now stands.
-pub fn record_revision(
+pub(crate) fn record_revision(
     conn: &mut DbConnection,
     state: &AppState,
     article: &Article,

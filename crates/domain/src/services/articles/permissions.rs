@@ -12,7 +12,7 @@ use trellis_storage::{DbConnection, DbError};
 
 /// The role of an account (accounts without a local user, or with an unknown role, are
 /// members).
-pub fn role_of(conn: &mut DbConnection, account_id: i64) -> Result<Role, DbError> {
+pub(crate) fn role_of(conn: &mut DbConnection, account_id: i64) -> Result<Role, DbError> {
     let role: Option<String> = users::table
         .find(account_id)
         .select(users::role)
@@ -22,17 +22,17 @@ pub fn role_of(conn: &mut DbConnection, account_id: i64) -> Result<Role, DbError
 }
 
 /// True for editors and admins.
-pub fn is_editor(role: Role) -> bool {
+pub(crate) fn is_editor(role: Role) -> bool {
     matches!(role, Role::Admin | Role::Editor)
 }
 
 /// True when the account wrote or owns the article.
-pub fn is_own(article: &Article, account_id: i64) -> bool {
+pub(crate) fn is_own(article: &Article, account_id: i64) -> bool {
     article.author_id == account_id || article.owner_id == account_id
 }
 
 /// Drafts are seen by their author, their owner, editors and admins; the rest by everyone.
-pub fn may_read(article: &Article, viewer: Option<(i64, Role)>) -> bool {
+pub(crate) fn may_read(article: &Article, viewer: Option<(i64, Role)>) -> bool {
     if article.status != ArticleStatus::Draft {
         return true;
     }
@@ -40,7 +40,7 @@ pub fn may_read(article: &Article, viewer: Option<(i64, Role)>) -> bool {
 }
 
 /// Members may write only where the instance allows it.
-pub fn ensure_may_write(role: Role, members_may_write: bool) -> Result<(), ServiceError> {
+pub(crate) fn ensure_may_write(role: Role, members_may_write: bool) -> Result<(), ServiceError> {
     if is_editor(role) || members_may_write {
         Ok(())
     } else {
@@ -51,7 +51,7 @@ pub fn ensure_may_write(role: Role, members_may_write: bool) -> Result<(), Servi
 }
 
 /// Members may change only their own, unofficial articles.
-pub fn ensure_may_edit(
+pub(crate) fn ensure_may_edit(
     article: &Article,
     account_id: i64,
     role: Role,
@@ -75,7 +75,7 @@ pub fn ensure_may_edit(
 }
 
 /// Official, must-read and pinned articles are for editors and admins.
-pub fn ensure_flags(
+pub(crate) fn ensure_flags(
     role: Role,
     official: bool,
     must_read: bool,
@@ -99,7 +99,7 @@ pub fn ensure_flags(
 }
 
 /// Categories are managed by editors and admins.
-pub fn ensure_may_manage_categories(role: Role) -> Result<(), ServiceError> {
+pub(crate) fn ensure_may_manage_categories(role: Role) -> Result<(), ServiceError> {
     if is_editor(role) {
         Ok(())
     } else {
@@ -110,7 +110,7 @@ pub fn ensure_may_manage_categories(role: Role) -> Result<(), ServiceError> {
 }
 
 /// Who acknowledged an article is shown to its author, its owner, editors and admins.
-pub fn ensure_may_see_acknowledgements(
+pub(crate) fn ensure_may_see_acknowledgements(
     article: &Article,
     account_id: i64,
     role: Role,

@@ -20,7 +20,7 @@ use trellis_storage::{DbConnection, DbError};
 use super::channels;
 
 /// The status content shown by Mastodon clients: the title, the summary and the link.
-pub fn preview_html(state: &AppState, article: &Article) -> String {
+pub(crate) fn preview_html(state: &AppState, article: &Article) -> String {
     let url = escape_html(&state.urls().article_page(&article.slug));
     let mut html = format!("<p><strong>{}</strong></p>", escape_html(&article.title));
     if !article.summary.is_empty() {

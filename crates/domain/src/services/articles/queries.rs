@@ -254,7 +254,10 @@ pub async fn list(
 }
 
 /// An account by id, local username, or `username@domain`.
-pub fn find_account(conn: &mut DbConnection, text: &str) -> Result<Option<Account>, DbError> {
+pub(crate) fn find_account(
+    conn: &mut DbConnection,
+    text: &str,
+) -> Result<Option<Account>, DbError> {
     use diesel::prelude::*;
     let text = text.trim().trim_start_matches('@');
     if let Ok(id) = text.parse::<i64>() {
