@@ -4,15 +4,16 @@ use std::sync::Arc;
 
 use activitypub_federation::config::Data;
 
-use crate::remote::RemoteLookup;
-use crate::services::events::EventHub;
+use crate::services::event_hub::EventHub;
 use crate::services::federation_policy::{Policy, PolicyCache};
-use crate::services::keys::KeySource;
+use crate::services::key_source::KeySource;
 use crate::services::login_limits::LoginLimits;
 use crate::urls::Urls;
 use trellis_config::Config;
 use trellis_storage::Database;
 use trellis_storage::ids::IdGenerator;
+use trellis_storage::models::{Account, Post};
+use url::Url;
 
 /// Request data handed to everything that may need a remote lookup: the state, with
 /// activitypub_federation's per-request fetch budget.
@@ -120,4 +121,21 @@ impl AppState {
     pub fn events(&self) -> &EventHub {
         &self.inner.events
     }
+}
+
+/// Why a remote lookup found nothing (the message says what failed).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct LookupError(pub String);
+
+/// Finds actors and posts on other servers, storing what it fetched.
+#[async_trait::async_trait]
+pub trait RemoteLookup: Send + Sync {
+    /// The actor whose id is `url` (fetched and stored, or refreshed, when remote).
+    async fn actor_by_url(&self, data: &FedData, url: Url) -> Result<Account, LookupError>;
+    /// The remote actor `user@domain`, found over WebFinger.
+    async fn account_by_handle(&self, data: &FedData, handle: &str)
+    -> Result<Account, LookupError>;
+    /// The post whose id is `url` (fetched with its thread parents when remote).
+    async fn object_by_url(&self, data: &FedData, url: Url) -> Result<Post, LookupError>;
 }

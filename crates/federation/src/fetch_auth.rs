@@ -9,10 +9,10 @@ use axum::http::{HeaderMap, Method};
 
 use trellis_storage::models::Account;
 
-use super::context::FedData;
 use super::error::FederationError;
 use super::key_owner::{KeyOwner, owner_of_key};
 use super::objects::person::ActorObject;
+use trellis_domain::state::FedData;
 use trellis_protocol::signatures::{parse_signature_header, verify_request};
 
 /// The actor who signed this request; `None` when it is unsigned. A signature that is present

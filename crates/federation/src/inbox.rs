@@ -25,9 +25,9 @@ use trellis_domain::urls::Urls;
 use trellis_storage::models::ReceivedActivity;
 
 use super::activities::{self, Handled};
-use super::context::FedData;
 use super::error::FederationError;
 use super::objects::person::ActorObject;
+use trellis_domain::state::FedData;
 use trellis_protocol::signatures::{
     SignatureHeader, parse_signature_header, verify_digest, verify_request,
 };

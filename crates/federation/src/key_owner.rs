@@ -17,9 +17,9 @@ use url::Url;
 use trellis_domain::urls::Urls;
 use trellis_storage::models::Account;
 
-use super::context::FedData;
 use super::error::FederationError;
 use super::objects::person::ActorObject;
+use trellis_domain::state::FedData;
 use trellis_protocol::Actor as ActorDocument;
 use trellis_protocol::{Many, Reference};
 

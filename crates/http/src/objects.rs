@@ -81,7 +81,7 @@ async fn visible_post(
         .await
         .map_err(IntoResponse::into_response)?
         .map(|v| v.id);
-    visibility::ensure_visible(data, &post, viewer)
+    visibility::ensure_visible(data.db(), &post, viewer)
         .await
         .map_err(|e| HttpError::from(e).into_response())?;
     Ok(Visible {

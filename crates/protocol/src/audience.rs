@@ -6,7 +6,7 @@ use crate::many::Many;
 use crate::reference::Reference;
 
 /// The public collection, as Trellis writes it.
-pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+pub use crate::json::context::PUBLIC;
 
 /// Who an activity or object is addressed to.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,7 +33,7 @@ impl Reference {
             _ => return None,
         };
         let id = if id == "Public" {
-            crate::audience::PUBLIC
+            crate::json::context::PUBLIC
         } else {
             id
         };

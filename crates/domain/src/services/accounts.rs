@@ -1,9 +1,6 @@
 //! Local people: creation, listing, passwords, disabling.
 
-use activitypub_federation::http_signatures::Keypair;
-
 use crate::state::AppState;
-use crate::urls::Urls;
 use diesel::Connection;
 use trellis_storage::models::oauth::AccessToken;
 use trellis_storage::models::stream_event::StreamEvent;
@@ -12,6 +9,7 @@ use trellis_storage::models::{Account, NewAccount, NewUser, User};
 use trellis_storage::{DbConnection, DbError};
 
 use super::articles::channels;
+use super::local_actor::new_local_actor;
 use super::{ServiceError, keys, passwords, validation};
 
 pub use trellis_storage::models::user::Role;
@@ -46,50 +44,6 @@ pub struct LocalUser {
     pub user: User,
     /// Public profile.
     pub account: Account,
-}
-
-/// A new local actor row at `/users/USERNAME` (inbox, outbox, followers, following, the
-/// shared inbox, key `#main-key`), public, not locked, with an empty profile.
-pub(crate) fn new_local_actor(
-    state: &AppState,
-    actor_type: &str,
-    username: &str,
-    display_name: String,
-    keypair: Keypair,
-) -> NewAccount {
-    let urls = state.urls();
-    let uri = urls.user(username);
-    let now = chrono::Utc::now().naive_utc();
-    NewAccount {
-        id: state.ids().next_id(),
-        actor_type: actor_type.into(),
-        username: username.into(),
-        domain: None,
-        url: Some(uri.clone()),
-        display_name,
-        bio: String::new(),
-        inbox_url: urls.user_inbox(username),
-        shared_inbox_url: Some(urls.shared_inbox()),
-        outbox_url: Some(urls.user_outbox(username)),
-        followers_url: Some(urls.user_followers(username)),
-        following_url: Some(urls.user_following(username)),
-        public_key_id: Urls::key_id(&uri),
-        uri,
-        public_key_pem: keypair.public_key,
-        private_key_pem: Some(keypair.private_key),
-        avatar_url: None,
-        header_url: None,
-        locked: false,
-        discoverable: true,
-        department: None,
-        job_title: None,
-        location: None,
-        expertise: "[]".into(),
-        fields: "[]".into(),
-        created_at: now,
-        updated_at: now,
-        fetched_at: None,
-    }
 }
 
 /// Creates a local person with a fresh key pair.

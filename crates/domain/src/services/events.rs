@@ -10,11 +10,11 @@
 //! so connections do not query per event beyond the reader's own flags.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
+
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-use tokio::sync::{Notify, broadcast, watch};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::state::AppState;
@@ -25,11 +25,10 @@ use trellis_storage::schema::posts;
 use trellis_storage::{DbConnection, DbError};
 
 use super::ServiceError;
+pub use super::event_hub::{CHANNEL_CAPACITY, Event, EventHub};
 use super::hydrate::{self, StatusView};
 use super::notifications::{self, NotificationView};
 
-/// Events buffered for each receiver; a receiver that falls further behind skips events.
-pub const CHANNEL_CAPACITY: usize = 1024;
 /// How often the table is polled when nothing wakes the tailer.
 const POLL: Duration = Duration::from_millis(200);
 /// How far below the newest seen id each poll re-reads, in milliseconds of ids.
@@ -42,107 +41,6 @@ const SEEN_CAP: usize = 65_536;
 const RETENTION: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 /// How often old events are pruned.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
-
-/// A change, loaded once for every connection of this process.
-#[derive(Debug)]
-pub struct Event {
-    /// The stream event id.
-    pub id: i64,
-    /// What changed.
-    pub kind: StreamKind,
-    /// The post concerned (for `delete`, the id of the post that is gone).
-    pub post_id: Option<i64>,
-    /// For `update` and `status.update`: the post, hydrated for an anonymous reader.
-    pub status: Option<StatusView>,
-    /// For `update` and `status.update`: local accounts whose home feed holds the post (sorted).
-    pub home_readers: Vec<i64>,
-    /// For `notification`: the notification (its status hydrated for an anonymous reader).
-    pub notification: Option<NotificationView>,
-    /// For `revoke`: the person whose access was withdrawn (`None`: an app-only token).
-    pub account_id: Option<i64>,
-}
-
-impl Event {
-    /// True when the post is in `reader`'s home feed.
-    pub(crate) fn in_home_of(&self, reader: i64) -> bool {
-        self.home_readers.binary_search(&reader).is_ok()
-    }
-
-    /// True for a `revoke` event that may concern a stream of `reader` (`None`: a stream
-    /// opened with an app-only token).
-    pub fn revokes(&self, reader: Option<i64>) -> bool {
-        self.kind == StreamKind::Revoke && self.account_id == reader
-    }
-
-    /// For notifications: the person notified.
-    pub fn recipient(&self) -> Option<i64> {
-        self.notification
-            .as_ref()
-            .map(|n| n.notification.account_id)
-    }
-}
-
-/// The broadcast side of streaming, held in the application state.
-pub struct EventHub {
-    sender: broadcast::Sender<Arc<Event>>,
-    wake: Arc<Notify>,
-    stopped: watch::Sender<bool>,
-}
-
-impl Default for EventHub {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl EventHub {
-    /// A hub with a bounded channel of [`CHANNEL_CAPACITY`] events.
-    pub fn new() -> Self {
-        let (sender, _) = broadcast::channel(CHANNEL_CAPACITY);
-        let (stopped, _) = watch::channel(false);
-        Self {
-            sender,
-            wake: Arc::new(Notify::new()),
-            stopped,
-        }
-    }
-
-    /// A receiver of the events broadcast from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
-        self.sender.subscribe()
-    }
-
-    /// Number of connections listening.
-    pub fn listeners(&self) -> usize {
-        self.sender.receiver_count()
-    }
-
-    /// Sends an event to every listening connection.
-    pub fn broadcast(&self, event: Event) {
-        // No receiver is not an error: nobody is streaming right now.
-        let _ = self.sender.send(Arc::new(event));
-    }
-
-    /// Makes the tailer poll now instead of at its next interval.
-    pub fn wake(&self) {
-        self.wake.notify_one();
-    }
-
-    /// What the tailer waits on between polls.
-    pub(crate) fn wake_handle(&self) -> Arc<Notify> {
-        self.wake.clone()
-    }
-
-    /// Tells every streaming connection to end (the instance is shutting down).
-    pub fn stop_streams(&self) {
-        self.stopped.send_replace(true);
-    }
-
-    /// Becomes true when streaming connections must end.
-    pub fn stopped(&self) -> watch::Receiver<bool> {
-        self.stopped.subscribe()
-    }
-}
 
 /// Starts the tailer of this process; it ends when `shutdown` becomes true.
 pub fn spawn(state: AppState, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {

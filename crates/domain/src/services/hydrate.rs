@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
 
-use trellis_storage::models::{Account, Post};
+use trellis_storage::models::{Account, Notification, Post};
 use trellis_storage::schema::{accounts, bookmarks, favourites, post_mentions, post_tags, posts};
 use trellis_storage::{DbConnection, DbError};
 
@@ -180,4 +180,15 @@ pub(crate) fn viewer_flags(
 fn unique(ids: impl Iterator<Item = i64>) -> Vec<i64> {
     let mut seen = HashSet::new();
     ids.filter(|id| seen.insert(*id)).collect()
+}
+
+/// A notification with who caused it and the post concerned, ready to render.
+#[derive(Clone, Debug)]
+pub struct NotificationView {
+    /// The row.
+    pub notification: Notification,
+    /// Who caused it.
+    pub account: AccountView,
+    /// The post concerned, if any.
+    pub status: Option<StatusView>,
 }

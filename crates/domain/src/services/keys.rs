@@ -1,73 +1,17 @@
 //! RSA key pairs for actors: generated fresh off the async threads, or, for tests only, taken
-//! in turn from a folder of pre-generated pairs (`TRELLIS_TEST_KEY_POOL`).
+//! in turn from a folder of pre-generated pairs (`TRELLIS_TEST_KEY_POOL`, see
+//! [`super::key_source`]).
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
-
-use activitypub_federation::http_signatures::{Keypair, generate_actor_keypair};
+use activitypub_federation::http_signatures::Keypair;
 
 use super::ServiceError;
 use crate::state::AppState;
 
-use trellis_config::key_pool::{PRIVATE_SUFFIX, PUBLIC_SUFFIX, pair_names};
-
-/// Where an instance's new actors get their key pairs.
-#[derive(Clone)]
-pub struct KeySource {
-    pool: Option<Arc<KeyPool>>,
-}
-
-/// Pre-generated pairs, read on first use, handed out round-robin.
-struct KeyPool {
-    dir: PathBuf,
-    pairs: OnceLock<Result<Vec<Keypair>, String>>,
-    next: AtomicUsize,
-}
-
-impl KeySource {
-    /// Fresh keys for every actor (production), or the test pool in `pool`. The pool starts at
-    /// a random pair, so two test instances rarely hand out the same pairs in the same order.
-    pub fn new(pool: Option<&Path>) -> Self {
-        Self {
-            pool: pool.map(|dir| {
-                Arc::new(KeyPool {
-                    dir: dir.to_path_buf(),
-                    pairs: OnceLock::new(),
-                    next: AtomicUsize::new(rand::random::<u16>() as usize),
-                })
-            }),
-        }
-    }
-}
-
 /// A key pair for a new actor: a fresh RSA-2048 pair in PEM, or the next pair of the test pool.
 pub async fn generate(state: &AppState) -> Result<Keypair, ServiceError> {
-    let pool = state.keys().pool.clone();
-    tokio::task::spawn_blocking(move || match pool {
-        None => generate_actor_keypair().map_err(|e| format!("key generation: {e}")),
-        Some(pool) => {
-            let pairs = pool.pairs.get_or_init(|| load_pool(&pool.dir)).as_ref()?;
-            let index = pool.next.fetch_add(1, Ordering::Relaxed) % pairs.len();
-            Ok(pairs[index].clone())
-        }
-    })
-    .await
-    .map_err(|e| ServiceError::Internal(e.to_string()))?
-    .map_err(ServiceError::Internal)
-}
-
-fn load_pool(dir: &Path) -> Result<Vec<Keypair>, String> {
-    let read = |path: PathBuf| {
-        std::fs::read_to_string(&path).map_err(|e| format!("test key pool {}: {e}", path.display()))
-    };
-    pair_names(dir)?
-        .into_iter()
-        .map(|stem| {
-            Ok(Keypair {
-                private_key: read(dir.join(format!("{stem}{PRIVATE_SUFFIX}")))?,
-                public_key: read(dir.join(format!("{stem}{PUBLIC_SUFFIX}")))?,
-            })
-        })
-        .collect()
+    let source = state.keys().clone();
+    tokio::task::spawn_blocking(move || source.next_pair())
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        .map_err(ServiceError::Internal)
 }

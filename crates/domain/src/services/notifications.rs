@@ -11,22 +11,12 @@ use trellis_storage::page::Window;
 use trellis_storage::schema::posts;
 use trellis_storage::{DbConnection, DbError};
 
-use super::hydrate::{self, AccountView, StatusView};
+pub use super::hydrate::NotificationView;
+use super::hydrate::{self, StatusView};
 use super::{ServiceError, visibility};
 
 /// Largest unread count reported.
 pub const UNREAD_CAP: i64 = 1000;
-
-/// A notification with who caused it and the post concerned, ready to render.
-#[derive(Clone, Debug)]
-pub struct NotificationView {
-    /// The row.
-    pub notification: Notification,
-    /// Who caused it.
-    pub account: AccountView,
-    /// The post concerned, if any.
-    pub status: Option<StatusView>,
-}
 
 /// A page of notifications.
 #[derive(Clone, Debug)]

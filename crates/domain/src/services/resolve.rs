@@ -48,6 +48,6 @@ pub async fn post(data: &FedData, uri: &str) -> Result<Post, ServiceError> {
 /// A post by id URL (fetched if remote) that `viewer` may see; a hidden one is reported missing.
 pub async fn visible_post(data: &FedData, uri: &str, viewer: i64) -> Result<Post, ServiceError> {
     let found = post(data, uri).await?;
-    super::visibility::ensure_visible(data, &found, Some(viewer)).await?;
+    super::visibility::ensure_visible(data.db(), &found, Some(viewer)).await?;
     Ok(found)
 }

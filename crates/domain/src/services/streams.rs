@@ -208,7 +208,7 @@ pub async fn carries(state: &AppState, reader: &Reader, channel: &Channel, event
 }
 
 async fn visible(state: &AppState, reader: &Reader, view: &StatusView) -> bool {
-    visibility::ensure_visible(state, &view.post, reader.id())
+    visibility::ensure_visible(state.db(), &view.post, reader.id())
         .await
         .is_ok()
 }

@@ -5,11 +5,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use diesel::prelude::*;
 
-use crate::state::AppState;
 use trellis_storage::models::post::{PostAudience, Visibility};
 use trellis_storage::models::{Follow, Post, feed};
 use trellis_storage::schema::{accounts, follows, post_mentions};
-use trellis_storage::{DbConnection, DbError};
+use trellis_storage::{Database, DbConnection, DbError};
 
 use super::ServiceError;
 
@@ -93,13 +92,12 @@ pub(crate) fn can_see_with_original(
 /// Succeeds when `viewer` may see `post` (and, for a boost, its original); a hidden post is
 /// reported as missing (404), so its existence is not revealed.
 pub async fn ensure_visible(
-    state: &AppState,
+    db: &Database,
     post: &Post,
     viewer: Option<i64>,
 ) -> Result<(), ServiceError> {
     let probe = post.clone();
-    if state
-        .db()
+    if db
         .read(move |conn| can_see_with_original(conn, &probe, viewer))
         .await?
     {

@@ -5,12 +5,12 @@ use diesel::Connection;
 use trellis_domain::services::visibility;
 use trellis_protocol::{Activity, Announced};
 
-use crate::context::FedData;
 use crate::error::FederationError;
 use crate::objects::note::NoteObject;
 use crate::objects::person::ActorObject;
 use trellis_domain::outbound::audience::visibility_of;
 use trellis_domain::outbound::delivery;
+use trellis_domain::state::FedData;
 use trellis_storage::models::post::Counter;
 use trellis_storage::models::{NewPost, Post};
 

@@ -2,10 +2,10 @@
 
 use trellis_protocol::{Activity, Object, ObjectKind};
 
-use crate::context::FedData;
 use crate::error::FederationError;
 use crate::objects::note::store_remote_note;
 use crate::objects::person::ActorObject;
+use trellis_domain::state::FedData;
 
 use super::Handled;
 

@@ -3,9 +3,9 @@
 use diesel::Connection;
 use trellis_protocol::{Activity, Reference};
 
-use crate::context::FedData;
 use crate::error::FederationError;
 use crate::objects::person::ActorObject;
+use trellis_domain::state::FedData;
 use trellis_storage::models::Post;
 use trellis_storage::models::article::Article;
 

@@ -3,10 +3,10 @@
 use diesel::Connection;
 use trellis_protocol::{Activity, ActivityKind, Reference};
 
-use crate::context::FedData;
 use crate::error::FederationError;
 use crate::objects::person::ActorObject;
 use trellis_domain::outbound::delivery;
+use trellis_domain::state::FedData;
 use trellis_storage::models::{Account, Follow};
 
 use trellis_domain::outbound::activities::accept;

@@ -4,10 +4,10 @@ use diesel::Connection;
 use trellis_domain::services::visibility;
 use trellis_protocol::{Activity, Reference};
 
-use crate::context::FedData;
 use crate::error::FederationError;
 use crate::objects::person::ActorObject;
 use trellis_domain::outbound::delivery;
+use trellis_domain::state::FedData;
 use trellis_storage::models::post::Counter;
 use trellis_storage::models::{Favourite, Post};
 

@@ -13,9 +13,9 @@ pub(crate) mod update;
 
 use trellis_protocol::Inbound;
 
-use super::context::FedData;
 use super::error::FederationError;
 use super::objects::person::ActorObject;
+use trellis_domain::state::FedData;
 
 /// What became of an inbound activity.
 #[derive(Debug, PartialEq, Eq)]

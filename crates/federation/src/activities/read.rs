@@ -5,10 +5,10 @@ use diesel::Connection;
 use trellis_domain::services::visibility;
 use trellis_protocol::{Activity, Reference};
 
-use crate::context::FedData;
 use crate::error::FederationError;
 use crate::objects::person::ActorObject;
 use trellis_domain::outbound::delivery;
+use trellis_domain::state::FedData;
 use trellis_storage::models::Post;
 use trellis_storage::models::article::{Article, ArticleStatus};
 use trellis_storage::models::article_revision::Acknowledgement;

@@ -3,9 +3,9 @@
 use diesel::Connection;
 use trellis_protocol::{Activity, Inbound, Undone};
 
-use crate::context::FedData;
 use crate::error::FederationError;
 use crate::objects::person::ActorObject;
+use trellis_domain::state::FedData;
 use trellis_storage::models::post::Counter;
 use trellis_storage::models::{Account, Favourite, Follow, Post};
 

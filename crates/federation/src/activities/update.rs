@@ -3,10 +3,10 @@
 use activitypub_federation::traits::Object as _;
 use trellis_protocol::{Activity, Updated};
 
-use crate::context::FedData;
 use crate::error::FederationError;
 use crate::objects::note::store_remote_note;
 use crate::objects::person::ActorObject;
+use trellis_domain::state::FedData;
 use trellis_storage::models::Post;
 
 use super::Handled;

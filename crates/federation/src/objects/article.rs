@@ -4,9 +4,9 @@
 
 use diesel::prelude::*;
 
-use crate::context::FedData;
 use crate::error::FederationError;
 use trellis_content::{article_search_text, html_to_plain_text, sanitize_article_html};
+use trellis_domain::state::FedData;
 use trellis_protocol::Object as Document;
 use trellis_protocol::json::limits::{MAX_ARTICLE_BYTES, MAX_NAME_BYTES, MAX_SUMMARY_BYTES};
 use trellis_protocol::json::values::truncate;

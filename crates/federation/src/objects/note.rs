@@ -12,7 +12,7 @@ use trellis_protocol::json::limits::{
     MAX_SUMMARY_BYTES, MAX_TAG_BYTES, MAX_TAGS,
 };
 use trellis_protocol::json::values::{truncate, web_url};
-use trellis_protocol::{Many, Object as Document, ObjectKind, Reference};
+use trellis_protocol::{Object as Document, ObjectKind};
 use url::Url;
 
 use crate::error::FederationError;
@@ -26,6 +26,7 @@ use trellis_storage::schema::accounts;
 
 use trellis_domain::outbound::note::note_json;
 
+use super::first_web_url;
 use super::person::ActorObject;
 
 /// True for the object kinds stored as posts.
@@ -34,11 +35,6 @@ fn is_stored_kind(kind: &ObjectKind) -> bool {
         kind,
         ObjectKind::Note | ObjectKind::Article | ObjectKind::Page | ObjectKind::Question
     )
-}
-
-/// The first of `urls` that is a web URL (see [`web_url`]).
-pub(super) fn first_web_url(urls: &Many<Reference>) -> Option<String> {
-    urls.iter().find_map(|url| web_url(url.as_str()))
 }
 
 /// A stored post with its parsed id.

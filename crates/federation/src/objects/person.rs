@@ -22,7 +22,7 @@ use trellis_protocol::Actor as ActorDocument;
 use trellis_protocol::json::values::{same_origin, truncate, truncated, web_url};
 use trellis_protocol::object::Attachment;
 
-use super::note::first_web_url;
+use super::first_web_url;
 use trellis_storage::models::account::ProfileField;
 use trellis_storage::models::{Account, NewAccount};
 use trellis_storage::schema::accounts;

@@ -345,7 +345,7 @@ pub(super) async fn show_post(
         .read(move |conn| Post::find_by_uri(conn, &uri))
         .await?
         .ok_or_else(|| HttpError::not_found("no such post here"))?;
-    visibility::ensure_visible(&state, &post, viewer).await?;
+    visibility::ensure_visible(state.db(), &post, viewer).await?;
     let (ancestors, descendants) = timelines::thread(&state, &post, viewer).await?;
     let (post, ancestors, descendants) = state
         .db()

@@ -11,8 +11,8 @@ use diesel::prelude::*;
 
 use crate::outbound::activities::delete;
 use crate::outbound::delivery;
-use crate::services::accounts::new_local_actor;
 use crate::services::interactions::{record_boost, withdraw_boost};
+use crate::services::local_actor::new_local_actor;
 use crate::services::outbox::publish;
 use crate::services::profile::announce_update;
 use crate::services::{ServiceError, keys};
