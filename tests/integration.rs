@@ -23,6 +23,7 @@ mod api_search;
 mod api_statuses;
 mod api_streaming;
 mod api_timelines;
+mod architecture;
 mod authorized_fetch_key_ids;
 mod cli;
 mod cli_article_import;
