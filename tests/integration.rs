@@ -31,6 +31,7 @@ mod department_only;
 mod directory;
 mod discovery;
 mod http_errors;
+mod https;
 mod inbox_properties;
 mod inbox_security;
 mod openapi;
