@@ -19,6 +19,7 @@ use trellis_federation::delivery::worker;
 use trellis_federation::directory;
 use trellis_federation::lookup::FederatedLookup;
 use trellis_http::server::{self, ServeSettings};
+use trellis_http::tls::{self, TlsError};
 use trellis_storage::{Database, DbError, OpenMode};
 
 /// Why an instance could not start or stop cleanly.
@@ -33,6 +34,10 @@ pub enum AppError {
     /// Federation could not be configured.
     #[error(transparent)]
     Federation(#[from] trellis_federation::error::FederationError),
+    /// The TLS certificate or key (`TRELLIS_TLS_CERT_FILE`, `TRELLIS_TLS_KEY_FILE`) cannot be
+    /// used.
+    #[error("cannot serve https: {0}")]
+    Tls(#[from] TlsError),
     /// The listen address could not be bound, or serving failed.
     #[error("cannot listen on {addr}: {reason}")]
     Listen {
@@ -126,6 +131,15 @@ pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningIn
         addr: config.listen,
         reason: e.to_string(),
     })?;
+    // The certificate is read before anything else, so a bad file changes nothing.
+    let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    if tls.is_some() && config.allow_http {
+        tracing::warn!(
+            "serving https, but TRELLIS_ALLOW_HTTP names this instance with http:// URLs, which \
+             other servers will not reach"
+        );
+    }
     let state = prepare(config).await?;
     // One client for every outgoing request: fetches and deliveries.
     let client = http_client(&state)?;
@@ -139,6 +153,7 @@ pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningIn
     let settings = ServeSettings {
         header_read_timeout: state.config().limits.header_read_timeout,
         max_connections: state.config().limits.max_connections,
+        tls,
     };
     let server = tokio::spawn(async move {
         // `/api/v1/instance/` and `/oauth/authorize/` answer like their canonical paths.
@@ -151,7 +166,7 @@ pub async fn start_on(listener: TcpListener, config: Config) -> Result<RunningIn
         })
         .await
     });
-    tracing::info!(%addr, domain = state.urls().domain(), database = ?state.config().database, "serving");
+    tracing::info!(%addr, scheme, domain = state.urls().domain(), database = ?state.config().database, "serving {scheme}");
     Ok(RunningInstance {
         addr,
         state,

@@ -34,6 +34,7 @@ mod directory;
 mod discovery;
 mod federation_policy;
 mod http_errors;
+mod https;
 mod inbox_properties;
 mod inbox_security;
 mod openapi;

@@ -288,18 +288,12 @@ impl ClientProcess {
     }
 }
 
-/// A logged-in client of an instance's Mastodon API, over plain HTTP.
+/// A logged-in client of an instance's Mastodon API, over http or https (with the instance's
+/// own client, which trusts the test CA).
 pub struct MastodonApi {
     pub base: String,
     pub token: String,
     http: reqwest::Client,
-}
-
-fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("client")
 }
 
 /// A URL-encoded form body, as Mastodon.py and toot send.
@@ -328,7 +322,7 @@ impl MastodonApi {
     /// (`POST /oauth/token`), as Mastodon.py and toot do. Panics with the status and body of a
     /// failing step.
     pub async fn password_login(instance: &Instance, login: &Login) -> Self {
-        let http = http_client();
+        let http = instance.http().clone();
         let base = instance.base.clone();
         let (status, app, text) = send(
             form(

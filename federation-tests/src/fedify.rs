@@ -19,6 +19,12 @@ pub struct FedifyPeer {
 impl FedifyPeer {
     /// Starts the peer and waits for its `READY` line. Needs `federation-tests/install-peers`.
     pub async fn start() -> Self {
+        Self::start_with_env(&[]).await
+    }
+
+    /// [`FedifyPeer::start`] with extra environment variables for Node (such as
+    /// `NODE_EXTRA_CA_CERTS`, to trust the test CA: [`crate::tls::TestPki::ca_env`]).
+    pub async fn start_with_env(env: &[(&str, &std::path::Path)]) -> Self {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("peers/fedify");
         assert!(
             dir.join("node_modules").is_dir(),
@@ -33,6 +39,7 @@ impl FedifyPeer {
             .arg("--port")
             .arg(port.to_string())
             .current_dir(&dir)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -74,6 +81,19 @@ impl FedifyPeer {
             .json()
             .await
             .expect("control API returns JSON")
+    }
+
+    /// POSTs to the control API; returns the status and the JSON answer, whatever they are.
+    async fn try_post(&self, path: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .http
+            .post(format!("{}/control/{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .expect("control API answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
     }
 
     async fn post(&self, path: &str, body: Value) -> Value {
@@ -128,6 +148,26 @@ impl FedifyPeer {
     /// Sends a Follow of `actor`.
     pub async fn follow(&self, actor: &str) -> Value {
         self.post("follow", json!({ "actor": actor })).await
+    }
+
+    /// Tries to send a Follow of `actor`: the control API's status and answer (a failed
+    /// lookup of the actor or a refused delivery is an error status, not a panic).
+    pub async fn try_follow(&self, actor: &str) -> (u16, Value) {
+        self.try_post("follow", json!({ "actor": actor })).await
+    }
+
+    /// A plain GET of `url` made by the peer's Node process: the status, or the error when no
+    /// connection could be made (an untrusted certificate, say).
+    pub async fn fetch_status(&self, url: &str) -> Result<u16, String> {
+        let (status, value) = self.try_post("fetch", json!({ "url": url })).await;
+        if status == 200 {
+            value["status"]
+                .as_u64()
+                .and_then(|s| u16::try_from(s).ok())
+                .ok_or_else(|| format!("no status in {value}"))
+        } else {
+            Err(format!("{status} {value}"))
+        }
     }
 
     /// Publishes a public note to the peer's followers; returns its id.

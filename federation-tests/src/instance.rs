@@ -16,15 +16,51 @@ pub const TOKEN: &str = "federation-tests-internal-token-0123456789";
 pub struct Instance {
     /// Short name for messages (alpha, beta, gamma).
     pub name: String,
-    /// `http://localhost:PORT`
+    /// `http://localhost:PORT`, or `https://localhost:PORT` for an instance serving https.
     pub base: String,
     port: u16,
+    listen_port: u16,
+    tls: bool,
     db: TestDb,
     child: Option<Child>,
     log: PathBuf,
     _log_dir: tempfile::TempDir,
     http: reqwest::Client,
     settings: Vec<(String, String)>,
+}
+
+/// How an instance is started ([`Instance::launch`]).
+#[derive(Clone, Debug, Default)]
+pub struct Launch {
+    /// Serve https with the test certificate ([`crate::tls::test_pki`]), trust the test CA for
+    /// outgoing https, and leave `TRELLIS_ALLOW_HTTP` unset, so the real https-only rules and
+    /// address guard apply.
+    pub tls: bool,
+    /// The port the domain names (`localhost:PORT`); a free one when `None`.
+    pub port: Option<u16>,
+    /// The port the process listens on, when something (such as a [`crate::proxy`]) sits
+    /// between the domain's port and the instance; the domain's port when `None`.
+    pub listen_port: Option<u16>,
+    /// Extra `TRELLIS_*` settings (kept for restarts).
+    pub settings: Vec<(String, String)>,
+}
+
+impl Launch {
+    /// An https instance with these extra settings.
+    pub fn tls(settings: &[(&str, &str)]) -> Self {
+        Self {
+            tls: true,
+            settings: owned(settings),
+            ..Self::default()
+        }
+    }
+}
+
+fn owned(settings: &[(&str, &str)]) -> Vec<(String, String)> {
+    settings
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// A post as the internal interface shows it.
@@ -52,11 +88,18 @@ fn binary() -> PathBuf {
     path
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
+/// A free port on 127.0.0.1 (free when this returns; the instance binds it a moment later).
+pub fn free_port() -> u16 {
+    reserve_port()
+        .local_addr()
         .map(|a| a.port())
         .expect("a free port")
+}
+
+/// A bound listener on a free port of 127.0.0.1: the port stays taken until it is dropped,
+/// right before the instance that is to listen there starts.
+pub fn reserve_port() -> std::net::TcpListener {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("a free port")
 }
 
 impl Instance {
@@ -67,27 +110,55 @@ impl Instance {
 
     /// Starts a new instance with extra `TRELLIS_*` settings (kept for restarts).
     pub async fn start_with(name: &str, settings: &[(&str, &str)]) -> Self {
-        let port = free_port();
+        Self::launch(
+            name,
+            Launch {
+                settings: owned(settings),
+                ..Launch::default()
+            },
+        )
+        .await
+    }
+
+    /// Starts a new instance serving https with the test certificate, trusting the test CA and
+    /// without `TRELLIS_ALLOW_HTTP`, with extra `TRELLIS_*` settings.
+    pub async fn start_tls(name: &str, settings: &[(&str, &str)]) -> Self {
+        Self::launch(name, Launch::tls(settings)).await
+    }
+
+    /// Starts a new instance as `launch` says and waits until it is healthy.
+    pub async fn launch(name: &str, launch: Launch) -> Self {
+        let mut instance = Self::prepare(name, launch);
+        instance.spawn().await;
+        instance
+    }
+
+    /// An instance that has not started yet: [`Instance::spawn_process`] starts it.
+    pub(crate) fn prepare(name: &str, launch: Launch) -> Self {
+        let port = launch.port.unwrap_or_else(free_port);
         let log_dir = tempfile::tempdir().expect("temp dir");
-        let mut instance = Self {
+        let (scheme, http) = if launch.tls {
+            ("https", crate::tls::test_pki().client())
+        } else {
+            let http = reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("client");
+            ("http", http)
+        };
+        Self {
             name: name.to_string(),
-            base: format!("http://localhost:{port}"),
+            base: format!("{scheme}://localhost:{port}"),
             port,
+            listen_port: launch.listen_port.unwrap_or(port),
+            tls: launch.tls,
             db: TestDb::new(),
             child: None,
             log: log_dir.path().join(format!("{name}.log")),
             _log_dir: log_dir,
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .build()
-                .expect("client"),
-            settings: settings
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        };
-        instance.spawn().await;
-        instance
+            http,
+            settings: launch.settings,
+        }
     }
 
     /// `host:port` of the instance.
@@ -100,7 +171,28 @@ impl Instance {
         format!("{}/users/{username}", self.base)
     }
 
+    /// Whether the instance serves https.
+    pub fn is_tls(&self) -> bool {
+        self.tls
+    }
+
+    /// The settings of the serving mode: https with the test certificate, or plain http with
+    /// `TRELLIS_ALLOW_HTTP`.
+    fn mode_settings(&self) -> Vec<(String, String)> {
+        if self.tls {
+            crate::tls::test_pki().instance_settings()
+        } else {
+            vec![("TRELLIS_ALLOW_HTTP".into(), "true".into())]
+        }
+    }
+
     async fn spawn(&mut self) {
+        self.spawn_process();
+        self.wait_healthy().await;
+    }
+
+    /// Starts the process without waiting for it.
+    pub(crate) fn spawn_process(&mut self) {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -109,9 +201,9 @@ impl Instance {
         let child = Command::new(binary())
             .arg("serve")
             .env("TRELLIS_DOMAIN", self.domain())
-            .env("TRELLIS_LISTEN", format!("127.0.0.1:{}", self.port))
+            .env("TRELLIS_LISTEN", format!("127.0.0.1:{}", self.listen_port))
             .env("TRELLIS_DATABASE_URL", &self.db.url)
-            .env("TRELLIS_ALLOW_HTTP", "true")
+            .envs(self.mode_settings())
             .env("TRELLIS_INTERNAL_API_TOKEN", TOKEN)
             .env("TRELLIS_DELIVERY_BACKOFF_MS", "50")
             .env("TRELLIS_INSTANCE_NAME", &self.name)
@@ -124,13 +216,23 @@ impl Instance {
             .spawn()
             .expect("trellis starts");
         self.child = Some(child);
+    }
+
+    /// Waits until the instance answers `/health` (panics with its log when it exits first).
+    pub(crate) async fn wait_healthy(&mut self) {
         let url = format!("{}/health", self.base);
         let http = self.http.clone();
         let name = self.name.clone();
+        let log = self.log.clone();
+        let child = &mut self.child;
         wait_until(
             &format!("{name} to answer /health"),
             Duration::from_secs(60),
             || {
+                if let Some(status) = child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                    let log = std::fs::read_to_string(&log).unwrap_or_default();
+                    panic!("{name} exited with {status} before answering /health:\n{log}");
+                }
                 let (http, url) = (http.clone(), url.clone());
                 async move {
                     http.get(&url)
@@ -180,8 +282,9 @@ impl Instance {
             .args(args)
             .env("TRELLIS_DOMAIN", self.domain())
             .env("TRELLIS_DATABASE_URL", &self.db.url)
-            .env("TRELLIS_ALLOW_HTTP", "true")
+            .envs(self.mode_settings())
             .env("TRELLIS_TEST_KEY_POOL", crate::KEY_POOL)
+            .envs(self.settings.iter().map(|(k, v)| (k, v)))
             .env("RUST_LOG", "warn")
             .output()
             .expect("trellis runs")

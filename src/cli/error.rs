@@ -34,6 +34,8 @@ impl CliError {
         match self {
             CliError::Config(_) | CliError::Usage(_) => 2,
             CliError::Service(ServiceError::Invalid { .. }) => 2,
+            // An unusable certificate or key file is a configuration error too.
+            CliError::App(AppError::Tls(_)) => 2,
             _ => 1,
         }
     }

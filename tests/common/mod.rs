@@ -22,15 +22,16 @@ use trellis::app::{RunningInstance, start_on};
 use trellis::config::Config;
 use trellis::services::accounts::{self, NewPerson, Role};
 
-/// An instance serving HTTP on 127.0.0.1 with its own database.
+/// An instance serving HTTP (or https, [`TestInstance::start_tls`]) on 127.0.0.1 with its own
+/// database.
 pub struct TestInstance {
-    /// `http://localhost:PORT`
+    /// `http://localhost:PORT` (`https://` when serving https)
     pub base: String,
     /// The configured domain, `localhost:PORT`.
     pub domain: String,
     /// The running server.
     pub running: Option<RunningInstance>,
-    /// HTTP client without redirects.
+    /// HTTP client without redirects (trusting the test CA when serving https).
     pub client: reqwest::Client,
     /// Keeps the database alive.
     pub db: TestDb,
@@ -61,18 +62,39 @@ impl TestInstance {
         db: TestDb,
         extra: &[(&str, &str)],
     ) -> Self {
+        Self::start_serving(listener, db, extra, false).await
+    }
+
+    /// Starts an instance serving https with the test certificate
+    /// (`federation_tests::test_pki`), trusting the test CA for outgoing https and without
+    /// `TRELLIS_ALLOW_HTTP`, with extra `TRELLIS_*` settings.
+    pub async fn start_tls(extra: &[(&str, &str)]) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_serving(listener, TestDb::new(), extra, true).await
+    }
+
+    async fn start_serving(
+        listener: tokio::net::TcpListener,
+        db: TestDb,
+        extra: &[(&str, &str)],
+        tls: bool,
+    ) -> Self {
         let port = listener.local_addr().unwrap().port();
         let domain = format!("localhost:{port}");
         let mut env: HashMap<String, String> = HashMap::from([
             ("TRELLIS_DOMAIN".into(), domain.clone()),
             ("TRELLIS_LISTEN".into(), format!("127.0.0.1:{port}")),
             ("TRELLIS_DATABASE_URL".into(), db.url.clone()),
-            ("TRELLIS_ALLOW_HTTP".into(), "true".into()),
             (
                 "TRELLIS_TEST_KEY_POOL".into(),
                 federation_tests::KEY_POOL.into(),
             ),
         ]);
+        if tls {
+            env.extend(federation_tests::test_pki().instance_settings());
+        } else {
+            env.insert("TRELLIS_ALLOW_HTTP".into(), "true".into());
+        }
         for (k, v) in extra {
             env.insert(k.to_string(), v.to_string());
         }
@@ -83,13 +105,18 @@ impl TestInstance {
         let config = Config::from_sources(None, &env).expect("valid test config");
         let running = start_on(listener, config).await.expect("instance starts");
         let host = domain.split(':').next().unwrap_or_default();
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .resolve(host, address)
-            .build()
-            .unwrap();
+        let client = if tls {
+            federation_tests::test_pki().client()
+        } else {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .resolve(host, address)
+                .build()
+                .unwrap()
+        };
+        let scheme = if tls { "https" } else { "http" };
         Self {
-            base: format!("http://{domain}"),
+            base: format!("{scheme}://{domain}"),
             domain,
             running: Some(running),
             client,

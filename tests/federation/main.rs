@@ -4,6 +4,7 @@
 //! `mod NAME;` below ([`every_file_is_a_module`] checks it).
 
 mod articles;
+mod closed_federation;
 mod fedify_articles;
 mod fedify_interop;
 mod real_clients;

@@ -27,6 +27,7 @@ mod request_id;
 mod security_headers;
 pub mod server;
 mod streaming;
+pub mod tls;
 mod trellis_api;
 mod web;
 

@@ -1,5 +1,6 @@
-//! Serving connections: HTTP/1.1 (with upgrades, for WebSockets) through hyper, with a
-//! header-read timeout and a cap on open connections, and a graceful shutdown.
+//! Serving connections: HTTP/1.1 (with upgrades, for WebSockets) through hyper, over plain TCP
+//! or TLS ([`crate::tls`]), with a header-read timeout and a cap on open connections, and a
+//! graceful shutdown.
 //!
 //! - A client that does not send a complete request head within `header_read_timeout` is
 //!   disconnected, whether it stalls mid-headers, never sends anything, or idles on a
@@ -7,6 +8,8 @@
 //! - At most `max_connections` connections are open at once. The accept loop takes a slot
 //!   before accepting, so further clients wait in the listen backlog until one closes. A slot
 //!   lives with the socket, so an upgraded WebSocket keeps its slot until it closes.
+//! - With TLS, the handshake runs in the connection's own task (it holds a slot, never the
+//!   accept loop) and must finish within `header_read_timeout` too.
 //! - On shutdown the listener closes, open connections finish their requests and close, and
 //!   `serve` returns once every slot is free (streams are ended by the instance first).
 
@@ -27,6 +30,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 use tower_http::normalize_path::NormalizePath;
 
@@ -35,12 +39,14 @@ use tower_http::normalize_path::NormalizePath;
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_secs(1);
 
 /// How connections are served.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone)]
 pub struct ServeSettings {
-    /// How long a client may take to send a request head.
+    /// How long a client may take to finish the TLS handshake, and to send a request head.
     pub header_read_timeout: Duration,
     /// Most connections open at once.
     pub max_connections: usize,
+    /// Serve https with this acceptor ([`crate::tls::acceptor`]); plain http without.
+    pub tls: Option<TlsAcceptor>,
 }
 
 /// Serves `app` on `listener` until `signal` resolves, then shuts down gracefully.
@@ -79,7 +85,13 @@ pub async fn serve(
             socket,
             _slot: slot,
         };
-        tokio::spawn(connection(io, peer, app.clone(), settings, stopped.clone()));
+        tokio::spawn(socket_task(
+            io,
+            peer,
+            app.clone(),
+            settings.clone(),
+            stopped.clone(),
+        ));
     }
     drop(listener);
     stop.send_replace(true);
@@ -88,14 +100,60 @@ pub async fn serve(
     Ok(())
 }
 
-/// Serves one connection until it closes, or finishes it when the server stops.
-async fn connection(
+/// Serves one accepted socket: its TLS handshake first when serving https.
+async fn socket_task(
     io: SlotStream,
     peer: SocketAddr,
     app: NormalizePath<Router>,
     settings: ServeSettings,
-    mut stopped: watch::Receiver<bool>,
+    stopped: watch::Receiver<bool>,
 ) {
+    match settings.tls.clone() {
+        None => connection(io, peer, app, settings, stopped).await,
+        Some(tls) => {
+            if let Some(io) = handshake(&tls, io, peer, &settings, stopped.clone()).await {
+                connection(io, peer, app, settings, stopped).await;
+            }
+        }
+    }
+}
+
+/// The TLS handshake of one connection, bounded by the header-read timeout; `None` when it
+/// fails, times out, or the server stops first (the socket, and its slot, are dropped then).
+async fn handshake(
+    tls: &TlsAcceptor,
+    io: SlotStream,
+    peer: SocketAddr,
+    settings: &ServeSettings,
+    mut stopped: watch::Receiver<bool>,
+) -> Option<tokio_rustls::server::TlsStream<SlotStream>> {
+    let accepting = tokio::time::timeout(settings.header_read_timeout, tls.accept(io));
+    tokio::select! {
+        accepted = accepting => match accepted {
+            Ok(Ok(stream)) => Some(stream),
+            Ok(Err(e)) => {
+                tracing::debug!(error = %e, %peer, "TLS handshake failed");
+                None
+            }
+            Err(_) => {
+                tracing::debug!(%peer, "TLS handshake timed out");
+                None
+            }
+        },
+        _ = stopped.wait_for(|stop| *stop) => None,
+    }
+}
+
+/// Serves one connection until it closes, or finishes it when the server stops.
+async fn connection<Io>(
+    io: Io,
+    peer: SocketAddr,
+    app: NormalizePath<Router>,
+    settings: ServeSettings,
+    mut stopped: watch::Receiver<bool>,
+) where
+    Io: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let service = hyper::service::service_fn(move |request: Request<Incoming>| {
         let app = app.clone();
         async move {

@@ -209,6 +209,14 @@ const control = {
   "GET /control/following": () =>
     [...following.values()].map(({ id, accepted }) => ({ id, accepted })),
 
+  // A plain GET of any URL with Node's fetch (and its trust store: NODE_EXTRA_CA_CERTS),
+  // to check that the peer can reach a server at all.
+  "POST /control/fetch": async (_ctx, body) => {
+    if (typeof body.url !== "string") throw new HttpError(400, "url must be a URL string");
+    const response = await fetch(body.url);
+    return { status: response.status };
+  },
+
   // Follow a remote actor, given its URL.
   "POST /control/follow": async (ctx, body) => {
     const actor = await lookupActor(ctx, body.actor);
