@@ -259,7 +259,7 @@ async fn app_registration_rejects_bad_input() {
         json!({"client_name": "x", "redirect_uris": "/relative/path"}),
         json!({"client_name": "x", "redirect_uris": "javascript:alert(1)"}),
         json!({"client_name": "x", "redirect_uris": "https://a.example/#frag"}),
-        json!({"client_name": "x", "redirect_uris": OOB, "scopes": "read admin:read"}),
+        json!({"client_name": "x", "redirect_uris": OOB, "scopes": "read admin:everything"}),
         json!({"client_name": "x", "redirect_uris": OOB, "scopes": "everything"}),
         json!({"client_name": "x", "redirect_uris": OOB, "website": "not a url"}),
     ];

@@ -9,6 +9,7 @@
 mod common;
 
 mod actors;
+mod admin_domains;
 mod api_account_counters;
 mod api_accounts;
 mod api_articles;

@@ -111,6 +111,15 @@ impl TestInstance {
         tokens
     }
 
+    /// Creates a person with the admin role and returns a token of theirs with `scopes`
+    /// (space-separated, `admin:` scopes included).
+    pub async fn admin_token(&self, username: &str, scopes: &str) -> String {
+        use trellis::services::accounts::Role;
+        self.create_user(username, |person| person.role = Some(Role::Admin))
+            .await;
+        self.token(username, scopes).await
+    }
+
     /// The local account id of `username`, as the client API writes it.
     pub async fn account_id(&self, username: &str) -> String {
         trellis::services::accounts::find(self.state(), username)

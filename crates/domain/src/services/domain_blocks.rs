@@ -34,9 +34,7 @@ pub async fn block(
     }
     let block = DomainBlock {
         domain: domain.clone(),
-        reason: reason
-            .map(|r| r.trim().to_string())
-            .filter(|r| !r.is_empty()),
+        reason: clean_reason(reason),
         created_at: now(),
     };
     let row = block.clone();
@@ -69,6 +67,31 @@ pub async fn block(
     })
 }
 
+/// Changes the reason of a block (`None` or blank clears it); `NotFound` when `text` is not
+/// blocked. What is federated with does not change.
+pub async fn set_reason(
+    state: &AppState,
+    text: &str,
+    reason: Option<String>,
+) -> Result<DomainBlock, ServiceError> {
+    let domain = domain_name(text)?;
+    let reason = clean_reason(reason);
+    let changed = state
+        .db()
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let Some(mut block) = DomainBlock::find(conn, &domain)? else {
+                    return Ok(None);
+                };
+                block.reason = reason;
+                DomainBlock::upsert(conn, &block)?;
+                Ok(Some(block))
+            })
+        })
+        .await?;
+    changed.ok_or_else(|| ServiceError::NotFound(format!("{text} is not blocked")))
+}
+
 /// Lifts a block; false when there was none.
 pub async fn unblock(state: &AppState, text: &str) -> Result<bool, ServiceError> {
     let domain = domain_name(text)?;
@@ -92,6 +115,13 @@ pub async fn find(state: &AppState, text: &str) -> Result<Option<DomainBlock>, S
         .db()
         .read(move |conn| DomainBlock::find(conn, &domain))
         .await?)
+}
+
+/// A reason as stored: trimmed, and `None` when blank.
+fn clean_reason(reason: Option<String>) -> Option<String> {
+    reason
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty())
 }
 
 /// A host name, lower-case, without a port.

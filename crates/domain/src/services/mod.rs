@@ -2,6 +2,7 @@
 
 pub mod account_deletion;
 pub mod accounts;
+pub mod admin;
 pub mod articles;
 pub mod blocks;
 pub mod bookmarks;

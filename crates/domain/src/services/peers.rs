@@ -28,7 +28,17 @@ pub async fn list(state: &AppState) -> Result<Peers, ServiceError> {
     })
 }
 
-/// Allows `text` (`host[:port]`) as a peer; returns the authority and whether it is new.
+/// One peer allowed at run time (`None` for others, configured peers included).
+pub async fn find(state: &AppState, text: &str) -> Result<Option<FederationPeer>, ServiceError> {
+    let authority = parse_authority(text).map_err(|m| ServiceError::invalid("domain", m))?;
+    Ok(state
+        .db()
+        .read(move |conn| FederationPeer::find(conn, &authority))
+        .await?)
+}
+
+/// Allows `text` (`host[:port]`) as a peer; returns the peer as stored (the earlier row when
+/// it was allowed already) and whether it is new.
 pub async fn allow(state: &AppState, text: &str) -> Result<(FederationPeer, bool), ServiceError> {
     let authority = parse_authority(text).map_err(|m| ServiceError::invalid("domain", m))?;
     if state.urls().domain() == authority {
@@ -38,10 +48,17 @@ pub async fn allow(state: &AppState, text: &str) -> Result<(FederationPeer, bool
         authority,
         created_at: now(),
     };
-    let row = peer.clone();
-    let new = state
+    let (peer, new) = state
         .db()
-        .write(move |conn| FederationPeer::insert(conn, &row))
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                if let Some(existing) = FederationPeer::find(conn, &peer.authority)? {
+                    return Ok((existing, false));
+                }
+                let new = FederationPeer::insert(conn, &peer)?;
+                Ok((peer, new))
+            })
+        })
         .await?;
     state.federation_policy_changed();
     Ok((peer, new))

@@ -1,5 +1,7 @@
 //! OAuth scopes as Mastodon defines them: `read`, `write`, `follow`, `push`, `profile` and
-//! their granular forms such as `read:statuses`.
+//! their granular forms such as `read:statuses`, and the administration scopes `admin:read`,
+//! `admin:write` and their granular forms such as `admin:read:domain_blocks`. A top-level
+//! scope grants the granular forms under it; `read` and `write` grant no `admin:` scope.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -45,6 +47,22 @@ pub const KNOWN: &[&str] = &[
     "write:notifications",
     "write:reports",
     "write:statuses",
+    "admin:read",
+    "admin:read:accounts",
+    "admin:read:reports",
+    "admin:read:domain_allows",
+    "admin:read:domain_blocks",
+    "admin:read:ip_blocks",
+    "admin:read:email_domain_blocks",
+    "admin:read:canonical_email_blocks",
+    "admin:write",
+    "admin:write:accounts",
+    "admin:write:reports",
+    "admin:write:domain_allows",
+    "admin:write:domain_blocks",
+    "admin:write:ip_blocks",
+    "admin:write:email_domain_blocks",
+    "admin:write:canonical_email_blocks",
 ];
 
 /// A set of granted or requested scopes.
@@ -74,12 +92,14 @@ impl Scopes {
         }
     }
 
-    /// True when these scopes grant `required` (a top-level or granular scope).
+    /// True when these scopes grant `required` (a top-level or granular scope). A granular
+    /// scope is granted by the scope before its last `:` (`admin:read` grants
+    /// `admin:read:domain_blocks`; `read` grants `read:statuses` but no `admin:` scope).
     pub fn allows(&self, required: &str) -> bool {
         if self.0.contains(required) {
             return true;
         }
-        if let Some((top, _)) = required.split_once(':')
+        if let Some((top, _)) = required.rsplit_once(':')
             && self.0.contains(top)
         {
             return true;
@@ -142,6 +162,51 @@ mod tests {
             Scopes::parse("write+read").unwrap().to_string(),
             "read write"
         );
+    }
+
+    #[test]
+    fn admin_scopes_grant_their_granular_forms_and_nothing_else() {
+        let admin = Scopes::parse("admin:read admin:write:domain_blocks").unwrap();
+        assert!(admin.allows("admin:read:domain_blocks"));
+        assert!(admin.allows("admin:read:domain_allows"));
+        assert!(admin.allows("admin:write:domain_blocks"));
+        assert!(!admin.allows("admin:write:domain_allows"));
+        assert!(!admin.allows("admin:write"));
+        assert!(!admin.allows("read:statuses"));
+        assert!(!admin.allows("read"));
+        let granular = Scopes::parse("admin:read:domain_blocks").unwrap();
+        assert!(granular.allows("admin:read:domain_blocks"));
+        assert!(!granular.allows("admin:read:domain_allows"));
+        assert!(!granular.allows("admin:read"));
+    }
+
+    #[test]
+    fn read_write_and_follow_grant_no_admin_scope() {
+        let everything = Scopes::parse("read write follow push profile").unwrap();
+        for scope in KNOWN.iter().filter(|s| s.starts_with("admin:")) {
+            assert!(!everything.allows(scope), "{scope}");
+        }
+        let app = Scopes::parse("read write").unwrap();
+        assert!(!app.covers(&Scopes::parse("admin:read").unwrap()));
+    }
+
+    #[test]
+    fn every_admin_scope_mastodon_defines_is_known() {
+        for area in [
+            "accounts",
+            "reports",
+            "domain_allows",
+            "domain_blocks",
+            "ip_blocks",
+            "email_domain_blocks",
+            "canonical_email_blocks",
+        ] {
+            for top in ["admin:read", "admin:write"] {
+                let scope = format!("{top}:{area}");
+                assert!(Scopes::parse(&scope).is_ok(), "{scope}");
+            }
+        }
+        assert!(Scopes::parse("admin").is_err());
     }
 
     #[test]

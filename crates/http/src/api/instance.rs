@@ -1,4 +1,5 @@
-//! GET /api/v1/instance, /api/v2/instance, and the instance's rules, peers and activity.
+//! GET /api/v1/instance, /api/v2/instance, and the instance's rules, peers, blocked domains
+//! and activity.
 
 use axum::Json;
 use axum::Router;
@@ -8,10 +9,11 @@ use serde_json::{Value, json};
 
 use crate::api::auth::MaybeAuth;
 use crate::api::entities::datetime;
+use crate::api::entities::domain::DomainBlockEntity;
 use crate::error::HttpError;
 use crate::oauth::apps::vapid_key;
 use trellis_config::RegistrationMode;
-use trellis_domain::services::{accounts, posts};
+use trellis_domain::services::{accounts, domain_blocks, posts};
 use trellis_domain::state::AppState;
 use trellis_storage::models::{Account, Post};
 
@@ -55,6 +57,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v2/instance", get(v2))
         .route("/api/v2/instance/", get(v2))
         .route("/api/v1/instance/peers", get(peers))
+        .route("/api/v1/instance/domain_blocks", get(blocked_domains))
         .route("/api/v1/instance/rules", get(empty_list))
         .route("/api/v1/instance/activity", get(empty_list))
         .route(
@@ -195,6 +198,16 @@ pub(crate) async fn peers(
     _reader: MaybeAuth,
 ) -> Result<Json<Vec<String>>, HttpError> {
     Ok(Json(state.db().read(Account::known_domains).await?))
+}
+
+/// GET /api/v1/instance/domain_blocks: every blocked domain, with its reason. Public, as
+/// the instance's other documents; a token that is sent must be valid.
+pub(crate) async fn blocked_domains(
+    State(state): State<AppState>,
+    _auth: MaybeAuth,
+) -> Result<Json<Vec<DomainBlockEntity>>, HttpError> {
+    let blocks = domain_blocks::list(&state).await?;
+    Ok(Json(blocks.iter().map(Into::into).collect()))
 }
 
 /// GET /api/v1/instance/rules and /activity: nothing to list.

@@ -2,6 +2,7 @@
 //! OAuth tokens of [`super::oauth`]. Unknown API paths fall through to the router's JSON 404.
 
 pub(crate) mod accounts;
+pub(crate) mod admin;
 pub(crate) mod auth;
 pub(crate) mod blocks;
 pub(crate) mod bookmarks;
@@ -39,4 +40,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(markers::routes())
         .merge(bookmarks::routes())
         .merge(notifications::routes())
+        .merge(admin::router())
 }

@@ -26,6 +26,18 @@ impl FederationPeer {
             .load(conn)?)
     }
 
+    /// One peer allowed at run time.
+    pub fn find(
+        conn: &mut DbConnection,
+        authority: &str,
+    ) -> Result<Option<FederationPeer>, DbError> {
+        Ok(federation_peers::table
+            .find(authority)
+            .select(FederationPeer::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
     /// Allows a peer; true when it was not allowed yet.
     pub fn insert(conn: &mut DbConnection, peer: &FederationPeer) -> Result<bool, DbError> {
         let exists = federation_peers::table

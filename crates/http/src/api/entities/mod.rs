@@ -1,6 +1,7 @@
 //! The JSON entities of the Mastodon client API, built from service views.
 
 pub(crate) mod account;
+pub(crate) mod domain;
 pub(crate) mod notification;
 pub(crate) mod relationship;
 pub(crate) mod status;
