@@ -25,6 +25,7 @@ mod api_statuses;
 mod api_streaming;
 mod api_timelines;
 mod architecture;
+mod audit;
 mod authorized_fetch_key_ids;
 mod cli;
 mod cli_article_import;

@@ -2,6 +2,7 @@
 
 use clap::Subcommand;
 
+use trellis_domain::services::audit::Acting;
 use trellis_domain::services::{domain_blocks, peers};
 use trellis_domain::state::AppState;
 use trellis_storage::models::delivery::queue_by_host;
@@ -62,7 +63,7 @@ pub(super) async fn run(state: &AppState, command: FederationCommand) -> Result<
             Ok(())
         }
         FederationCommand::Allow { authority } => {
-            let (peer, new) = peers::allow(state, &authority).await?;
+            let (peer, new) = peers::allow(state, &Acting::cli(), &authority).await?;
             if new {
                 println!("allowed {}", peer.authority);
             } else {
@@ -71,7 +72,7 @@ pub(super) async fn run(state: &AppState, command: FederationCommand) -> Result<
             Ok(())
         }
         FederationCommand::Deny { authority } => {
-            if peers::deny(state, &authority).await? {
+            if peers::deny(state, &Acting::cli(), &authority).await? {
                 println!("{authority} is no longer a peer; deliveries queued to it are dropped");
                 Ok(())
             } else {
@@ -81,7 +82,7 @@ pub(super) async fn run(state: &AppState, command: FederationCommand) -> Result<
             }
         }
         FederationCommand::Block { domain, reason } => {
-            let blocked = domain_blocks::block(state, &domain, reason).await?;
+            let blocked = domain_blocks::block(state, &Acting::cli(), &domain, reason).await?;
             println!(
                 "blocked {} ({} accounts removed)",
                 blocked.block.domain, blocked.accounts_removed
@@ -89,7 +90,7 @@ pub(super) async fn run(state: &AppState, command: FederationCommand) -> Result<
             Ok(())
         }
         FederationCommand::Unblock { domain } => {
-            if domain_blocks::unblock(state, &domain).await? {
+            if domain_blocks::unblock(state, &Acting::cli(), &domain).await? {
                 println!("unblocked {domain}");
                 Ok(())
             } else {

@@ -1,6 +1,8 @@
-//! The `trellis` command line: serve, migrate, config check, user management, article import.
+//! The `trellis` command line: serve, migrate, config check, user management, federation,
+//! article import, the directory and the audit log.
 
 mod article;
+mod audit;
 mod directory;
 mod error;
 mod federation;
@@ -52,6 +54,9 @@ enum Command {
     /// The organisation directory shared with the peer instances.
     #[command(subcommand)]
     Directory(directory::DirectoryCommand),
+    /// Print the audit log (admin and moderator actions, provisioning, federation policy
+    /// changes), newest first.
+    Audit(audit::AuditArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,6 +142,12 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Directory(command) => {
             let state = open_existing(config).await?;
             let result = directory::run(&state, command).await;
+            state.db().clone().close().await?;
+            result
+        }
+        Command::Audit(args) => {
+            let state = open_existing(config).await?;
+            let result = audit::run(&state, args).await;
             state.db().clone().close().await?;
             result
         }

@@ -7,6 +7,7 @@
 mod actors;
 mod api;
 mod articles_ap;
+mod audit_context;
 mod body_limit;
 mod client_address;
 mod collections;

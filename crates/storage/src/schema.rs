@@ -406,6 +406,20 @@ diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(article_revisions -> accounts (editor_id));
 diesel::joinable!(article_acknowledgements -> articles (article_id));
 diesel::joinable!(article_acknowledgements -> accounts (account_id));
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        created_at -> Timestamp,
+        actor_kind -> Text,
+        actor_account_id -> Nullable<BigInt>,
+        action -> Text,
+        target -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        address -> Nullable<Text>,
+        details -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     users,
@@ -439,4 +453,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_acknowledgements,
     federation_peers,
     domain_blocks,
+    audit_log,
 );

@@ -8,9 +8,11 @@ use trellis_storage::models::delivery;
 use trellis_storage::models::domain_block::{DomainBlock, remote_accounts_near};
 
 use super::ServiceError;
+use super::audit::{self, Acting, Entry};
 use super::federation_policy::{host_of, is_under};
 use crate::outbound::delivery::now;
 use crate::state::AppState;
+use serde_json::json;
 
 /// What blocking a domain did.
 #[derive(Clone, Debug)]
@@ -25,6 +27,7 @@ pub struct Blocked {
 /// a blocked domain again updates the reason (and removes anything stored since).
 pub async fn block(
     state: &AppState,
+    acting: &Acting,
     text: &str,
     reason: Option<String>,
 ) -> Result<Blocked, ServiceError> {
@@ -38,6 +41,7 @@ pub async fn block(
         created_at: now(),
     };
     let row = block.clone();
+    let (writer, acting) = (state.clone(), acting.clone());
     let accounts_removed = state
         .db()
         .write(move |conn| {
@@ -55,6 +59,10 @@ pub async fn block(
                     .filter(|host| is_under(host_of(host), &row.domain))
                     .collect();
                 delivery::drop_pending_to(conn, &blocked_hosts, "domain blocked", now())?;
+                let entry = Entry::new("domain_block.create", row.domain.clone())
+                    .because(row.reason.clone())
+                    .with(json!({"accounts_removed": removed}));
+                audit::record(conn, &writer, &acting, entry)?;
                 Ok(removed)
             })
         })
@@ -71,11 +79,13 @@ pub async fn block(
 /// blocked. What is federated with does not change.
 pub async fn set_reason(
     state: &AppState,
+    acting: &Acting,
     text: &str,
     reason: Option<String>,
 ) -> Result<DomainBlock, ServiceError> {
     let domain = domain_name(text)?;
     let reason = clean_reason(reason);
+    let (writer, acting) = (state.clone(), acting.clone());
     let changed = state
         .db()
         .write(move |conn| {
@@ -85,6 +95,9 @@ pub async fn set_reason(
                 };
                 block.reason = reason;
                 DomainBlock::upsert(conn, &block)?;
+                let entry = Entry::new("domain_block.update", block.domain.clone())
+                    .because(block.reason.clone());
+                audit::record(conn, &writer, &acting, entry)?;
                 Ok(Some(block))
             })
         })
@@ -93,11 +106,25 @@ pub async fn set_reason(
 }
 
 /// Lifts a block; false when there was none.
-pub async fn unblock(state: &AppState, text: &str) -> Result<bool, ServiceError> {
+pub async fn unblock(state: &AppState, acting: &Acting, text: &str) -> Result<bool, ServiceError> {
     let domain = domain_name(text)?;
+    let (writer, acting) = (state.clone(), acting.clone());
     let removed = state
         .db()
-        .write(move |conn| DomainBlock::delete(conn, &domain))
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let removed = DomainBlock::delete(conn, &domain)?;
+                if removed {
+                    audit::record(
+                        conn,
+                        &writer,
+                        &acting,
+                        Entry::new("domain_block.delete", domain),
+                    )?;
+                }
+                Ok(removed)
+            })
+        })
         .await?;
     state.federation_policy_changed();
     Ok(removed)

@@ -4,6 +4,7 @@ pub mod account_deletion;
 pub mod accounts;
 pub mod admin;
 pub mod articles;
+pub mod audit;
 pub mod blocks;
 pub mod bookmarks;
 pub mod directory;

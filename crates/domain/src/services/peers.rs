@@ -7,6 +7,7 @@ use trellis_storage::models::delivery;
 use trellis_storage::models::federation_peer::FederationPeer;
 
 use super::ServiceError;
+use super::audit::{self, Acting, Entry};
 use crate::outbound::delivery::now;
 use crate::state::AppState;
 
@@ -39,7 +40,11 @@ pub async fn find(state: &AppState, text: &str) -> Result<Option<FederationPeer>
 
 /// Allows `text` (`host[:port]`) as a peer; returns the peer as stored (the earlier row when
 /// it was allowed already) and whether it is new.
-pub async fn allow(state: &AppState, text: &str) -> Result<(FederationPeer, bool), ServiceError> {
+pub async fn allow(
+    state: &AppState,
+    acting: &Acting,
+    text: &str,
+) -> Result<(FederationPeer, bool), ServiceError> {
     let authority = parse_authority(text).map_err(|m| ServiceError::invalid("domain", m))?;
     if state.urls().domain() == authority {
         return Err(ServiceError::invalid("domain", "is this instance itself"));
@@ -48,6 +53,7 @@ pub async fn allow(state: &AppState, text: &str) -> Result<(FederationPeer, bool
         authority,
         created_at: now(),
     };
+    let (writer, acting) = (state.clone(), acting.clone());
     let (peer, new) = state
         .db()
         .write(move |conn| {
@@ -56,6 +62,8 @@ pub async fn allow(state: &AppState, text: &str) -> Result<(FederationPeer, bool
                     return Ok((existing, false));
                 }
                 let new = FederationPeer::insert(conn, &peer)?;
+                let entry = Entry::new("peer.allow", peer.authority.clone());
+                audit::record(conn, &writer, &acting, entry)?;
                 Ok((peer, new))
             })
         })
@@ -67,7 +75,7 @@ pub async fn allow(state: &AppState, text: &str) -> Result<(FederationPeer, bool
 /// Stops allowing a peer allowed at run time; false when it was not. In `allowlist` mode the
 /// deliveries still queued to it are dropped (and counted as such). A peer named by the
 /// configuration cannot be removed here.
-pub async fn deny(state: &AppState, text: &str) -> Result<bool, ServiceError> {
+pub async fn deny(state: &AppState, acting: &Acting, text: &str) -> Result<bool, ServiceError> {
     let authority = parse_authority(text).map_err(|m| ServiceError::invalid("domain", m))?;
     if state.config().federation.peers.contains(&authority) {
         return Err(ServiceError::Conflict(format!(
@@ -75,20 +83,29 @@ pub async fn deny(state: &AppState, text: &str) -> Result<bool, ServiceError> {
         )));
     }
     let closed = state.config().federation.is_closed();
+    let (writer, acting) = (state.clone(), acting.clone());
     let removed = state
         .db()
         .write(move |conn| {
             conn.transaction(|conn| {
                 let removed = FederationPeer::delete(conn, &authority)?;
-                if removed && closed {
+                if !removed {
+                    return Ok(false);
+                }
+                let dropped = if closed {
                     delivery::drop_pending_to(
                         conn,
                         std::slice::from_ref(&authority),
                         "no longer a peer",
                         now(),
-                    )?;
-                }
-                Ok(removed)
+                    )?
+                } else {
+                    0
+                };
+                let entry = Entry::new("peer.deny", authority.clone())
+                    .with(serde_json::json!({"deliveries_dropped": dropped}));
+                audit::record(conn, &writer, &acting, entry)?;
+                Ok(true)
             })
         })
         .await?;

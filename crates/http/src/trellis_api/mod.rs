@@ -3,6 +3,7 @@
 //! `write:statuses` (or `write`) for changes. Described in `docs/openapi.json`.
 
 pub(crate) mod articles;
+pub(crate) mod audit;
 pub(crate) mod categories;
 pub(crate) mod entities;
 
@@ -25,4 +26,5 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .merge(articles::routes())
         .merge(categories::routes())
+        .merge(audit::routes())
 }

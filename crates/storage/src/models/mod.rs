@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod account_counters;
+pub mod audit;
 pub mod block;
 pub mod bookmark;
 pub mod delivery;

@@ -9,8 +9,10 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
 use crate::api::auth::Auth;
+use crate::audit_context::acting;
 use crate::error::HttpError;
 use trellis_domain::services::admin;
+use trellis_domain::services::audit::Acting;
 use trellis_domain::state::AppState;
 use trellis_storage::models::Account;
 
@@ -48,6 +50,8 @@ impl AdminScope for WriteDomainAllows {
 pub(crate) struct AdminAuth<S> {
     /// The administrator's account.
     pub account: Account,
+    /// The administrator and the client's address, as the audit log records them.
+    pub acting: Acting,
     scope: PhantomData<S>,
 }
 
@@ -59,6 +63,7 @@ impl<S: AdminScope> FromRequestParts<AppState> for AdminAuth<S> {
         let account = auth.person(S::SCOPE)?.clone();
         admin::ensure_admin(state, &account).await?;
         Ok(AdminAuth {
+            acting: acting(state, parts, &account),
             account,
             scope: PhantomData,
         })

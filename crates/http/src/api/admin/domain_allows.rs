@@ -62,7 +62,7 @@ async fn create(
     let Some(domain) = body.domain.as_deref().filter(|d| !d.trim().is_empty()) else {
         return Err(invalid("domain", "domain can't be blank"));
     };
-    let (peer, new) = peers::allow(&state, domain).await?;
+    let (peer, new) = peers::allow(&state, &admin.acting, domain).await?;
     if new {
         tracing::info!(admin = %admin.account.username, peer = %peer.authority, "peer allowed through the admin API");
     }
@@ -75,7 +75,10 @@ async fn remove(
     admin: AdminAuth<WriteDomainAllows>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
-    if !peers::deny(&state, &id).await.map_err(by_id)? {
+    if !peers::deny(&state, &admin.acting, &id)
+        .await
+        .map_err(by_id)?
+    {
         return Err(record_not_found());
     }
     tracing::info!(admin = %admin.account.username, peer = %id, "peer denied through the admin API");

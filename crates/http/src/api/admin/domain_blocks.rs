@@ -116,7 +116,8 @@ async fn create(
     let Some(domain) = body.domain.as_deref().filter(|d| !d.trim().is_empty()) else {
         return Err(invalid("domain", "domain can't be blank"));
     };
-    let blocked = domain_blocks::block(&state, domain, body.reason().flatten()).await?;
+    let blocked =
+        domain_blocks::block(&state, &admin.acting, domain, body.reason().flatten()).await?;
     tracing::info!(
         admin = %admin.account.username,
         domain = %blocked.block.domain,
@@ -129,13 +130,13 @@ async fn create(
 /// `PUT /api/v1/admin/domain_blocks/:id`: changes the comment (absent: kept).
 async fn update(
     State(state): State<AppState>,
-    _admin: AdminAuth<WriteDomainBlocks>,
+    admin: AdminAuth<WriteDomainBlocks>,
     Path(id): Path<String>,
     ApiForm(body): ApiForm<BlockBody>,
 ) -> Result<Json<AdminDomainBlockEntity>, HttpError> {
     body.check()?;
     let block = match body.reason() {
-        Some(reason) => domain_blocks::set_reason(&state, &id, reason)
+        Some(reason) => domain_blocks::set_reason(&state, &admin.acting, &id, reason)
             .await
             .map_err(by_id)?,
         None => domain_blocks::find(&state, &id)
@@ -152,7 +153,10 @@ async fn remove(
     admin: AdminAuth<WriteDomainBlocks>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
-    if !domain_blocks::unblock(&state, &id).await.map_err(by_id)? {
+    if !domain_blocks::unblock(&state, &admin.acting, &id)
+        .await
+        .map_err(by_id)?
+    {
         return Err(record_not_found());
     }
     tracing::info!(admin = %admin.account.username, domain = %id, "domain unblocked through the admin API");
