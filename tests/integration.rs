@@ -12,6 +12,7 @@ mod actors;
 mod admin_domains;
 mod api_account_counters;
 mod api_accounts;
+mod api_announcements;
 mod api_articles;
 mod api_blocks_federation;
 mod api_channels;
@@ -46,6 +47,7 @@ mod security_abuse;
 mod security_boosts;
 mod security_inbox;
 mod security_remote_documents;
+mod static_files;
 mod web_articles;
 mod web_signin;
 

@@ -531,3 +531,47 @@ async fn followers_of_a_category_or_the_instance_channel_on_other_instances_rece
     })
     .await;
 }
+
+/// Mastodon.py shows a pending must-read in the announcements an app's banner reads, and
+/// dismissing it acknowledges the article.
+#[tokio::test]
+async fn mastodon_py_shows_a_pending_must_read_as_an_announcement_and_dismisses_it() {
+    let alpha = Instance::start("alpha").await;
+    let editor = person(&alpha, "editor", "editor", "Communications").await;
+    let reader = person(&alpha, "reader", "member", "Sales").await;
+    let article = editor
+        .ok(
+            reqwest::Method::POST,
+            "/api/trellis/v1/articles",
+            Some(json!({
+                "title": "Badge rules",
+                "summary": "Wear your badge at all times",
+                "must_read": true,
+                "status": "published",
+            })),
+        )
+        .await;
+    let id = article["id"].as_str().expect("id").to_string();
+
+    let mut flow = tokio::process::Command::new(clients::python());
+    flow.arg(clients::python_script("mastodon_py_announcements.py"))
+        .args(["--base", &alpha.base, "--login", &reader.login.email])
+        .args(["--password", &reader.login.password, "--id", &id]);
+    let seen = ClientProcess::spawn("Mastodon.py announcements", flow)
+        .finish(PATIENCE)
+        .await;
+    assert_eq!(seen["before"], json!([id]), "{seen}");
+    let content = seen["content"].as_str().unwrap_or_default();
+    assert!(content.contains("Badge rules"), "{seen}");
+    assert!(content.contains("Wear your badge"), "{seen}");
+    assert_eq!(seen["after"], json!([]), "{seen}");
+
+    let report = editor
+        .get(&format!("/api/trellis/v1/articles/{id}/acknowledgements"))
+        .await;
+    assert_eq!(report["count"], 1, "{report}");
+    assert_eq!(
+        report["acknowledgements"][0]["account"]["username"],
+        "reader"
+    );
+}

@@ -1,5 +1,6 @@
 //! CORS as Mastodon answers it: any origin may call the API, the token endpoint and the
-//! discovery documents from a browser; `Link` is exposed for pagination.
+//! discovery documents and static images (loaded with `crossorigin` by web clients) from a
+//! browser; `Link` is exposed for pagination.
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -14,6 +15,8 @@ fn is_cross_origin_path(path: &str) -> bool {
         "/oauth/revoke",
         "/.well-known/",
         "/nodeinfo/",
+        "/static/",
+        "/favicon.",
     ]
     .iter()
     .any(|prefix| path.starts_with(prefix))

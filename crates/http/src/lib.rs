@@ -125,6 +125,8 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .route("/federation/directory", get(directory_ap::directory))
         .route("/static/avatar.png", get(web::static_files::default_avatar))
         .route("/static/header.png", get(web::static_files::default_header))
+        .route("/favicon.svg", get(web::static_files::favicon_svg))
+        .route("/favicon.ico", get(web::static_files::favicon_ico))
         .merge(inboxes(&state))
         .merge(activitypub_documents(&state))
         .merge(web_pages(&state))

@@ -3,6 +3,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod admin;
+pub(crate) mod announcements;
 pub(crate) mod auth;
 pub(crate) mod blocks;
 pub(crate) mod bookmarks;
@@ -40,5 +41,6 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(markers::routes())
         .merge(bookmarks::routes())
         .merge(notifications::routes())
+        .merge(announcements::routes())
         .merge(admin::router())
 }

@@ -68,6 +68,28 @@ pub struct Acknowledgement {
 }
 
 impl Acknowledgement {
+    /// The published must-read articles `reader` has not acknowledged, newest first (at most
+    /// `limit`). Must-read articles are always local: a remote one is never stored as such.
+    pub fn pending_for(
+        conn: &mut DbConnection,
+        reader: i64,
+        limit: i64,
+    ) -> Result<Vec<super::article::Article>, DbError> {
+        use super::article::{Article, ArticleStatus};
+        use crate::schema::articles;
+        let acknowledged = article_acknowledgements::table
+            .filter(article_acknowledgements::account_id.eq(reader))
+            .select(article_acknowledgements::article_id);
+        Ok(articles::table
+            .filter(articles::must_read.eq(true))
+            .filter(articles::status.eq(ArticleStatus::Published))
+            .filter(diesel::dsl::not(articles::id.eq_any(acknowledged)))
+            .order(articles::published_at.desc())
+            .limit(limit)
+            .select(Article::as_select())
+            .load(conn)?)
+    }
+
     /// Records an acknowledgement unless one exists; returns the stored one.
     pub fn insert_or_get(
         conn: &mut DbConnection,

@@ -22,6 +22,16 @@ use trellis_storage::{DbConnection, DbError};
 use super::permissions::{ensure_may_see_acknowledgements, role_of};
 use super::queries::visible;
 
+/// The must-read articles `reader` has yet to acknowledge, newest first (at most 100): what
+/// Mastodon apps show as announcements.
+pub async fn pending(state: &AppState, reader: &Account) -> Result<Vec<Article>, ServiceError> {
+    let reader = reader.id;
+    Ok(state
+        .db()
+        .read(move |conn| Acknowledgement::pending_for(conn, reader, 100))
+        .await?)
+}
+
 /// Records that `reader` acknowledged a must-read article (idempotent); returns when.
 pub async fn acknowledge(
     state: &AppState,
