@@ -5,7 +5,7 @@ use crate::common;
 
 use common::{TestInstance, link_param};
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn post_read_edit_and_delete_a_status() {
@@ -625,4 +625,56 @@ async fn status_endpoints_answer_401_403_and_404() {
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     api.stop().await;
+}
+
+/// POSTs a status with an `Idempotency-Key`; the status code and body.
+async fn post_with_key(
+    instance: &TestInstance,
+    token: &str,
+    key: &str,
+    text: &str,
+) -> (StatusCode, Value) {
+    let response = instance
+        .client
+        .post(format!("{}/api/v1/statuses", instance.base))
+        .bearer_auth(token)
+        .header("Idempotency-Key", key)
+        .json(&json!({ "status": text }))
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_retried_post_with_the_same_idempotency_key_is_posted_once() {
+    let instance = TestInstance::start().await;
+    let tokens = instance.people(&["ann", "ben"]).await;
+    let (status, first) = post_with_key(&instance, &tokens[0], "retry-1", "Hello once").await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let (status, again) = post_with_key(&instance, &tokens[0], "retry-1", "Hello once").await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(again["content"], first["content"]);
+    let (_, other_key) = post_with_key(&instance, &tokens[0], "retry-2", "Hello twice").await;
+    assert_ne!(other_key["id"], first["id"]);
+    // Keys are per person.
+    let (_, bens) = post_with_key(&instance, &tokens[1], "retry-1", "Mine").await;
+    assert_ne!(bens["id"], first["id"]);
+    assert_eq!(bens["account"]["username"], "ben");
+
+    let ann = instance.account_id("ann").await;
+    let mine = instance
+        .api_get(
+            &format!("/api/v1/accounts/{ann}/statuses"),
+            Some(&tokens[0]),
+        )
+        .await;
+    assert_eq!(mine.body.as_array().unwrap().len(), 2, "{:?}", mine.body);
+
+    let long = "k".repeat(300);
+    let (status, body) = post_with_key(&instance, &tokens[0], &long, "Too long a key").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"].as_str().unwrap().contains("Idempotency-Key"));
+    instance.stop().await;
 }

@@ -420,6 +420,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    status_idempotency (account_id, idempotency_key) {
+        account_id -> BigInt,
+        idempotency_key -> Text,
+        post_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     users,
@@ -454,4 +463,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     federation_peers,
     domain_blocks,
     audit_log,
+    status_idempotency,
 );

@@ -13,6 +13,7 @@ use crate::state::AppState;
 use crate::state::FedData;
 use trellis_content::{ResolvedMention, extract_mentions, render_local_text};
 use trellis_storage::models::post::{Counter, Visibility};
+use trellis_storage::models::status_idempotency::StatusIdempotency;
 use trellis_storage::models::{Account, Follow, NewPost, Post, Tombstone};
 use trellis_storage::schema::accounts;
 use trellis_storage::{DbConnection, DbError};
@@ -40,10 +41,40 @@ pub struct Draft {
     pub language: Option<String>,
     /// Department-only: for people of this instance only (a reply to such a post is too).
     pub local_only: bool,
+    /// The client's `Idempotency-Key`: a retry with the same key within an hour returns the
+    /// status the first request created instead of posting again.
+    pub idempotency_key: Option<String>,
+}
+
+/// How long an `Idempotency-Key` is remembered, as Mastodon does.
+const IDEMPOTENCY: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
+/// The status `author` already created with `key` within the last hour.
+async fn created_with(
+    data: &FedData,
+    author: i64,
+    key: &str,
+) -> Result<Option<Post>, ServiceError> {
+    let key = key.to_string();
+    let since = delivery::now() - IDEMPOTENCY;
+    Ok(data
+        .db()
+        .read(
+            move |conn| match StatusIdempotency::find(conn, author, &key, since)? {
+                Some(id) => Post::find(conn, id),
+                None => Ok(None),
+            },
+        )
+        .await?)
 }
 
 /// Publishes a post and queues its delivery to followers, mentioned people and the thread.
 pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Post, ServiceError> {
+    if let Some(key) = &draft.idempotency_key
+        && let Some(post) = created_with(data, author.id, key).await?
+    {
+        return Ok(post);
+    }
     validate_text(&draft.text)?;
     let parent = match &draft.in_reply_to {
         Some(uri) => Some(resolve::visible_post(data, uri, author.id).await?),
@@ -84,6 +115,7 @@ pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Po
     };
     let hashtags = rendered.hashtags;
     let author = author.clone();
+    let idempotency_key = draft.idempotency_key.clone();
     let post = publish(data, move |conn, state| {
         // Replies reach everyone in the parent's conversation, as Mastodon's reply mentions do.
         if let Some(parent) = &parent {
@@ -96,6 +128,17 @@ pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Po
         let mention_ids: Vec<i64> = mentioned.iter().map(|a| a.id).collect();
         let post =
             crate::changes::posts::store_post(conn, state.ids(), &new, &mention_ids, &hashtags)?;
+        if let Some(key) = &idempotency_key {
+            // A concurrent request with the same key fails here (the key is taken) and posts
+            // nothing.
+            let row = StatusIdempotency {
+                account_id: author.id,
+                idempotency_key: key.clone(),
+                post_id: post.id,
+                created_at: now,
+            };
+            StatusIdempotency::record(conn, &row, now - IDEMPOTENCY)?;
+        }
         if let Some(parent) = post.in_reply_to_id {
             Post::add_to_counter(conn, parent, Counter::Replies, 1)?;
         }

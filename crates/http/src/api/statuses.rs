@@ -3,7 +3,7 @@
 
 use activitypub_federation::config::Data;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -123,9 +123,11 @@ const LOCAL_VISIBILITY: &str = "local";
 pub(crate) async fn create(
     auth: Auth,
     data: Data<AppState>,
+    headers: HeaderMap,
     ApiForm(body): ApiForm<CreateStatus>,
 ) -> StatusResult {
     let me = auth.person("write:statuses")?.clone();
+    let idempotency_key = idempotency_key(&headers)?;
     if !body.media_ids.is_empty() {
         return Err(unprocessable(
             "Validation failed: media_ids do not name uploaded media",
@@ -166,10 +168,32 @@ pub(crate) async fn create(
         sensitive: body.sensitive.unwrap_or(false),
         language: body.language.filter(|l| !l.trim().is_empty()),
         local_only,
+        idempotency_key,
     };
     let post = posts::create(&data, &me, draft).await?;
     let view = timelines::view(&data, post, Some(me.id)).await?;
     Ok(entity(&data, &view))
+}
+
+/// Longest `Idempotency-Key` kept.
+const MAX_IDEMPOTENCY_KEY: usize = 256;
+
+/// The request's `Idempotency-Key` (none when absent or blank); 422 when it is not text or too
+/// long.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, HttpError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .map_err(|_| unprocessable("Validation failed: Idempotency-Key must be text"))?
+        .trim();
+    if key.len() > MAX_IDEMPOTENCY_KEY {
+        return Err(unprocessable(format!(
+            "Validation failed: Idempotency-Key is longer than {MAX_IDEMPOTENCY_KEY} bytes"
+        )));
+    }
+    Ok(Some(key.to_string()).filter(|k| !k.is_empty()))
 }
 
 /// `GET /api/v1/statuses/:id`: a status the reader may see.

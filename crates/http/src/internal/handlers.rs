@@ -225,6 +225,7 @@ pub(super) async fn create_post(
             sensitive: body.sensitive,
             language: None,
             local_only: body.local_only,
+            idempotency_key: None,
         },
     )
     .await?;
