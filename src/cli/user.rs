@@ -24,7 +24,7 @@ pub(super) enum UserCommand {
         /// Read the password from standard input (first line).
         #[arg(long)]
         password_stdin: bool,
-        /// admin, editor or member.
+        /// admin, moderator, editor or member.
         #[arg(long, default_value = "member", value_parser = clap::builder::PossibleValuesParser::new(["admin", "editor", "member"]))]
         role: String,
         /// Department or subsidiary.

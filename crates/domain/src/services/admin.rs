@@ -17,3 +17,14 @@ pub async fn ensure_admin(state: &AppState, account: &Account) -> Result<(), Ser
         Err(ServiceError::Forbidden("This action is not allowed".into()))
     }
 }
+
+/// Succeeds when `account` is a local moderator or admin; `Forbidden` otherwise.
+pub async fn ensure_moderator(state: &AppState, account: &Account) -> Result<(), ServiceError> {
+    let id = account.id;
+    let role = state.db().read(move |conn| role_of(conn, id)).await?;
+    if account.domain.is_none() && role.moderates() {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden("This action is not allowed".into()))
+    }
+}

@@ -36,7 +36,7 @@ pub(super) struct CreateUser {
     display_name: Option<String>,
     #[serde(default)]
     locked: bool,
-    /// admin, editor or member (default).
+    /// admin, moderator, editor or member (default).
     role: Option<String>,
     department: Option<String>,
 }

@@ -13,6 +13,8 @@ crate::stored_enum::stored_enum! {
     pub enum Role {
         /// Manages the instance.
         Admin => "admin",
+        /// Handles reports and moderates accounts.
+        Moderator => "moderator",
         /// Publishes official content and manages categories.
         Editor => "editor",
         /// Everyone else.
@@ -23,8 +25,9 @@ crate::stored_enum::stored_enum! {
 impl std::str::FromStr for Role {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::parse(s)
-            .ok_or_else(|| format!("unknown role {s:?}: expected admin, editor or member"))
+        Role::parse(s).ok_or_else(|| {
+            format!("unknown role {s:?}: expected admin, moderator, editor or member")
+        })
     }
 }
 
@@ -38,7 +41,7 @@ pub struct User {
     pub email: String,
     /// Argon2 PHC string; `None` until a password is set.
     pub password_hash: Option<String>,
-    /// admin, editor or member.
+    /// admin, moderator, editor or member.
     pub role: Role,
     /// Disabled users cannot sign in and are hidden.
     pub disabled: bool,
@@ -140,5 +143,12 @@ impl User {
             .count()
             .get_result(conn)?;
         Ok((total, month, half_year))
+    }
+}
+
+impl Role {
+    /// Whether this role may act on reports and accounts (moderators and admins).
+    pub fn moderates(self) -> bool {
+        matches!(self, Role::Admin | Role::Moderator)
     }
 }
