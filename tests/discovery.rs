@@ -87,9 +87,15 @@ async fn webfinger_hides_disabled_people() {
     let instance = TestInstance::start().await;
     instance.create_user("carol", |_| {}).await;
     let state = &instance.running.as_ref().unwrap().state;
-    trellis::services::accounts::set_disabled(state, "carol", true)
-        .await
-        .unwrap();
+    trellis::services::accounts::set_disabled(
+        state,
+        &trellis::services::audit::Acting::cli(),
+        "carol",
+        true,
+        None,
+    )
+    .await
+    .unwrap();
     let response = instance
         .get(
             &format!(

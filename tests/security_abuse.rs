@@ -255,9 +255,15 @@ async fn disabling_an_account_closes_its_streams() {
     let (mut socket, mut sse, _token) = follower_streams(&t, &app).await;
 
     // What `trellis user disable bob` runs, from any process sharing the database.
-    trellis::services::accounts::set_disabled(t.state(), "bob", true)
-        .await
-        .unwrap();
+    trellis::services::accounts::set_disabled(
+        t.state(),
+        &trellis::services::audit::Acting::cli(),
+        "bob",
+        true,
+        None,
+    )
+    .await
+    .unwrap();
 
     assert_closed_before(&t, &mut socket, &mut sse).await;
     t.stop().await;
@@ -281,8 +287,24 @@ async fn a_new_password_or_disabling_ends_every_token() {
     assert_eq!(t.api_get(verify, Some(&after_password)).await.status, 200);
 
     let accounts = trellis::services::accounts::set_disabled;
-    accounts(t.state(), "carol", true).await.unwrap();
-    accounts(t.state(), "carol", false).await.unwrap();
+    accounts(
+        t.state(),
+        &trellis::services::audit::Acting::cli(),
+        "carol",
+        true,
+        None,
+    )
+    .await
+    .unwrap();
+    accounts(
+        t.state(),
+        &trellis::services::audit::Acting::cli(),
+        "carol",
+        false,
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(t.api_get(verify, Some(&after_password)).await.status, 401);
     let fresh = t.token("carol", "read").await;
     assert_eq!(t.api_get(verify, Some(&fresh)).await.status, 200);

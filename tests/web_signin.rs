@@ -461,17 +461,29 @@ async fn a_new_password_or_disabling_ends_every_session() {
         browse(&t, "/", Some(&before_disabling)).await.status(),
         StatusCode::OK
     );
-    accounts::set_disabled(t.state(), "carol", true)
-        .await
-        .unwrap();
+    accounts::set_disabled(
+        t.state(),
+        &trellis::services::audit::Acting::cli(),
+        "carol",
+        true,
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         browse(&t, "/", Some(&before_disabling)).await.status(),
         StatusCode::SEE_OTHER
     );
     // Re-enabling revives no session.
-    accounts::set_disabled(t.state(), "carol", false)
-        .await
-        .unwrap();
+    accounts::set_disabled(
+        t.state(),
+        &trellis::services::audit::Acting::cli(),
+        "carol",
+        false,
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         browse(&t, "/", Some(&before_disabling)).await.status(),
         StatusCode::SEE_OTHER

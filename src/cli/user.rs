@@ -6,6 +6,7 @@ use clap::Subcommand;
 
 use trellis_domain::services::account_deletion;
 use trellis_domain::services::accounts::{self, NewPerson, Role};
+use trellis_domain::services::audit::Acting;
 use trellis_domain::services::passwords;
 use trellis_domain::services::work_profile::{self, WorkProfile};
 use trellis_domain::state::AppState;
@@ -200,7 +201,7 @@ pub(super) async fn run(state: &AppState, command: UserCommand) -> Result<(), Cl
             Ok(())
         }
         UserCommand::Disable { username } => {
-            accounts::set_disabled(state, &username, true).await?;
+            accounts::set_disabled(state, &Acting::cli(), &username, true, None).await?;
             println!("{username} is disabled");
             Ok(())
         }
@@ -210,7 +211,7 @@ pub(super) async fn run(state: &AppState, command: UserCommand) -> Result<(), Cl
             Ok(())
         }
         UserCommand::Enable { username } => {
-            accounts::set_disabled(state, &username, false).await?;
+            accounts::set_disabled(state, &Acting::cli(), &username, false, None).await?;
             println!("{username} is enabled");
             Ok(())
         }

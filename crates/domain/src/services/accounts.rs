@@ -9,6 +9,7 @@ use trellis_storage::models::{Account, NewAccount, NewUser, User};
 use trellis_storage::{DbConnection, DbError};
 
 use super::articles::channels;
+use super::audit::{self, Acting, Entry};
 use super::local_actor::new_local_actor;
 use super::{ServiceError, keys, passwords, validation};
 
@@ -208,13 +209,26 @@ fn revoke_everything(
 }
 
 /// Disables (or re-enables) a person: they can no longer sign in and their profile is hidden.
+/// Recorded in the audit log as `account.disable` or `account.enable`.
 pub async fn set_disabled(
     state: &AppState,
+    acting: &Acting,
     username: &str,
     disabled: bool,
+    reason: Option<String>,
 ) -> Result<(), ServiceError> {
     let person = find(state, username).await?;
     let ids = state.clone();
+    let acting = acting.clone();
+    let entry = Entry::new(
+        if disabled {
+            "account.disable"
+        } else {
+            "account.enable"
+        },
+        format!("@{}", person.account.username),
+    )
+    .because(reason);
     state
         .db()
         .write(move |conn| {
@@ -226,6 +240,7 @@ pub async fn set_disabled(
                     // open streams close (in every process).
                     revoke_everything(conn, &ids, account)?;
                 }
+                audit::record(conn, &ids, &acting, entry)?;
                 Ok::<_, DbError>(())
             })
         })
