@@ -453,3 +453,163 @@ async fn error_answers() {
     );
     t.stop().await;
 }
+
+#[tokio::test]
+async fn v2_groups_likes_of_a_post_and_follows_and_lists_each_account_once() {
+    let api = TestInstance::start().await;
+    let tokens = api.people(&["bob", "ann", "cat", "dan"]).await;
+    let bob = &tokens[0];
+    let bob_id = api.account_id("bob").await;
+    let post = api.post_status(bob, json!({"status": "Ship it"})).await;
+    let post_id = post["id"].as_str().unwrap();
+    for token in &tokens[1..] {
+        let liked = api
+            .api_post(
+                &format!("/api/v1/statuses/{post_id}/favourite"),
+                Some(token),
+                None,
+            )
+            .await;
+        assert_eq!(liked.status, StatusCode::OK);
+    }
+    for token in &tokens[1..3] {
+        let followed = api
+            .api_post(
+                &format!("/api/v1/accounts/{bob_id}/follow"),
+                Some(token),
+                None,
+            )
+            .await;
+        assert_eq!(followed.status, StatusCode::OK);
+    }
+    api.post_status(&tokens[3], json!({"status": "@bob look"}))
+        .await;
+
+    let page = api.api_get("/api/v2/notifications", Some(bob)).await;
+    assert_eq!(page.status, StatusCode::OK, "{:?}", page.body);
+    let groups = page.body["notification_groups"].as_array().unwrap();
+    let summary: Vec<(String, u64)> = groups
+        .iter()
+        .map(|g| {
+            (
+                g["type"].as_str().unwrap().to_string(),
+                g["notifications_count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("mention".to_string(), 1),
+            ("follow".to_string(), 2),
+            ("favourite".to_string(), 3)
+        ]
+    );
+    let likes = &groups[2];
+    assert_eq!(likes["status_id"], post_id);
+    assert_eq!(likes["sample_account_ids"].as_array().unwrap().len(), 3);
+    assert!(
+        likes["group_key"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("favourite-{post_id}-"))
+    );
+    assert!(
+        groups[0]["group_key"]
+            .as_str()
+            .unwrap()
+            .starts_with("ungrouped-")
+    );
+    // Each account and status once, whatever the number of groups naming it.
+    let accounts = page.body["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 3, "{accounts:?}");
+    let statuses = page.body["statuses"].as_array().unwrap();
+    assert_eq!(statuses.len(), 2, "the liked post and the mention");
+
+    // v1 names the same groups.
+    let v1 = api
+        .api_get("/api/v1/notifications?types[]=favourite", Some(bob))
+        .await;
+    assert_eq!(v1.body[0]["group_key"], likes["group_key"]);
+    // Only the types asked for are grouped: the follows fold, the three likes stand alone.
+    let ungrouped = api
+        .api_get("/api/v2/notifications?grouped_types[]=follow", Some(bob))
+        .await;
+    assert_eq!(
+        ungrouped.body["notification_groups"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+
+    let key = likes["group_key"].as_str().unwrap();
+    let one = api
+        .api_get(&format!("/api/v2/notifications/{key}"), Some(bob))
+        .await;
+    assert_eq!(one.body["notification_groups"][0]["notifications_count"], 3);
+    let who = api
+        .api_get(&format!("/api/v2/notifications/{key}/accounts"), Some(bob))
+        .await;
+    assert_eq!(who.body.as_array().unwrap().len(), 3);
+    let dismissed = api
+        .api_post(
+            &format!("/api/v2/notifications/{key}/dismiss"),
+            Some(bob),
+            None,
+        )
+        .await;
+    assert_eq!(dismissed.status, StatusCode::OK);
+    let after = api.api_get("/api/v2/notifications", Some(bob)).await;
+    assert_eq!(
+        after.body["notification_groups"].as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(
+        api.api_get(&format!("/api/v2/notifications/{key}"), Some(bob))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let count = api
+        .api_get("/api/v2/notifications/unread_count", Some(bob))
+        .await;
+    assert_eq!(count.body["count"], 3, "{:?}", count.body);
+    let policy = api.api_get("/api/v2/notifications/policy", Some(bob)).await;
+    assert_eq!(policy.body["for_not_following"], "accept");
+    assert_eq!(policy.body["summary"]["pending_requests_count"], 0);
+    assert_eq!(
+        api.api_get("/api/v2/notifications", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    api.stop().await;
+}
+
+#[tokio::test]
+async fn v2_pages_of_groups_are_linked() {
+    let api = TestInstance::start().await;
+    let tokens = api.people(&["bob", "ann"]).await;
+    for n in 0..3 {
+        api.post_status(&tokens[1], json!({"status": format!("@bob note {n}")}))
+            .await;
+    }
+    let first = api
+        .api_get("/api/v2/notifications?limit=2", Some(&tokens[0]))
+        .await;
+    assert_eq!(
+        first.body["notification_groups"].as_array().unwrap().len(),
+        2
+    );
+    let next = common::link_param(first.link.as_deref().unwrap(), "next", "max_id").unwrap();
+    let second = api
+        .api_get(
+            &format!("/api/v2/notifications?limit=2&max_id={next}"),
+            Some(&tokens[0]),
+        )
+        .await;
+    let groups = second.body["notification_groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 1);
+    assert!(groups[0]["most_recent_notification_id"].as_str().unwrap() < next.as_str());
+    api.stop().await;
+}

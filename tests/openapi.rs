@@ -24,7 +24,8 @@ async fn every_documented_operation_is_routed() {
         let concrete = path
             .replace("{id}", "1")
             .replace("{list_id}", "1")
-            .replace("{hashtag}", "trellis");
+            .replace("{hashtag}", "trellis")
+            .replace("{group_key}", "ungrouped-1");
         for method in operations.as_object().expect("operations").keys() {
             let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let response = instance

@@ -23,6 +23,7 @@ pub mod lists;
 mod local_actor;
 pub mod login_limits;
 pub mod markers;
+pub mod notification_groups;
 pub mod notifications;
 pub mod oauth;
 mod outbox;

@@ -14,6 +14,7 @@ pub(crate) mod instance;
 pub(crate) mod lists;
 pub(crate) mod markers;
 pub(crate) mod notifications;
+pub(crate) mod notifications_v2;
 pub(crate) mod pagination;
 pub(crate) mod params;
 pub(crate) mod preferences;
@@ -41,6 +42,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(markers::routes())
         .merge(bookmarks::routes())
         .merge(notifications::routes())
+        .merge(notifications_v2::routes())
         .merge(announcements::routes())
         .merge(admin::router())
 }

@@ -171,6 +171,20 @@ impl Notification {
         Ok(deleted > 0)
     }
 
+    /// Deletes those of `ids` that are `recipient`'s; returns how many.
+    pub fn dismiss_many(
+        conn: &mut DbConnection,
+        recipient: i64,
+        ids: &[i64],
+    ) -> Result<usize, DbError> {
+        Ok(diesel::delete(
+            notifications::table
+                .filter(notifications::id.eq_any(ids))
+                .filter(notifications::account_id.eq(recipient)),
+        )
+        .execute(conn)?)
+    }
+
     /// Deletes every notification of `recipient`; returns how many there were.
     pub fn clear(conn: &mut DbConnection, recipient: i64) -> Result<usize, DbError> {
         Ok(

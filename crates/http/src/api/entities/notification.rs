@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::account::AccountEntity;
 use super::datetime;
 use super::status::StatusEntity;
+use trellis_domain::services::notification_groups::{GROUPED_BY_DEFAULT, group_key};
 use trellis_domain::services::notifications::NotificationView;
 use trellis_domain::state::AppState;
 
@@ -30,7 +31,7 @@ impl NotificationEntity {
             created_at: datetime(notification.created_at),
             account: AccountEntity::new(state, &view.account),
             status: view.status.as_ref().map(|s| StatusEntity::new(state, s)),
-            group_key: format!("ungrouped-{}", notification.id),
+            group_key: group_key(notification, &GROUPED_BY_DEFAULT),
         }
     }
 }
