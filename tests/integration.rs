@@ -35,6 +35,7 @@ mod closed_federation;
 mod department_only;
 mod directory;
 mod discovery;
+mod export;
 mod federation_policy;
 mod http_errors;
 mod https;

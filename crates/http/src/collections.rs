@@ -7,14 +7,10 @@ use serde::Deserialize;
 
 use crate::actors::activity_json;
 use crate::error::HttpError;
-use trellis_domain::outbound::activities::{announce, create};
-use trellis_domain::outbound::collection::{OutboxItem, collection, ids, page};
-use trellis_domain::outbound::note::note_json;
+use trellis_domain::outbound::collection::{collection, ids, outbox_items, page};
 use trellis_domain::services::accounts;
 use trellis_domain::services::visibility::SERVED_TO_OTHER_SERVERS;
 use trellis_domain::state::AppState;
-use trellis_protocol::ActivityKind;
-use trellis_protocol::json::context::PUBLIC;
 use trellis_storage::models::{Follow, Post};
 
 /// Items per collection page.
@@ -60,34 +56,7 @@ pub(crate) async fn outbox(
             let last = (posts.len() as i64 == PAGE_SIZE)
                 .then(|| posts.last().map(|p| p.id))
                 .flatten();
-            let boosted: Vec<i64> = posts.iter().filter_map(|p| p.reblog_of_id).collect();
-            let originals = Post::uris_and_authors(conn, &boosted)?;
-            let mut items = Vec::with_capacity(posts.len());
-            for post in &posts {
-                match post.reblog_of_id {
-                    None => {
-                        let note = note_json(conn, post)?;
-                        items.push(OutboxItem::Create(Box::new(create::build(
-                            &format!("{}/activity", post.uri),
-                            ActivityKind::Create,
-                            &actor,
-                            &note,
-                        ))));
-                    }
-                    Some(original) => {
-                        if let Some((uri, author)) = originals.get(&original) {
-                            items.push(OutboxItem::Announce(Box::new(announce::build(
-                                &post.uri,
-                                &actor,
-                                uri,
-                                &[PUBLIC.to_string()],
-                                &[author.clone(), followers.clone()],
-                                post.created_at,
-                            ))));
-                        }
-                    }
-                }
-            }
+            let items = outbox_items(conn, &actor, &followers, &posts)?;
             Ok((items, last))
         })
         .await?;

@@ -16,6 +16,7 @@ mod directory_ap;
 mod discovery;
 mod error;
 mod error_pages;
+mod export_archive;
 mod federation;
 mod health;
 mod internal;
@@ -92,9 +93,11 @@ fn web_pages(state: &AppState) -> Router<AppState> {
         .route("/users/{username}/statuses/{id}", get(objects::note))
         .merge(web::articles::negotiated())
         .route_layer(from_fn_with_state(state.clone(), web::gate::negotiated));
+    let personal = web::export::pages()
+        .route_layer(from_fn_with_state(state.clone(), web::gate::personal_pages));
     let feeds =
         web::articles::feeds().route_layer(from_fn_with_state(state.clone(), web::gate::feeds));
-    pages.merge(negotiated).merge(feeds)
+    pages.merge(negotiated).merge(personal).merge(feeds)
 }
 
 /// The complete router of an instance.

@@ -12,6 +12,7 @@ pub mod domain_blocks;
 mod error;
 pub mod event_hub;
 pub mod events;
+pub mod export;
 pub mod federation_policy;
 pub mod follows;
 pub mod hydrate;

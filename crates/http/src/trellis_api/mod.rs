@@ -6,6 +6,7 @@ pub(crate) mod articles;
 pub(crate) mod audit;
 pub(crate) mod categories;
 pub(crate) mod entities;
+pub(crate) mod export;
 
 use axum::Router;
 
@@ -27,4 +28,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(articles::routes())
         .merge(categories::routes())
         .merge(audit::routes())
+        .merge(export::routes())
 }

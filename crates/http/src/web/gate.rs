@@ -6,6 +6,8 @@
 //! - [`negotiated`]: routes that serve ActivityPub JSON or a page (people, posts, articles)
 //!   need a signed-in person unless the request asks for ActivityPub JSON; that branch needs
 //!   a peer's HTTP signature instead (`peer_gate`).
+//! - [`personal_pages`]: a person's own pages (their data export) need a signed-in person in
+//!   every mode.
 //! - [`feeds`]: Atom feeds need an OAuth access token of a person with a read scope
 //!   (`Authorization: Bearer` or `?token=`), or a signed-in browser; otherwise 401.
 
@@ -30,6 +32,15 @@ pub(crate) async fn pages(State(state): State<AppState>, request: Request, next:
     if !state.config().federation.is_closed() {
         return personal(request, next).await;
     }
+    signed_in_only(&state, request, next).await
+}
+
+/// Middleware for a person's own pages, in every mode.
+pub(crate) async fn personal_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     signed_in_only(&state, request, next).await
 }
 

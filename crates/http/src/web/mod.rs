@@ -4,6 +4,7 @@ pub(crate) mod articles;
 pub(crate) mod atom;
 pub(crate) mod cookies;
 pub(crate) mod directory;
+pub(crate) mod export;
 pub(crate) mod gate;
 pub(crate) mod home;
 pub(crate) mod login;
