@@ -40,6 +40,7 @@ mod http_errors;
 mod https;
 mod inbox_properties;
 mod inbox_security;
+mod moderation;
 mod openapi;
 mod received_activities_pruning;
 mod schema_parity;

@@ -31,3 +31,8 @@ CREATE INDEX accounts_suspended ON accounts (id) WHERE suspended_at IS NOT NULL;
 CREATE INDEX accounts_silenced ON accounts (id) WHERE silenced_at IS NOT NULL;
 
 ALTER TABLE notifications ADD COLUMN report_id BIGINT;
+
+-- The moderator role: users.role accepts it.
+ALTER TABLE users DROP CONSTRAINT users_role_check;
+ALTER TABLE users ADD CONSTRAINT users_role_check
+    CHECK (role IN ('admin', 'moderator', 'editor', 'member'));

@@ -31,3 +31,20 @@ CREATE INDEX accounts_suspended ON accounts (id) WHERE suspended_at IS NOT NULL;
 CREATE INDEX accounts_silenced ON accounts (id) WHERE silenced_at IS NOT NULL;
 
 ALTER TABLE notifications ADD COLUMN report_id BIGINT;
+
+-- The moderator role: users.role accepts it (SQLite changes a CHECK by rebuilding the table).
+CREATE TABLE users_with_moderators (
+    account_id BIGINT PRIMARY KEY NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    email TEXT NOT NULL UNIQUE,
+    password_hash TEXT,
+    role TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('admin', 'moderator', 'editor', 'member')),
+    disabled BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at TIMESTAMP NOT NULL,
+    last_active_at TIMESTAMP
+);
+INSERT INTO users_with_moderators
+    (account_id, email, password_hash, role, disabled, created_at, last_active_at)
+    SELECT account_id, email, password_hash, role, disabled, created_at, last_active_at
+    FROM users;
+DROP TABLE users;
+ALTER TABLE users_with_moderators RENAME TO users;
