@@ -118,7 +118,7 @@ async fn a_report_reaches_the_moderators_who_resolve_and_reopen_it() {
         .api_get("/api/v1/admin/reports", Some(&moderator))
         .await;
     assert_eq!(open.status, StatusCode::OK, "{:?}", open.body);
-    assert_eq!(ids(&open.body), [report_id.clone()]);
+    assert_eq!(ids(&open.body), [report_id.as_str()]);
     let shown = instance
         .api_get(
             &format!("/api/v1/admin/reports/{report_id}"),
@@ -139,7 +139,7 @@ async fn a_report_reaches_the_moderators_who_resolve_and_reopen_it() {
             Some(&moderator),
         )
         .await;
-    assert_eq!(ids(&by_target.body), [report_id.clone()]);
+    assert_eq!(ids(&by_target.body), [report_id.as_str()]);
     let by_other = instance
         .api_get(
             &format!("/api/v1/admin/reports?account_id={target}"),
@@ -171,7 +171,7 @@ async fn a_report_reaches_the_moderators_who_resolve_and_reopen_it() {
     let done = instance
         .api_get("/api/v1/admin/reports?resolved=true", Some(&moderator))
         .await;
-    assert_eq!(ids(&done.body), [report_id.clone()]);
+    assert_eq!(ids(&done.body), [report_id.as_str()]);
     let reopened = instance
         .api_post(&path("reopen"), Some(&moderator), None)
         .await;
@@ -343,7 +343,7 @@ async fn a_suspended_account_disappears_until_it_is_unsuspended() {
     let suspended = instance
         .api_get("/api/v1/admin/accounts?suspended=true", Some(&moderator))
         .await;
-    assert_eq!(ids(&suspended.body), [target.clone()]);
+    assert_eq!(ids(&suspended.body), [target.as_str()]);
     let resolved = instance
         .api_get(
             &format!("/api/v1/admin/reports/{report_id}"),
@@ -423,7 +423,7 @@ async fn silence_keeps_posts_for_followers_and_disable_refuses_sign_in() {
     let list = instance
         .api_get("/api/v1/admin/accounts?silenced=true", Some(&moderator))
         .await;
-    assert_eq!(ids(&list.body), [target.clone()]);
+    assert_eq!(ids(&list.body), [target.as_str()]);
     instance
         .api_post(
             &format!("/api/v1/admin/accounts/{target}/unsilence"),
@@ -472,7 +472,7 @@ async fn silence_keeps_posts_for_followers_and_disable_refuses_sign_in() {
             Some(&moderator),
         )
         .await;
-    assert_eq!(ids(&local.body), [target.clone()]);
+    assert_eq!(ids(&local.body), [target.as_str()]);
     let remote = instance
         .api_get("/api/v1/admin/accounts?remote=true", Some(&moderator))
         .await;
