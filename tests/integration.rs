@@ -41,6 +41,7 @@ mod https;
 mod inbox_properties;
 mod inbox_security;
 mod moderation;
+mod moderation_flags;
 mod openapi;
 mod received_activities_pruning;
 mod schema_parity;
