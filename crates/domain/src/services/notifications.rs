@@ -221,7 +221,11 @@ mod tests {
             !all_but.contains(&NotificationKind::Follow)
                 && !all_but.contains(&NotificationKind::Favourite)
         );
-        assert_eq!(all_but.len(), 4);
+        assert_eq!(all_but.len(), NotificationKind::ALL.len() - 2);
+        assert_eq!(
+            query(&["admin.report"], &[]).filter().kinds,
+            Some(vec![NotificationKind::AdminReport])
+        );
         assert_eq!(
             query(&["mention", "reblog"], &["reblog"]).filter().kinds,
             Some(vec![NotificationKind::Mention])
