@@ -352,12 +352,7 @@ pub async fn change(
     let found = state
         .db()
         .write(move |conn| {
-            conn.transaction(|conn| {
-                if !apply(conn, &writer, &acting, moderator, id, change, reason)? {
-                    return Ok(false);
-                }
-                Ok::<_, DbError>(true)
-            })
+            conn.transaction(|conn| apply(conn, &writer, &acting, moderator, id, change, reason))
         })
         .await?;
     if !found {
@@ -379,10 +374,8 @@ pub(crate) fn apply(
 ) -> Result<bool, DbError> {
     let at = now();
     let changed = match change {
-        ReportChange::Resolve => {
-            Report::set_resolved(conn, id, Some((moderator.unwrap_or_default(), at)), at)?
-        }
-        ReportChange::Reopen => Report::set_resolved(conn, id, None, at)?,
+        ReportChange::Resolve => Report::set_resolved(conn, id, Some(at), moderator, at)?,
+        ReportChange::Reopen => Report::set_resolved(conn, id, None, None, at)?,
         ReportChange::AssignToSelf => Report::set_assigned(conn, id, moderator, at)?,
         ReportChange::Unassign => Report::set_assigned(conn, id, None, at)?,
     };

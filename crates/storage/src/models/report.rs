@@ -152,17 +152,19 @@ impl Report {
             .load(conn)?)
     }
 
-    /// Marks a report resolved by `by` (or open again with `None`).
+    /// Marks a report resolved at `resolved_at` by `by` (a person; `None` for the command
+    /// line), or open again when `resolved_at` is `None`.
     pub fn set_resolved(
         conn: &mut DbConnection,
         id: i64,
-        resolved: Option<(i64, NaiveDateTime)>,
+        resolved_at: Option<NaiveDateTime>,
+        by: Option<i64>,
         now: NaiveDateTime,
     ) -> Result<usize, DbError> {
         Ok(diesel::update(reports::table.find(id))
             .set((
-                reports::action_taken_at.eq(resolved.map(|(_, at)| at)),
-                reports::action_taken_by_account_id.eq(resolved.map(|(by, _)| by)),
+                reports::action_taken_at.eq(resolved_at),
+                reports::action_taken_by_account_id.eq(by),
                 reports::updated_at.eq(now),
             ))
             .execute(conn)?)
