@@ -42,6 +42,7 @@ mod inbox_properties;
 mod inbox_security;
 mod moderation;
 mod moderation_flags;
+mod moderation_streams;
 mod openapi;
 mod received_activities_pruning;
 mod schema_parity;
