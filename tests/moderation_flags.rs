@@ -69,5 +69,53 @@ async fn a_mastodon_flag_becomes_a_report_once() {
         .await;
     assert_eq!(told.body[0]["type"], "admin.report");
     assert_eq!(told.body[0]["report"]["id"], report["id"]);
+
+    // The reporting server's actor is a remote account moderators can act on too, by id
+    // through the API or by user@domain on the command line.
+    let remote_id = report["account"]["id"].as_str().unwrap().to_string();
+    let suspended = instance
+        .api_form(
+            &format!("/api/v1/admin/accounts/{remote_id}/action"),
+            &moderator,
+            &[("type", "suspend"), ("text", "abusive reports")],
+        )
+        .await;
+    assert_eq!(suspended.status, StatusCode::OK, "{:?}", suspended.body);
+    let remote = instance
+        .api_get(
+            "/api/v1/admin/accounts?remote=true&suspended=true",
+            Some(&moderator),
+        )
+        .await;
+    assert_eq!(
+        remote.body[0]["id"],
+        remote_id.as_str(),
+        "{:?}",
+        remote.body
+    );
+    let handle = format!("actor@{}", peer.authority());
+    let run = instance
+        .cli(
+            &[],
+            &["moderation", "silence", &handle, "--reason", "noise"],
+        )
+        .await;
+    assert!(run.ok, "{}", run.stderr);
+    let shown = instance
+        .api_get(
+            &format!("/api/v1/admin/accounts/{remote_id}"),
+            Some(&moderator),
+        )
+        .await;
+    assert_eq!(shown.body["silenced"], true);
+    assert_eq!(shown.body["suspended"], true);
+    let audit = instance
+        .cli(&[], &["audit", "--format", "jsonl", "--action", "account"])
+        .await;
+    assert!(
+        audit.stdout.contains(&format!("\"@{handle}\"")),
+        "{}",
+        audit.stdout
+    );
     instance.stop().await;
 }
