@@ -71,16 +71,25 @@ async fn a_forwarded_report_reaches_the_reported_server_and_its_moderator_resolv
     );
     assert_eq!(outcome["open_after"], json!([]), "{outcome}");
 
-    // Beta's audit log has the received report, recorded as done by the instance itself.
-    let audit = beta.cli(&["audit", "--format", "jsonl"]);
-    let lines = String::from_utf8_lossy(&audit.stdout).to_string();
-    let created: Vec<Value> = lines
+    // Alpha's audit log has the forwarded report by alice; beta's the received one, recorded
+    // as done by the instance itself.
+    let filed = created_reports(&alpha);
+    assert_eq!(filed.len(), 1, "{filed:?}");
+    assert_eq!(filed[0]["actor"]["username"], "alice");
+    assert_eq!(filed[0]["details"]["forwarded"], true);
+    let received = created_reports(&beta);
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert_eq!(received[0]["actor"]["kind"], "system");
+    assert_eq!(received[0]["details"]["received"], true);
+}
+
+/// The `report.create` entries of an instance's audit log (`trellis audit`).
+fn created_reports(instance: &Instance) -> Vec<Value> {
+    let audit = instance.cli(&["audit", "--format", "jsonl", "--action", "report.create"]);
+    String::from_utf8_lossy(&audit.stdout)
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|e| e["action"] == "report.create")
-        .collect();
-    assert_eq!(created.len(), 1, "{lines}");
-    assert_eq!(created[0]["actor"]["kind"], "system", "{lines}");
+        .collect()
 }
 
 #[tokio::test]

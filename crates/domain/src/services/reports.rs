@@ -117,13 +117,14 @@ pub async fn create(
             return Ok(None);
         };
         let statuses = posts_of(conn, target.id, &input.status_ids)?;
+        let forwarder = forwarder.filter(|_| !target.is_local());
         let report = Report {
             id: state.ids().next_id(),
             account_id: reporter_id,
             target_account_id: target.id,
             comment: input.comment.trim().to_string(),
             category,
-            forwarded: false,
+            forwarded: forwarder.is_some(),
             uri: None,
             assigned_account_id: None,
             action_taken_at: None,
@@ -132,7 +133,7 @@ pub async fn create(
             updated_at: now(),
         };
         store(conn, state, &acting, &report, &statuses)?;
-        if let (Some(instance), false) = (forwarder, target.is_local()) {
+        if let Some(instance) = forwarder {
             forward(conn, state, &instance, &report, &target, &statuses)?;
         }
         Ok(Some(report.id))
@@ -233,6 +234,7 @@ fn store(
             "status_ids": statuses.iter().map(i64::to_string).collect::<Vec<_>>(),
             "category": report.category.as_str(),
             "received": report.uri.is_some(),
+            "forwarded": report.forwarded,
         }));
     audit::record(conn, state, acting, entry)
 }
