@@ -565,6 +565,14 @@ async fn the_cli_sets_roles_lists_and_resolves_reports_and_suspends() {
             )
             .await;
         assert_eq!(shown.body["suspended"], expected, "{command}");
+        let listed = instance.cli(&[], &["user", "list"]).await;
+        let line = listed
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("spammer "))
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(line.contains("suspended"), expected, "{command}: {line}");
     }
     let unknown = instance
         .cli(&[], &["moderation", "suspend", "nobody@nowhere.example"])

@@ -153,7 +153,9 @@ pub(super) async fn run(state: &AppState, command: UserCommand) -> Result<(), Cl
                     person.user.role,
                     person.user.email,
                     person.account.department.as_deref().unwrap_or("-"),
-                    if person.user.disabled {
+                    if person.account.suspended_at.is_some() {
+                        "suspended"
+                    } else if person.user.disabled {
                         "disabled"
                     } else {
                         "active"
