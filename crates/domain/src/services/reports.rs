@@ -289,7 +289,7 @@ fn posts_of(conn: &mut DbConnection, author: i64, ids: &[i64]) -> Result<Vec<i64
         .load(conn)?)
 }
 
-/// A page of reports, newest first, with the cursors of the rows read.
+/// A page of reports matching `filter`, newest first (their ids are the page's cursors).
 pub async fn list(
     state: &AppState,
     filter: ReportFilter,
