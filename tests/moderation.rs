@@ -101,6 +101,29 @@ async fn a_report_reaches_the_moderators_who_resolve_and_reopen_it() {
         assert_eq!(list[0]["report"]["id"], report_id.as_str());
         assert_eq!(list[0]["account"]["username"], "alice");
     }
+    let grouped = instance
+        .api_get(
+            "/api/v2/notifications?grouped_types[]=admin.report",
+            Some(&moderator),
+        )
+        .await;
+    assert_eq!(grouped.status, StatusCode::OK, "{:?}", grouped.body);
+    let group = &grouped.body["notification_groups"][0];
+    assert_eq!(group["type"], "admin.report", "{:?}", grouped.body);
+    assert!(
+        group["group_key"]
+            .as_str()
+            .unwrap()
+            .starts_with("ungrouped-")
+    );
+    assert_eq!(group["report"]["id"], report_id.as_str());
+    let unread = instance
+        .api_get(
+            "/api/v1/notifications/unread_count?types[]=admin.report",
+            Some(&moderator),
+        )
+        .await;
+    assert_eq!(unread.body["count"], 1, "{:?}", unread.body);
     let excluded = instance
         .api_get(
             "/api/v1/notifications?exclude_types[]=admin.report",
