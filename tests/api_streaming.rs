@@ -18,7 +18,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 /// How long a test waits for an expected message.
 const WAIT: Duration = Duration::from_secs(15);
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 fn ws_url(t: &TestInstance, query: &str) -> String {
     let addr = t.running.as_ref().unwrap().addr;
@@ -44,7 +44,7 @@ async fn connect_with_protocol(t: &TestInstance, query: &str, token: &str) -> So
     socket
 }
 
-async fn connect(t: &TestInstance, query: &str) -> Socket {
+pub(crate) async fn connect(t: &TestInstance, query: &str) -> Socket {
     let (socket, _) = tokio_tungstenite::connect_async(ws_url(t, query))
         .await
         .expect("handshake");
@@ -52,7 +52,7 @@ async fn connect(t: &TestInstance, query: &str) -> Socket {
 }
 
 /// The next JSON text message (pings are skipped), within [`WAIT`].
-async fn next_message(socket: &mut Socket) -> Value {
+pub(crate) async fn next_message(socket: &mut Socket) -> Value {
     tokio::time::timeout(WAIT, async {
         loop {
             match socket.next().await {
@@ -67,7 +67,7 @@ async fn next_message(socket: &mut Socket) -> Value {
 }
 
 /// The payload of a message, parsed.
-fn payload(message: &Value) -> Value {
+pub(crate) fn payload(message: &Value) -> Value {
     serde_json::from_str(message["payload"].as_str().unwrap()).unwrap()
 }
 

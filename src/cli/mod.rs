@@ -1,5 +1,5 @@
 //! The `trellis` command line: serve, migrate, config check, user management, federation,
-//! article import, the directory and the audit log.
+//! article import, the directory, moderation and the audit log.
 
 mod article;
 mod audit;
@@ -7,6 +7,7 @@ mod directory;
 mod error;
 mod federation;
 mod front_matter;
+mod moderation;
 mod progress;
 mod user;
 
@@ -54,6 +55,9 @@ enum Command {
     /// The organisation directory shared with the peer instances.
     #[command(subcommand)]
     Directory(directory::DirectoryCommand),
+    /// Handle reports and moderate accounts.
+    #[command(subcommand)]
+    Moderation(moderation::ModerationCommand),
     /// Print the audit log (admin and moderator actions, provisioning, federation policy
     /// changes), newest first.
     Audit(audit::AuditArgs),
@@ -142,6 +146,12 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Directory(command) => {
             let state = open_existing(config).await?;
             let result = directory::run(&state, command).await;
+            state.db().clone().close().await?;
+            result
+        }
+        Command::Moderation(command) => {
+            let state = open_existing(config).await?;
+            let result = moderation::run(&state, command).await;
             state.db().clone().close().await?;
             result
         }

@@ -1,4 +1,4 @@
-//! `trellis user ...`: create, list, set-profile, set-password, disable, enable, delete.
+//! `trellis user ...`: create, list, set-profile, set-password, disable, enable, delete, role.
 
 use std::io::Read;
 
@@ -7,6 +7,7 @@ use clap::Subcommand;
 use trellis_domain::services::account_deletion;
 use trellis_domain::services::accounts::{self, NewPerson, Role};
 use trellis_domain::services::audit::Acting;
+use trellis_domain::services::moderation;
 use trellis_domain::services::passwords;
 use trellis_domain::services::work_profile::{self, WorkProfile};
 use trellis_domain::state::AppState;
@@ -26,7 +27,7 @@ pub(super) enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
         /// admin, moderator, editor or member.
-        #[arg(long, default_value = "member", value_parser = clap::builder::PossibleValuesParser::new(["admin", "editor", "member"]))]
+        #[arg(long, default_value = "member", value_parser = clap::builder::PossibleValuesParser::new(["admin", "moderator", "editor", "member"]))]
         role: String,
         /// Department or subsidiary.
         #[arg(long)]
@@ -87,6 +88,14 @@ pub(super) enum UserCommand {
         /// The person.
         username: String,
     },
+    /// Give a person a role: admin, moderator, editor or member.
+    Role {
+        /// The person.
+        username: String,
+        /// admin, moderator, editor or member.
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(["admin", "moderator", "editor", "member"]))]
+        role: String,
+    },
 }
 
 pub(super) async fn run(state: &AppState, command: UserCommand) -> Result<(), CliError> {
@@ -144,7 +153,9 @@ pub(super) async fn run(state: &AppState, command: UserCommand) -> Result<(), Cl
                     person.user.role,
                     person.user.email,
                     person.account.department.as_deref().unwrap_or("-"),
-                    if person.user.disabled {
+                    if person.account.suspended_at.is_some() {
+                        "suspended"
+                    } else if person.user.disabled {
                         "disabled"
                     } else {
                         "active"
@@ -213,6 +224,12 @@ pub(super) async fn run(state: &AppState, command: UserCommand) -> Result<(), Cl
         UserCommand::Enable { username } => {
             accounts::set_disabled(state, &Acting::cli(), &username, false, None).await?;
             println!("{username} is enabled");
+            Ok(())
+        }
+        UserCommand::Role { username, role } => {
+            let role: Role = role.parse().map_err(CliError::Usage)?;
+            let old = moderation::set_role(state, &Acting::cli(), &username, role).await?;
+            println!("{username} is now {role} (was {old})");
             Ok(())
         }
     }

@@ -8,6 +8,7 @@ mod closed_federation;
 mod fedify_articles;
 mod fedify_interop;
 mod real_clients;
+mod reports;
 mod scenarios;
 
 /// Every `tests/federation/*.rs` file is a module of this binary.

@@ -91,7 +91,7 @@ impl From<ServiceError> for FederationError {
     fn from(err: ServiceError) -> Self {
         match err {
             ServiceError::Db(e) => Self::Db(e),
-            ServiceError::NotFound(m) => Self::NotFound(m),
+            ServiceError::NotFound(m) | ServiceError::Gone(m) => Self::NotFound(m),
             ServiceError::Invalid { field, message } => Self::Invalid(format!("{field} {message}")),
             ServiceError::Conflict(m) => Self::Invalid(m),
             ServiceError::Forbidden(m) => Self::Forbidden(m),

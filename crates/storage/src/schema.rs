@@ -35,6 +35,8 @@ diesel::table! {
         last_status_at -> Nullable<Timestamp>,
         location -> Nullable<Text>,
         directory_peer -> Nullable<Text>,
+        suspended_at -> Nullable<Timestamp>,
+        silenced_at -> Nullable<Timestamp>,
     }
 }
 
@@ -241,6 +243,7 @@ diesel::table! {
         kind -> Text,
         post_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        report_id -> Nullable<BigInt>,
     }
 }
 
@@ -421,6 +424,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        target_account_id -> BigInt,
+        comment -> Text,
+        category -> Text,
+        forwarded -> Bool,
+        uri -> Nullable<Text>,
+        assigned_account_id -> Nullable<BigInt>,
+        action_taken_at -> Nullable<Timestamp>,
+        action_taken_by_account_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_statuses (report_id, post_id) {
+        report_id -> BigInt,
+        post_id -> BigInt,
+    }
+}
+
+diesel::table! {
     status_idempotency (account_id, idempotency_key) {
         account_id -> BigInt,
         idempotency_key -> Text,
@@ -464,4 +491,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     domain_blocks,
     audit_log,
     status_idempotency,
+    reports,
+    report_statuses,
 );

@@ -37,15 +37,43 @@ pub(crate) fn notify(
         kind,
         post_id,
         created_at: chrono::Utc::now().naive_utc(),
+        report_id: None,
     };
-    Notification::insert(conn, &row)?;
+    insert(conn, ids, &row)?;
+    Ok(Some(row.id))
+}
+
+/// Tells the moderator `recipient` of the report `report_id` by `from` (an `admin.report`
+/// notification, whoever the reporter is, muted or not); also records the stream event.
+pub(crate) fn notify_report(
+    conn: &mut DbConnection,
+    ids: &IdGenerator,
+    recipient: i64,
+    from: i64,
+    report_id: i64,
+) -> Result<(), DbError> {
+    let row = Notification {
+        id: ids.next_id(),
+        account_id: recipient,
+        from_account_id: from,
+        kind: NotificationKind::AdminReport,
+        post_id: None,
+        created_at: chrono::Utc::now().naive_utc(),
+        report_id: Some(report_id),
+    };
+    insert(conn, ids, &row)
+}
+
+/// Stores `row` and the stream event that carries it to the recipient's streams.
+fn insert(conn: &mut DbConnection, ids: &IdGenerator, row: &Notification) -> Result<(), DbError> {
+    Notification::insert(conn, row)?;
     StreamEvent::record(
         conn,
         ids,
         StreamKind::Notification,
-        post_id,
-        Some(recipient),
+        row.post_id,
+        Some(row.account_id),
         Some(row.id),
     )?;
-    Ok(Some(row.id))
+    Ok(())
 }

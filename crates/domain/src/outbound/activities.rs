@@ -212,6 +212,58 @@ pub mod delete {
     }
 }
 
+/// Flag: a report sent on to the reported account's server, as Mastodon sends it.
+pub mod flag {
+    use trellis_protocol::{Activity, ActivityKind, Reference};
+
+    use super::{activity, audience, reference};
+
+    /// Builds the Flag by the instance actor `actor` of `objects` (the reported account's id,
+    /// then the reported posts' ids) with the reporter's `comment` as its content.
+    pub fn build(
+        id: &str,
+        actor: &str,
+        objects: &[String],
+        comment: &str,
+    ) -> Activity<Vec<Reference>> {
+        let to: Vec<String> = objects.first().cloned().into_iter().collect();
+        let objects = objects.iter().map(|o| reference(o)).collect();
+        let mut flag = activity(id, ActivityKind::Flag, actor, objects);
+        flag.addressed = audience(&to, &[]);
+        flag.content = Some(comment.to_string());
+        flag
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use trellis_protocol::Inbound;
+
+        use super::build;
+
+        #[test]
+        fn a_flag_names_the_account_and_posts_and_reads_back() {
+            let flag = build(
+                "https://alpha.test/activities/1",
+                "https://alpha.test/actor",
+                &[
+                    "https://beta.test/users/bob".into(),
+                    "https://beta.test/users/bob/statuses/1".into(),
+                ],
+                "spam",
+            );
+            let json = serde_json::to_value(&flag).expect("json");
+            assert_eq!(json["type"], "Flag");
+            assert_eq!(json["object"][0], "https://beta.test/users/bob");
+            assert_eq!(json["content"], "spam");
+            assert_eq!(json["to"][0], "https://beta.test/users/bob");
+            let Ok(Inbound::Flag(read)) = Inbound::parse(&json) else {
+                panic!("a Flag reads back");
+            };
+            assert_eq!(read.object.len(), 2);
+        }
+    }
+}
+
 /// Follow of an actor.
 pub mod follow {
     use trellis_protocol::ActivityKind;

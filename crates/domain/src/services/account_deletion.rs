@@ -10,11 +10,38 @@ use crate::outbound::delivery;
 use crate::state::AppState;
 use trellis_storage::models::stream_event::StreamEvent;
 use trellis_storage::models::web_session::WebSession;
-use trellis_storage::models::{Follow, Post, Tombstone, User, account_counters};
+use trellis_storage::models::{Account, Follow, Post, Tombstone, User, account_counters};
+use trellis_storage::schema::accounts as actors;
 use trellis_storage::schema::{follows, posts};
+use trellis_storage::{DbConnection, DbError};
 
 use super::outbox::publish;
 use super::{ServiceError, accounts};
+
+/// Queues the Delete of `account`'s actor (activity id `id`) to the servers of its remote
+/// followers and of the accounts it follows; returns the number of deliveries queued. Used
+/// when a person is deleted and when a moderator suspends one.
+pub(crate) fn announce_actor_delete(
+    conn: &mut DbConnection,
+    state: &AppState,
+    account: &Account,
+    id: &str,
+) -> Result<usize, DbError> {
+    let mut inboxes = Follow::remote_follower_inboxes(conn, account.id)?;
+    let followed: Vec<(String, Option<String>)> = follows::table
+        .inner_join(actors::table.on(actors::id.eq(follows::target_account_id)))
+        .filter(follows::account_id.eq(account.id))
+        .filter(actors::domain.is_not_null())
+        .select((actors::inbox_url, actors::shared_inbox_url))
+        .load(conn)?;
+    inboxes.extend(
+        followed
+            .into_iter()
+            .map(|(inbox, shared)| shared.unwrap_or(inbox)),
+    );
+    let activity = delete::actor(id, &account.uri);
+    delivery::enqueue(conn, state, account.id, &activity, inboxes)
+}
 
 /// Deletes `username`'s presence: queues a Delete of the actor to every remote follower and
 /// followed server, removes posts (leaving tombstones) and follows, and disables the user.
@@ -22,26 +49,8 @@ pub async fn delete(state: &AppState, username: &str) -> Result<usize, ServiceEr
     let person = accounts::find(state, username).await?;
     let account = person.account;
     let queued = publish(state, move |conn, state| {
-        let mut inboxes = Follow::remote_follower_inboxes(conn, account.id)?;
-        let followed: Vec<(String, Option<String>)> = follows::table
-            .inner_join(
-                trellis_storage::schema::accounts::table
-                    .on(trellis_storage::schema::accounts::id.eq(follows::target_account_id)),
-            )
-            .filter(follows::account_id.eq(account.id))
-            .filter(trellis_storage::schema::accounts::domain.is_not_null())
-            .select((
-                trellis_storage::schema::accounts::inbox_url,
-                trellis_storage::schema::accounts::shared_inbox_url,
-            ))
-            .load(conn)?;
-        inboxes.extend(
-            followed
-                .into_iter()
-                .map(|(inbox, shared)| shared.unwrap_or(inbox)),
-        );
-        let activity = delete::actor(&format!("{}#delete", account.uri), &account.uri);
-        let queued = delivery::enqueue(conn, state, account.id, &activity, inboxes)?;
+        let queued =
+            announce_actor_delete(conn, state, &account, &format!("{}#delete", account.uri))?;
         let own: Vec<Post> = posts::table
             .filter(posts::account_id.eq(account.id))
             .select(Post::as_select())

@@ -197,7 +197,7 @@ pub async fn set_password(
 
 /// Revokes every token of `account`, ends its browser sessions and closes its streams, in the
 /// caller's transaction.
-fn revoke_everything(
+pub(crate) fn revoke_everything(
     conn: &mut DbConnection,
     state: &AppState,
     account: i64,
@@ -255,6 +255,9 @@ pub async fn public_profile(state: &AppState, username: &str) -> Result<Account,
     let gone = || ServiceError::NotFound(format!("no local user named {username:?}"));
     match find(state, username).await {
         Ok(person) if person.user.disabled => Err(gone()),
+        Ok(person) if person.account.suspended_at.is_some() => {
+            Err(ServiceError::Gone(format!("{username} is suspended")))
+        }
         Ok(person) => Ok(person.account),
         Err(ServiceError::NotFound(_)) => channels::find(state, username).await?.ok_or_else(gone),
         Err(e) => Err(e),

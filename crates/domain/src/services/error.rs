@@ -22,6 +22,9 @@ pub enum ServiceError {
     /// The thing asked for does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// The thing asked for existed and was taken down (a suspended account).
+    #[error("{0}")]
+    Gone(String),
     /// Storage failed.
     #[error(transparent)]
     Db(#[from] DbError),

@@ -191,4 +191,6 @@ pub struct NotificationView {
     pub account: AccountView,
     /// The post concerned, if any.
     pub status: Option<StatusView>,
+    /// The report concerned (`admin.report`), if any.
+    pub report: Option<Box<super::reports::ReportView>>,
 }

@@ -189,6 +189,7 @@ mod tests {
                 .unwrap()
                 .and_hms_opt(12, 0, 0)
                 .unwrap(),
+            report_id: None,
         }
     }
 

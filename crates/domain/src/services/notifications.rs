@@ -13,6 +13,7 @@ use trellis_storage::{DbConnection, DbError};
 
 pub use super::hydrate::NotificationView;
 use super::hydrate::{self, StatusView};
+use super::reports::{self, ReportView};
 use super::{ServiceError, visibility};
 
 /// Largest unread count reported.
@@ -166,6 +167,8 @@ pub fn views(
         .collect();
     let from: Vec<i64> = rows.iter().map(|n| n.from_account_id).collect();
     let accounts = hydrate::accounts_by_id(conn, &from)?;
+    let report_ids: Vec<i64> = rows.iter().filter_map(|n| n.report_id).collect();
+    let reports: HashMap<i64, ReportView> = reports::views_by_id(conn, &report_ids)?;
     Ok(rows
         .into_iter()
         .filter_map(|notification| {
@@ -179,10 +182,15 @@ pub fn views(
                 None => None,
             };
             let account = accounts.get(&notification.from_account_id)?.clone();
+            let report = match notification.report_id {
+                Some(id) => Some(Box::new(reports.get(&id)?.clone())),
+                None => None,
+            };
             Some(NotificationView {
                 notification,
                 account,
                 status,
+                report,
             })
         })
         .collect())
@@ -213,7 +221,11 @@ mod tests {
             !all_but.contains(&NotificationKind::Follow)
                 && !all_but.contains(&NotificationKind::Favourite)
         );
-        assert_eq!(all_but.len(), 4);
+        assert_eq!(all_but.len(), NotificationKind::ALL.len() - 2);
+        assert_eq!(
+            query(&["admin.report"], &[]).filter().kinds,
+            Some(vec![NotificationKind::AdminReport])
+        );
         assert_eq!(
             query(&["mention", "reblog"], &["reblog"]).filter().kinds,
             Some(vec![NotificationKind::Mention])

@@ -294,7 +294,10 @@ pub async fn verify_login(
     let Some(stored) = user.password_hash else {
         return Err(refused());
     };
-    if !passwords::verify(stored, password.to_string()).await || user.disabled {
+    if !passwords::verify(stored, password.to_string()).await
+        || user.disabled
+        || account.suspended_at.is_some()
+    {
         return Err(refused());
     }
     attempt.succeeded();

@@ -228,6 +228,10 @@ fn verdict(channel: &Channel, reader: &Reader, event: &Event) -> Verdict {
             let Some(view) = event.status.as_ref() else {
                 return Verdict::No;
             };
+            if view.account.account.suspended_at.is_some() {
+                return Verdict::No;
+            }
+            let author_silenced = view.account.account.silenced_at.is_some();
             let in_home = me.is_some_and(|id| event.in_home_of(id));
             match channel {
                 Channel::User { .. } => yes(in_home),
@@ -236,6 +240,7 @@ fn verdict(channel: &Channel, reader: &Reader, event: &Event) -> Verdict {
                     view,
                     is_public_original(view)
                         && local.is_none_or(|l| view.post.local == l)
+                        && !author_silenced
                         && !silenced(reader, view),
                 ),
                 Channel::Hashtag { tag, local_only } => department_checked(
@@ -243,6 +248,7 @@ fn verdict(channel: &Channel, reader: &Reader, event: &Event) -> Verdict {
                     is_public_original(view)
                         && (!local_only || view.post.local)
                         && view.tags.iter().any(|t| t.eq_ignore_ascii_case(tag))
+                        && !author_silenced
                         && !silenced(reader, view),
                 ),
                 Channel::List { members } => {

@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 
 use crate::state::AppState;
-use trellis_storage::models::Post;
 use trellis_storage::models::post::TimelineFilter;
+use trellis_storage::models::{Post, account_moderation};
 use trellis_storage::page::Window;
 use trellis_storage::{DbConnection, DbError};
 
@@ -127,9 +127,24 @@ pub async fn public_page(
                 filter.hidden_authors = Post::hidden_authors_for(conn, viewer)?;
             }
             let rows = Post::public_page(conn, &filter, window)?;
-            post_page(conn, rows, viewer, &filter.hidden_authors)
+            let cursors = rows.iter().map(|p| p.id).collect();
+            let rows = without_silenced(conn, rows)?;
+            finish_page(conn, rows, cursors, viewer, &filter.hidden_authors)
         })
         .await?)
+}
+
+/// `rows` without the posts of silenced accounts: they reach their followers' home
+/// timelines only, never the public ones.
+fn without_silenced(conn: &mut DbConnection, rows: Vec<Post>) -> Result<Vec<Post>, DbError> {
+    let authors: Vec<i64> = rows.iter().map(|p| p.account_id).collect();
+    let silenced: HashSet<i64> = account_moderation::silenced_among(conn, &authors)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter(|p| !silenced.contains(&p.account_id))
+        .collect())
 }
 
 /// A page of the direct posts the reader wrote or was mentioned in.

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use diesel::prelude::*;
 
 use trellis_storage::models::post::{PostAudience, Visibility};
-use trellis_storage::models::{Follow, Post, feed};
+use trellis_storage::models::{Follow, Post, account_moderation, feed};
 use trellis_storage::schema::{accounts, follows, post_mentions};
 use trellis_storage::{Database, DbConnection, DbError};
 
@@ -14,7 +14,11 @@ use super::ServiceError;
 
 /// True when `viewer` (an account id, or nobody) may see `post`. A department-only post
 /// (`local_only`) is seen only by people of this instance, and by them as its visibility says.
+/// Nobody sees the posts of a suspended account.
 pub fn can_see(conn: &mut DbConnection, post: &Post, viewer: Option<i64>) -> Result<bool, DbError> {
+    if !account_moderation::suspended_among(conn, &[post.account_id])?.is_empty() {
+        return Ok(false);
+    }
     if post.local_only {
         let Some(viewer) = viewer else {
             return Ok(false);
@@ -115,7 +119,14 @@ pub fn visible_posts(
     viewer: Option<i64>,
 ) -> Result<Vec<Post>, DbError> {
     let Some(viewer) = viewer else {
-        return Ok(list.into_iter().filter(is_open_to_all).collect());
+        let authors: Vec<i64> = list.iter().map(|p| p.account_id).collect();
+        let suspended: HashSet<i64> = account_moderation::suspended_among(conn, &authors)?
+            .into_iter()
+            .collect();
+        return Ok(list
+            .into_iter()
+            .filter(|p| is_open_to_all(p) && !suspended.contains(&p.account_id))
+            .collect());
     };
     let pairs: Vec<(i64, i64)> = list.iter().map(|p| (p.id, viewer)).collect();
     let visible = visible_pairs(conn, &list, &pairs)?;
@@ -126,13 +137,21 @@ pub fn visible_posts(
 }
 
 /// The (post, viewer) pairs where the viewer may see the post, by the rule of
-/// [`can_see`], in at most three queries.
+/// [`can_see`], in at most four queries.
 pub(crate) fn visible_pairs(
     conn: &mut DbConnection,
     loaded: &[Post],
     pairs: &[(i64, i64)],
 ) -> Result<HashSet<(i64, i64)>, DbError> {
-    let by_id: HashMap<i64, &Post> = loaded.iter().map(|p| (p.id, p)).collect();
+    let authors: Vec<i64> = loaded.iter().map(|p| p.account_id).collect();
+    let suspended: HashSet<i64> = account_moderation::suspended_among(conn, &authors)?
+        .into_iter()
+        .collect();
+    let by_id: HashMap<i64, &Post> = loaded
+        .iter()
+        .filter(|p| !suspended.contains(&p.account_id))
+        .map(|p| (p.id, p))
+        .collect();
     let department_viewers: Vec<i64> = pairs
         .iter()
         .filter(|(post_id, _)| by_id.get(post_id).is_some_and(|p| p.local_only))

@@ -5,6 +5,7 @@ pub(crate) mod accept;
 pub(crate) mod announce;
 pub(crate) mod create;
 pub(crate) mod delete;
+pub(crate) mod flag;
 pub(crate) mod follow;
 pub(crate) mod like;
 pub(crate) mod read;
@@ -43,10 +44,10 @@ pub(crate) async fn dispatch(
         Inbound::Like(like) => like::receive(data, like, actor).await,
         Inbound::Announce(announce) => announce::receive(data, announce, actor).await,
         Inbound::Read(read) => read::receive(data, read, actor).await,
+        Inbound::Flag(flag) => flag::receive(data, flag, actor).await,
         Inbound::Dislike(_)
         | Inbound::EmojiReact(_)
         | Inbound::Block(_)
-        | Inbound::Flag(_)
         | Inbound::Add(_)
         | Inbound::Remove(_)
         | Inbound::Move(_)

@@ -18,6 +18,7 @@ pub(crate) mod notifications_v2;
 pub(crate) mod pagination;
 pub(crate) mod params;
 pub(crate) mod preferences;
+pub(crate) mod reports;
 pub(crate) mod search;
 pub(crate) mod statuses;
 pub(crate) mod timelines;
@@ -44,5 +45,6 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(notifications::routes())
         .merge(notifications_v2::routes())
         .merge(announcements::routes())
+        .merge(reports::routes())
         .merge(admin::router())
 }

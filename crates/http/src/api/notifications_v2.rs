@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::auth::Auth;
+use super::entities::report::AdminReportEntity;
 use super::entities::{AccountEntity, StatusEntity, datetime};
 use super::pagination::{PageParams, link_header};
 use super::params::{ApiQuery, de};
@@ -73,8 +74,8 @@ fn grouped(names: &[String]) -> Vec<NotificationKind> {
         .collect()
 }
 
-/// The `NotificationGroup` entity.
-fn group_entity(group: &Group) -> Value {
+/// The `NotificationGroup` entity (an `admin.report` group carries its Admin::Report).
+fn group_entity(state: &AppState, group: &Group) -> Value {
     let newest = &group.members[0];
     let oldest = &group.members[group.members.len() - 1];
     let mut samples: Vec<String> = Vec::new();
@@ -84,7 +85,7 @@ fn group_entity(group: &Group) -> Value {
             samples.push(id);
         }
     }
-    json!({
+    let mut entity = json!({
         "group_key": group.key,
         "notifications_count": group.members.len(),
         "type": newest.notification.kind.as_str(),
@@ -94,7 +95,11 @@ fn group_entity(group: &Group) -> Value {
         "latest_page_notification_at": datetime(newest.notification.created_at),
         "sample_account_ids": samples,
         "status_id": newest.status.as_ref().map(|s| s.post.id.to_string()),
-    })
+    });
+    if let Some(report) = &newest.report {
+        entity["report"] = json!(AdminReportEntity::new(state, report));
+    }
+    entity
 }
 
 /// The grouped answer: groups, and each account and status they name, once.
@@ -114,7 +119,10 @@ fn grouped_body(state: &AppState, groups: &[Group]) -> Value {
     json!({
         "accounts": accounts.into_values().collect::<Vec<_>>(),
         "statuses": statuses.into_values().collect::<Vec<_>>(),
-        "notification_groups": groups.iter().map(group_entity).collect::<Vec<_>>(),
+        "notification_groups": groups
+            .iter()
+            .map(|g| group_entity(state, g))
+            .collect::<Vec<_>>(),
     })
 }
 

@@ -77,6 +77,12 @@ pub struct Account {
     /// For a remote person: the peer (`host[:port]`) whose directory lists them; `None` when
     /// no peer's directory does.
     pub directory_peer: Option<String>,
+    /// When a moderator suspended the account: its posts are hidden everywhere, its profile
+    /// is not served and (local) it cannot sign in; `None` when it is not suspended.
+    pub suspended_at: Option<NaiveDateTime>,
+    /// When a moderator silenced the account: its posts reach its followers only, never the
+    /// public timelines; `None` when it is not silenced.
+    pub silenced_at: Option<NaiveDateTime>,
 }
 
 /// A new account row (its counters start at zero).

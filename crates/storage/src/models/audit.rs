@@ -103,7 +103,7 @@ pub fn actor_usernames(
 }
 
 /// `text` with the `LIKE` wildcards `%` and `_` taken literally (escaped with `\`).
-fn escape_like(text: &str) -> String {
+pub(crate) fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod account_counters;
+pub mod account_moderation;
 pub mod audit;
 pub mod block;
 pub mod bookmark;
@@ -17,6 +18,7 @@ pub mod marker;
 pub mod notification;
 pub mod oauth;
 pub mod post;
+pub mod report;
 pub mod status_idempotency;
 pub mod stream_event;
 pub mod tombstone;

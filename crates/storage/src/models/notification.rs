@@ -23,6 +23,8 @@ crate::stored_enum::stored_enum! {
         Favourite => "favourite",
         /// A post you interacted with was edited.
         Update => "update",
+        /// Someone reported an account (told to moderators and admins).
+        AdminReport => "admin.report",
     }
 }
 
@@ -42,6 +44,8 @@ pub struct Notification {
     pub post_id: Option<i64>,
     /// When.
     pub created_at: NaiveDateTime,
+    /// The report concerned (`admin.report`), if any.
+    pub report_id: Option<i64>,
 }
 
 impl Notification {

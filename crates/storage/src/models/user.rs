@@ -116,6 +116,17 @@ impl User {
             .execute(conn)?)
     }
 
+    /// Sets the role.
+    pub fn set_role(
+        conn: &mut DbConnection,
+        account_id: i64,
+        role: Role,
+    ) -> Result<usize, DbError> {
+        Ok(diesel::update(users::table.find(account_id))
+            .set(users::role.eq(role))
+            .execute(conn)?)
+    }
+
     /// Sets the disabled flag.
     pub fn set_disabled(
         conn: &mut DbConnection,

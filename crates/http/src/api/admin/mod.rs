@@ -1,10 +1,13 @@
 //! Mastodon's admin API under `/api/v1/admin`, for people with the admin role and a token
 //! with the endpoint's `admin:` scope ([`auth::AdminAuth`]): domain blocks and domain allows,
-//! over the federation policy's blocked domains and run-time peers.
+//! over the federation policy's blocked domains and run-time peers; and for moderators and
+//! admins ([`auth::ModeratorAuth`]): reports and accounts.
 
+mod accounts;
 pub(crate) mod auth;
 mod domain_allows;
 mod domain_blocks;
+mod reports;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -18,6 +21,8 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .merge(domain_blocks::routes())
         .merge(domain_allows::routes())
+        .merge(reports::routes())
+        .merge(accounts::routes())
 }
 
 /// 404 as Mastodon words it.

@@ -41,6 +41,12 @@ pub(crate) struct AccountEntity {
     pub job_title: Option<String>,
     /// Trellis: where the person works.
     pub location: Option<String>,
+    /// Suspended by a moderator here (present only when true, as Mastodon writes it).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub suspended: bool,
+    /// Silenced by a moderator here (Mastodon's `limited`; present only when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub limited: bool,
 }
 
 /// `CredentialAccount`: the Account plus the `source` a profile editor needs.
@@ -109,6 +115,8 @@ impl AccountEntity {
             department: account.department.clone(),
             job_title: account.job_title.clone(),
             location: account.location.clone(),
+            suspended: account.suspended_at.is_some(),
+            limited: account.silenced_at.is_some(),
         }
     }
 }

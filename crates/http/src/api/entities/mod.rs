@@ -4,6 +4,7 @@ pub(crate) mod account;
 pub(crate) mod domain;
 pub(crate) mod notification;
 pub(crate) mod relationship;
+pub(crate) mod report;
 pub(crate) mod status;
 
 pub(crate) use account::{AccountEntity, CredentialAccount};

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::account::AccountEntity;
 use super::datetime;
+use super::report::AdminReportEntity;
 use super::status::StatusEntity;
 use trellis_domain::services::notification_groups::{GROUPED_BY_DEFAULT, group_key};
 use trellis_domain::services::notifications::NotificationView;
@@ -19,6 +20,8 @@ pub(crate) struct NotificationEntity {
     pub account: AccountEntity,
     pub status: Option<StatusEntity>,
     pub group_key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<AdminReportEntity>,
 }
 
 impl NotificationEntity {
@@ -32,6 +35,10 @@ impl NotificationEntity {
             account: AccountEntity::new(state, &view.account),
             status: view.status.as_ref().map(|s| StatusEntity::new(state, s)),
             group_key: group_key(notification, &GROUPED_BY_DEFAULT),
+            report: view
+                .report
+                .as_ref()
+                .map(|r| AdminReportEntity::new(state, r)),
         }
     }
 }

@@ -1,0 +1,10 @@
+UPDATE users SET role = 'member' WHERE role = 'moderator';
+ALTER TABLE users DROP CONSTRAINT users_role_check;
+ALTER TABLE users ADD CONSTRAINT users_role_check CHECK (role IN ('admin', 'editor', 'member'));
+ALTER TABLE notifications DROP COLUMN report_id;
+DROP INDEX accounts_silenced;
+DROP INDEX accounts_suspended;
+ALTER TABLE accounts DROP COLUMN silenced_at;
+ALTER TABLE accounts DROP COLUMN suspended_at;
+DROP TABLE report_statuses;
+DROP TABLE reports;
