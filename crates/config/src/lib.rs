@@ -33,6 +33,8 @@ pub struct Config {
     pub delivery: DeliverySettings,
     /// Bearer token of the internal operations interface (`/internal/v1`); unset disables it.
     pub internal_api_token: Option<Secret>,
+    /// Bearer token of SCIM 2.0 provisioning (`/scim/v2`); unset disables it.
+    pub scim_token: Option<Secret>,
     /// Who may write articles.
     pub articles: ArticleSettings,
     /// Abuse limits: sign-in attempts, inbox requests, slow and surplus connections.
@@ -234,6 +236,7 @@ struct FileConfig {
     #[serde(default)]
     delivery: FileDelivery,
     internal_api_token: Option<String>,
+    scim_token: Option<String>,
     #[serde(default)]
     articles: FileArticles,
     #[serde(default)]
@@ -456,6 +459,17 @@ impl Config {
             )?),
         };
 
+        let scim_token = pick("TRELLIS_SCIM_TOKEN", file.scim_token).filter(|t| !t.is_empty());
+        if let Some(token) = &scim_token
+            && token.len() < 24
+        {
+            return Err(invalid(
+                "TRELLIS_SCIM_TOKEN",
+                "(hidden)",
+                format!("must be at least 24 characters, got {}", token.len()),
+            ));
+        }
+
         let internal_api_token =
             pick("TRELLIS_INTERNAL_API_TOKEN", file.internal_api_token).filter(|t| !t.is_empty());
         if let Some(token) = &internal_api_token
@@ -565,6 +579,7 @@ impl Config {
                 channel_name,
             },
             internal_api_token: internal_api_token.map(Secret),
+            scim_token: scim_token.map(Secret),
             delivery,
             domain,
             listen,

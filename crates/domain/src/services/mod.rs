@@ -32,6 +32,8 @@ pub mod posts;
 pub mod profile;
 pub mod relationships;
 pub mod resolve;
+pub mod scim;
+mod scim_username;
 pub mod scopes;
 pub mod search;
 pub mod streams;

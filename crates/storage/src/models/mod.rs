@@ -17,6 +17,7 @@ pub mod marker;
 pub mod notification;
 pub mod oauth;
 pub mod post;
+pub mod scim_user;
 pub mod status_idempotency;
 pub mod stream_event;
 pub mod tombstone;
