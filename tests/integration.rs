@@ -43,6 +43,7 @@ mod inbox_security;
 mod openapi;
 mod received_activities_pruning;
 mod schema_parity;
+mod scim;
 mod security_abuse;
 mod security_boosts;
 mod security_inbox;

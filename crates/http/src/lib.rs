@@ -25,6 +25,7 @@ mod oauth;
 mod objects;
 mod peer_gate;
 mod request_id;
+mod scim;
 mod security_headers;
 pub mod server;
 mod streaming;
@@ -104,6 +105,10 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         Some(token) => internal::router(token.clone()),
         None => Router::new(),
     };
+    let scim = match &state.config().scim_token {
+        Some(token) => scim::router(token.clone()),
+        None => Router::new(),
+    };
     Router::new()
         .route("/health", get(health::health))
         .route(
@@ -136,6 +141,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .merge(oauth::routes())
         .merge(streaming::routes())
         .merge(internal)
+        .merge(scim)
         .fallback(|| async { HttpError::not_found("not found") })
         .layer(
             ServiceBuilder::new()

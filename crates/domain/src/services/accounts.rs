@@ -326,7 +326,10 @@ where
     {
         return Err(ServiceError::invalid(
             "display_name",
-            format!("must be at most {} characters", validation::DISPLAY_NAME_MAX),
+            format!(
+                "must be at most {} characters",
+                validation::DISPLAY_NAME_MAX
+            ),
         ));
     }
     let department = super::work_profile::checked("department", change.department)?;
@@ -358,9 +361,9 @@ where
     })
     .await;
     match updated {
-        Err(ServiceError::Db(e)) if e.is_unique_violation() => Err(ServiceError::Conflict(
-            "email is already in use".into(),
-        )),
+        Err(ServiceError::Db(e)) if e.is_unique_violation() => {
+            Err(ServiceError::Conflict("email is already in use".into()))
+        }
         other => other,
     }
 }
@@ -373,6 +376,19 @@ pub async fn public_profile(state: &AppState, username: &str) -> Result<Account,
         Ok(person) if person.user.disabled => Err(gone()),
         Ok(person) => Ok(person.account),
         Err(ServiceError::NotFound(_)) => channels::find(state, username).await?.ok_or_else(gone),
+        Err(e) => Err(e),
+    }
+}
+
+/// The actor id of the disabled local person named `username`, if there is one: their actor
+/// document answers 410 Gone while they are disabled.
+pub async fn disabled_person_uri(
+    state: &AppState,
+    username: &str,
+) -> Result<Option<String>, ServiceError> {
+    match find(state, username).await {
+        Ok(person) if person.user.disabled => Ok(Some(person.account.uri)),
+        Ok(_) | Err(ServiceError::NotFound(_)) => Ok(None),
         Err(e) => Err(e),
     }
 }

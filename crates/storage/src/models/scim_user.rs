@@ -84,7 +84,8 @@ pub enum ScimUserQuery {
     Not(Box<ScimUserQuery>),
 }
 
-type Condition = Box<dyn BoxableExpression<scim_users::table, MultiBackend, SqlType = Nullable<Bool>>>;
+type Condition =
+    Box<dyn BoxableExpression<scim_users::table, MultiBackend, SqlType = Nullable<Bool>>>;
 
 /// `value` as a LIKE pattern for `matching`, with `%`, `_` and `\` escaped.
 fn like_pattern(matching: TextMatch, value: &str) -> String {
@@ -105,7 +106,12 @@ macro_rules! compare {
         match $matching {
             TextMatch::Equals => Box::new($column.eq(value).nullable()) as Condition,
             TextMatch::NotEquals => Box::new($column.ne(value).nullable()),
-            other => Box::new($column.like(like_pattern(other, &value)).escape('\\').nullable()),
+            other => Box::new(
+                $column
+                    .like(like_pattern(other, &value))
+                    .escape('\\')
+                    .nullable(),
+            ),
         }
     }};
 }
@@ -141,7 +147,11 @@ fn condition(query: &ScimUserQuery) -> Condition {
                 compare!(scim_users::user_name_key, *matching, value.to_lowercase())
             }
             ScimAttribute::ExternalId => {
-                compare!(scim_users::external_id.assume_not_null(), *matching, value.clone())
+                compare!(
+                    scim_users::external_id.assume_not_null(),
+                    *matching,
+                    value.clone()
+                )
             }
             ScimAttribute::Email => {
                 let value = value.to_lowercase();
@@ -223,7 +233,10 @@ impl ScimUserRow {
     }
 
     /// The SCIM id of whoever holds the lower-cased userName `key`.
-    pub fn id_by_user_name_key(conn: &mut DbConnection, key: &str) -> Result<Option<String>, DbError> {
+    pub fn id_by_user_name_key(
+        conn: &mut DbConnection,
+        key: &str,
+    ) -> Result<Option<String>, DbError> {
         Ok(scim_users::table
             .filter(scim_users::user_name_key.eq(key))
             .select(scim_users::id)
