@@ -7,8 +7,8 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::error::ScimError;
-use super::json::scim_json;
 use super::list::{LIST_RESPONSE, MAX_RESULTS};
+use super::media::scim_json;
 use super::schema::{CORE_USER, ENTERPRISE_USER};
 use trellis_domain::state::AppState;
 

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::json::scim_json;
+use super::media::scim_json;
 use trellis_domain::services::ServiceError;
 use trellis_storage::DbError;
 

@@ -1,28 +1,15 @@
-//! SCIM bodies: `application/scim+json` (or `application/json`) in and out, bounded in size.
+//! SCIM request bodies: `application/scim+json` (or `application/json`), bounded in size.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use super::error::ScimError;
-
-/// The SCIM media type.
-pub(crate) const SCIM_JSON: &str = "application/scim+json";
+use super::media::SCIM_JSON;
 
 /// The largest SCIM request body, in bytes.
 pub(crate) const MAX_SCIM_BODY: usize = 64 * 1024;
-
-/// `value` as a SCIM response with `status`.
-pub(crate) fn scim_json(status: StatusCode, value: &Value) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, SCIM_JSON)],
-        value.to_string(),
-    )
-        .into_response()
-}
 
 /// A request body that is a JSON object.
 pub(crate) struct ScimBody(pub Value);

@@ -7,6 +7,7 @@ mod error;
 mod filter;
 mod json;
 mod list;
+mod media;
 mod patch;
 mod resource;
 mod schema;
