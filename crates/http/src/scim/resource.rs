@@ -123,15 +123,17 @@ pub(crate) fn location(base: &str, id: &str) -> String {
 }
 
 /// A provisioned person as a User resource: the stored resource with `id`, `meta` and the
-/// person's actual `active` state.
+/// person's actual `active` state (when the resource has `active`).
 pub(crate) fn representation(record: &ScimRecord, base: &str) -> Map<String, Value> {
     let mut doc = match record.resource() {
         Value::Object(doc) => doc,
         _ => Map::new(),
     };
     doc.insert("id".into(), json!(record.row.id));
+    // The person's actual state (an operator may have disabled them); a resource whose
+    // `active` was removed shows none, and the person stays as they are.
     let key = key_in(&doc, "active");
-    if doc.contains_key(&key) || !record.active {
+    if doc.contains_key(&key) {
         doc.insert(key, json!(record.active));
     }
     let time = |t: chrono::NaiveDateTime| {
