@@ -409,6 +409,17 @@ async fn deactivation_ends_access_and_hides_the_profile_and_reactivation_restore
         .headers_mut()
         .insert("Sec-WebSocket-Protocol", token.parse().unwrap());
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let writer = t.token("alice_smith", "read write").await;
+    let article = t
+        .api_post(
+            "/api/trellis/v1/articles",
+            Some(&writer),
+            Some(json!({"title": "Onboarding", "body": "Welcome.", "status": "published"})),
+        )
+        .await;
+    assert_eq!(article.status, StatusCode::CREATED, "{:?}", article.body);
+    let article_url = article.body["url"].as_str().unwrap().to_string();
+    let article_uri = article.body["uri"].as_str().unwrap().to_string();
 
     // Okta deactivates with a PATCH without a path.
     let (status, _, body) = scim(
@@ -448,6 +459,24 @@ async fn deactivation_ends_access_and_hides_the_profile_and_reactivation_restore
         .await;
     assert_eq!(entity.status, StatusCode::NOT_FOUND);
     assert!(sign_in(&t, "alice.smith@corp.example").await.is_err());
+    // Their articles stay readable, in the browser and for other servers.
+    let page = t
+        .client
+        .get(&article_url)
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("Onboarding"));
+    let document = t
+        .client
+        .get(&article_uri)
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(document.status(), StatusCode::OK);
     assert_eq!(filtered(&t, "active eq false").await, vec![id.clone()]);
 
     // Entra ID reactivates with a PUT (and sends booleans as strings).
