@@ -156,6 +156,23 @@ async fn users_round_trip_through_create_get_filter_replace_patch_and_delete() {
     assert_eq!(person.user.email, "alice.smith@corp.example");
     assert_eq!(person.account.department.as_deref(), Some("Research"));
 
+    // What single sign-on links a first login with: by userName (any case) or externalId.
+    let lookup = |user_name: &'static str, external_id: Option<&'static str>| {
+        t.state().db().read(move |conn| {
+            trellis::db::models::scim_user::provisioned_account(conn, user_name, external_id)
+        })
+    };
+    let account = Some(person.account.id);
+    assert_eq!(
+        lookup("ALICE.smith@corp.example", None).await.unwrap(),
+        account
+    );
+    assert_eq!(
+        lookup("someone-else", Some("okta-00u1")).await.unwrap(),
+        account
+    );
+    assert_eq!(lookup("someone-else", Some("other")).await.unwrap(), None);
+
     let (status, _, fetched) = scim(&t, Method::GET, &format!("/Users/{id}"), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(fetched, created);
