@@ -109,7 +109,7 @@ async fn webfinger_hides_disabled_people() {
     let actor = instance
         .get("/users/carol", "application/activity+json")
         .await;
-    assert_eq!(actor.status(), 404);
+    assert_eq!(actor.status(), 410);
     instance.stop().await;
 }
 

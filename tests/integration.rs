@@ -47,6 +47,7 @@ mod moderation_streams;
 mod openapi;
 mod received_activities_pruning;
 mod schema_parity;
+mod scim;
 mod security_abuse;
 mod security_boosts;
 mod security_inbox;

@@ -10,6 +10,7 @@ mod fedify_interop;
 mod real_clients;
 mod reports;
 mod scenarios;
+mod scim_conformance;
 
 /// Every `tests/federation/*.rs` file is a module of this binary.
 #[test]

@@ -33,6 +33,8 @@ pub struct Config {
     pub delivery: DeliverySettings,
     /// Bearer token of the internal operations interface (`/internal/v1`); unset disables it.
     pub internal_api_token: Option<Secret>,
+    /// Bearer token of SCIM 2.0 provisioning (`/scim/v2`); unset disables it.
+    pub scim_token: Option<Secret>,
     /// Who may write articles.
     pub articles: ArticleSettings,
     /// Abuse limits: sign-in attempts, inbox requests, slow and surplus connections.
@@ -234,6 +236,7 @@ struct FileConfig {
     #[serde(default)]
     delivery: FileDelivery,
     internal_api_token: Option<String>,
+    scim_token: Option<String>,
     #[serde(default)]
     articles: FileArticles,
     #[serde(default)]
@@ -456,17 +459,14 @@ impl Config {
             )?),
         };
 
-        let internal_api_token =
-            pick("TRELLIS_INTERNAL_API_TOKEN", file.internal_api_token).filter(|t| !t.is_empty());
-        if let Some(token) = &internal_api_token
-            && token.len() < 24
-        {
-            return Err(invalid(
-                "TRELLIS_INTERNAL_API_TOKEN",
-                "(hidden)",
-                format!("must be at least 24 characters, got {}", token.len()),
-            ));
-        }
+        let scim_token = bearer_token(
+            "TRELLIS_SCIM_TOKEN",
+            pick("TRELLIS_SCIM_TOKEN", file.scim_token),
+        )?;
+        let internal_api_token = bearer_token(
+            "TRELLIS_INTERNAL_API_TOKEN",
+            pick("TRELLIS_INTERNAL_API_TOKEN", file.internal_api_token),
+        )?;
 
         let members_may_write = match env.get("TRELLIS_MEMBERS_MAY_WRITE") {
             Some(text) => parse_bool(text).ok_or_else(|| {
@@ -564,7 +564,8 @@ impl Config {
                 members_may_write,
                 channel_name,
             },
-            internal_api_token: internal_api_token.map(Secret),
+            internal_api_token,
+            scim_token,
             delivery,
             domain,
             listen,
@@ -611,6 +612,19 @@ fn channel_name(value: Option<String>) -> Result<Option<String>, ConfigError> {
         ));
     }
     Ok(Some(text.to_string()))
+}
+
+/// A bearer token setting: unset or empty is none; a set one has at least 24 characters (its
+/// value is never shown in the error).
+fn bearer_token(key: &'static str, value: Option<String>) -> Result<Option<Secret>, ConfigError> {
+    match value.filter(|t| !t.is_empty()) {
+        Some(token) if token.len() < 24 => Err(invalid(
+            key,
+            "(hidden)",
+            format!("must be at least 24 characters, got {}", token.len()),
+        )),
+        token => Ok(token.map(Secret)),
+    }
 }
 
 pub(crate) fn invalid(key: &'static str, value: &str, reason: String) -> ConfigError {
@@ -772,6 +786,22 @@ mod tests {
         assert_eq!(config.domain, "env.example");
         assert!(!config.allow_http);
         assert_eq!(config.instance.name, "From file");
+    }
+
+    #[test]
+    fn bearer_tokens_are_long_and_never_shown() {
+        for key in ["TRELLIS_SCIM_TOKEN", "TRELLIS_INTERNAL_API_TOKEN"] {
+            let err = Config::from_sources(None, &env(&[(key, "short-secret")])).unwrap_err();
+            let message = err.to_string();
+            assert!(message.contains(key), "{message}");
+            assert!(!message.contains("short-secret"), "{message}");
+        }
+        let token = "a-scim-token-of-enough-length";
+        let config = Config::from_sources(None, &env(&[("TRELLIS_SCIM_TOKEN", token)])).unwrap();
+        assert_eq!(config.scim_token.as_ref().map(Secret::expose), Some(token));
+        assert!(!format!("{config:?}").contains(token));
+        let off = Config::from_sources(None, &env(&[("TRELLIS_SCIM_TOKEN", "")])).unwrap();
+        assert!(off.scim_token.is_none());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! browsers.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::error::HttpError;
@@ -11,9 +11,12 @@ use crate::negotiate::{ACTIVITY_JSON, Representation};
 use crate::web::profile::profile_page;
 use crate::web::viewer::WebViewer;
 use trellis_domain::outbound::actor::to_document;
+use trellis_domain::outbound::tombstone;
+use trellis_domain::services::ServiceError;
 use trellis_domain::services::articles::channels;
 use trellis_domain::services::{accounts, instance_actor};
 use trellis_domain::state::AppState;
+use trellis_protocol::json::context::ACTIVITYSTREAMS;
 
 /// GET /users/{username}: a person or an article channel (Group).
 pub(crate) async fn person(
@@ -22,8 +25,20 @@ pub(crate) async fn person(
     Path(username): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
-    let account = accounts::public_profile(&state, &username).await?;
-    match Representation::from_headers(&headers) {
+    let representation = Representation::from_headers(&headers);
+    let account = match accounts::public_profile(&state, &username).await {
+        Ok(account) => account,
+        Err(ServiceError::NotFound(message)) => {
+            return match accounts::disabled_person_uri(&state, &username).await? {
+                Some(uri) if !matches!(representation, Representation::Html) => {
+                    Ok(gone_person(&uri))
+                }
+                _ => Err(HttpError::not_found(message)),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match representation {
         // A channel's page is the category (or article index) it carries.
         Representation::Html if account.actor_type == channels::ACTOR_TYPE => {
             let page = account.url.unwrap_or_else(|| state.urls().articles_index());
@@ -32,6 +47,13 @@ pub(crate) async fn person(
         Representation::Html => profile_page(&state, viewer, &account),
         _ => Ok(activity_json(&to_document(&account, state.urls()))),
     }
+}
+
+/// A disabled person's actor document: 410 Gone with a Tombstone that was a Person.
+fn gone_person(uri: &str) -> Response {
+    let mut document = tombstone::of(uri, Some("Person".into()), None);
+    document.context = Some(serde_json::json!(ACTIVITYSTREAMS));
+    (StatusCode::GONE, activity_json(&document)).into_response()
 }
 
 /// GET /@{username}: the short profile address redirects to the canonical one.

@@ -26,6 +26,7 @@ mod oauth;
 mod objects;
 mod peer_gate;
 mod request_id;
+mod scim;
 mod security_headers;
 pub mod server;
 mod streaming;
@@ -107,6 +108,10 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         Some(token) => internal::router(token.clone()),
         None => Router::new(),
     };
+    let scim = match &state.config().scim_token {
+        Some(token) => scim::router(token.clone()),
+        None => Router::new(),
+    };
     Router::new()
         .route("/health", get(health::health))
         .route(
@@ -139,6 +144,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .merge(oauth::routes())
         .merge(streaming::routes())
         .merge(internal)
+        .merge(scim)
         .fallback(|| async { HttpError::not_found("not found") })
         .layer(
             ServiceBuilder::new()

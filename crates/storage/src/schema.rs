@@ -392,6 +392,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    scim_users (id) {
+        id -> Text,
+        account_id -> BigInt,
+        user_name -> Text,
+        user_name_key -> Text,
+        external_id -> Nullable<Text>,
+        resource -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(web_sessions -> accounts (account_id));
 diesel::joinable!(posts -> accounts (account_id));
@@ -493,4 +507,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     status_idempotency,
     reports,
     report_statuses,
+    scim_users,
 );

@@ -11,6 +11,8 @@ use trellis_storage::{DbConnection, DbError};
 use super::articles::channels;
 use super::audit::{self, Acting, Entry};
 use super::local_actor::new_local_actor;
+use super::outbox::publish;
+use super::profile::announce_update;
 use super::{ServiceError, keys, passwords, validation};
 
 pub use trellis_storage::models::user::Role;
@@ -49,6 +51,19 @@ pub struct LocalUser {
 
 /// Creates a local person with a fresh key pair.
 pub async fn create(state: &AppState, input: NewPerson) -> Result<LocalUser, ServiceError> {
+    create_with(state, input, |_, _, _| Ok(())).await
+}
+
+/// Creates a local person with a fresh key pair and runs `then` in the transaction that
+/// stores them (to record who provisioned them, say).
+pub async fn create_with<F>(
+    state: &AppState,
+    input: NewPerson,
+    then: F,
+) -> Result<LocalUser, ServiceError>
+where
+    F: FnOnce(&mut DbConnection, &AppState, &LocalUser) -> Result<(), DbError> + Send + 'static,
+{
     validation::username(&input.username).map_err(|m| ServiceError::invalid("username", m))?;
     let email = input.email.trim().to_lowercase();
     validation::email(&email).map_err(|m| ServiceError::invalid("email", m))?;
@@ -96,9 +111,16 @@ pub async fn create(state: &AppState, input: NewPerson) -> Result<LocalUser, Ser
         role: input.role.unwrap_or(Role::Member),
         created_at: now,
     };
+    let context = state.clone();
     let stored = state
         .db()
-        .write(move |conn| insert_person(conn, &account, &user))
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let person = insert_person(conn, &account, &user)?;
+                then(conn, &context, &person)?;
+                Ok(person)
+            })
+        })
         .await;
     match stored {
         Ok(local) => Ok(local),
@@ -217,6 +239,21 @@ pub async fn set_disabled(
     disabled: bool,
     reason: Option<String>,
 ) -> Result<(), ServiceError> {
+    set_disabled_with(state, acting, username, disabled, reason, |_, _, _| Ok(())).await
+}
+
+/// [`set_disabled`], running `then` in the transaction of the change.
+pub async fn set_disabled_with<F>(
+    state: &AppState,
+    acting: &Acting,
+    username: &str,
+    disabled: bool,
+    reason: Option<String>,
+    then: F,
+) -> Result<(), ServiceError>
+where
+    F: FnOnce(&mut DbConnection, &AppState, &LocalUser) -> Result<(), DbError> + Send + 'static,
+{
     let person = find(state, username).await?;
     let ids = state.clone();
     let acting = acting.clone();
@@ -241,12 +278,94 @@ pub async fn set_disabled(
                     revoke_everything(conn, &ids, account)?;
                 }
                 audit::record(conn, &ids, &acting, entry)?;
+                then(conn, &ids, &person)?;
                 Ok::<_, DbError>(())
             })
         })
         .await?;
     state.events().wake();
     Ok(())
+}
+
+/// What an identity provider keeps up to date about a person; `None` keeps the current value.
+#[derive(Clone, Debug, Default)]
+pub struct IdentityChange {
+    /// Display name.
+    pub display_name: Option<String>,
+    /// Email address (stored lower-cased).
+    pub email: Option<String>,
+    /// Department; an empty one clears it.
+    pub department: Option<String>,
+}
+
+/// Applies `change` to the local person `account_id`, runs `then` in the same transaction and
+/// queues an `Update` of their actor to their remote followers.
+pub async fn update_identity<F>(
+    state: &AppState,
+    account_id: i64,
+    change: IdentityChange,
+    then: F,
+) -> Result<Account, ServiceError>
+where
+    F: FnOnce(&mut DbConnection, &AppState, &Account) -> Result<(), DbError> + Send + 'static,
+{
+    use diesel::prelude::*;
+    use trellis_storage::schema::{accounts, users};
+
+    let email = match change.email {
+        Some(email) => {
+            let email = email.trim().to_lowercase();
+            validation::email(&email).map_err(|m| ServiceError::invalid("email", m))?;
+            Some(email)
+        }
+        None => None,
+    };
+    let display_name = change.display_name.map(|n| n.trim().to_string());
+    if let Some(name) = &display_name
+        && name.chars().count() > validation::DISPLAY_NAME_MAX
+    {
+        return Err(ServiceError::invalid(
+            "display_name",
+            format!(
+                "must be at most {} characters",
+                validation::DISPLAY_NAME_MAX
+            ),
+        ));
+    }
+    let department = super::work_profile::checked("department", change.department)?;
+    let updated = publish(state, move |conn, state| {
+        let now = crate::outbound::delivery::now();
+        let row = accounts::table.find(account_id);
+        if let Some(name) = &display_name {
+            diesel::update(row)
+                .set(accounts::display_name.eq(name))
+                .execute(conn)?;
+        }
+        if let Some(department) = department {
+            diesel::update(row)
+                .set(accounts::department.eq(department))
+                .execute(conn)?;
+        }
+        if let Some(email) = &email {
+            diesel::update(users::table.find(account_id))
+                .set(users::email.eq(email))
+                .execute(conn)?;
+        }
+        diesel::update(row)
+            .set(accounts::updated_at.eq(now))
+            .execute(conn)?;
+        let account: Account = row.select(Account::as_select()).first(conn)?;
+        then(conn, state, &account)?;
+        announce_update(conn, state, &account)?;
+        Ok(account)
+    })
+    .await;
+    match updated {
+        Err(ServiceError::Db(e)) if e.is_unique_violation() => {
+            Err(ServiceError::Conflict("email is already in use".into()))
+        }
+        other => other,
+    }
 }
 
 /// The public actor named `username`: an enabled local person or an article channel, for
@@ -260,6 +379,19 @@ pub async fn public_profile(state: &AppState, username: &str) -> Result<Account,
         }
         Ok(person) => Ok(person.account),
         Err(ServiceError::NotFound(_)) => channels::find(state, username).await?.ok_or_else(gone),
+        Err(e) => Err(e),
+    }
+}
+
+/// The actor id of the disabled local person named `username`, if there is one: their actor
+/// document answers 410 Gone while they are disabled.
+pub async fn disabled_person_uri(
+    state: &AppState,
+    username: &str,
+) -> Result<Option<String>, ServiceError> {
+    match find(state, username).await {
+        Ok(person) if person.user.disabled => Ok(Some(person.account.uri)),
+        Ok(_) | Err(ServiceError::NotFound(_)) => Ok(None),
         Err(e) => Err(e),
     }
 }

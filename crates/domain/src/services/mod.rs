@@ -36,6 +36,8 @@ pub mod profile;
 pub mod relationships;
 pub mod reports;
 pub mod resolve;
+pub mod scim;
+mod scim_username;
 pub mod scopes;
 pub mod search;
 pub mod streams;

@@ -12,8 +12,7 @@ use trellis_storage::schema::posts;
 use trellis_storage::{DbConnection, DbError};
 
 pub use super::hydrate::NotificationView;
-use super::hydrate::{self, StatusView};
-use super::reports::{self, ReportView};
+use super::hydrate::{self, ReportView, StatusView};
 use super::{ServiceError, visibility};
 
 /// Largest unread count reported.
@@ -168,7 +167,7 @@ pub fn views(
     let from: Vec<i64> = rows.iter().map(|n| n.from_account_id).collect();
     let accounts = hydrate::accounts_by_id(conn, &from)?;
     let report_ids: Vec<i64> = rows.iter().filter_map(|n| n.report_id).collect();
-    let reports: HashMap<i64, ReportView> = reports::views_by_id(conn, &report_ids)?;
+    let reports: HashMap<i64, ReportView> = hydrate::views_by_id(conn, &report_ids)?;
     Ok(rows
         .into_iter()
         .filter_map(|notification| {

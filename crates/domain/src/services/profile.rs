@@ -30,11 +30,14 @@ pub async fn update(
     change: ProfileChange,
 ) -> Result<Account, ServiceError> {
     if let Some(name) = &change.display_name
-        && name.chars().count() > 100
+        && name.chars().count() > super::validation::DISPLAY_NAME_MAX
     {
         return Err(ServiceError::invalid(
             "display_name",
-            "must be at most 100 characters",
+            format!(
+                "must be at most {} characters",
+                super::validation::DISPLAY_NAME_MAX
+            ),
         ));
     }
     let bio_html = change.bio.as_deref().map(|text| {

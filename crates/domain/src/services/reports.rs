@@ -3,8 +3,6 @@
 //! server about accounts here becomes a report too. Moderators and admins are notified
 //! (`admin.report`), list, assign, resolve and reopen reports; every step is audited.
 
-use std::collections::HashMap;
-
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -14,14 +12,15 @@ use crate::outbound::delivery::{self, now};
 use crate::state::AppState;
 use trellis_storage::models::account_moderation::find_with_user;
 use trellis_storage::models::report::{Report, ReportCategory, ReportFilter, moderators};
-use trellis_storage::models::{Account, Post, User};
+use trellis_storage::models::{Account, Post};
 use trellis_storage::page::Window;
-use trellis_storage::schema::{accounts, posts, users};
+use trellis_storage::schema::{accounts, posts};
 use trellis_storage::{DbConnection, DbError};
 
 use super::ServiceError;
 use super::audit::{self, Acting, Entry};
-use super::hydrate::{self, StatusView};
+use super::hydrate::report_views as views;
+pub use super::hydrate::{ModeratedAccount, ReportView};
 use super::instance_actor;
 use super::outbox::publish;
 
@@ -43,34 +42,6 @@ pub struct NewReport {
     pub category: Option<String>,
     /// Send the report on to a remote account's server as well.
     pub forward: bool,
-}
-
-/// An account as moderators see it: the row and, for a local person, the login data.
-#[derive(Clone, Debug)]
-pub struct ModeratedAccount {
-    /// The account.
-    pub account: Account,
-    /// Login data of a local person.
-    pub user: Option<User>,
-}
-
-/// A report with everything a moderator needs to show it.
-#[derive(Clone, Debug)]
-pub struct ReportView {
-    /// The row.
-    pub report: Report,
-    /// Who reported.
-    pub account: ModeratedAccount,
-    /// Who is reported.
-    pub target_account: ModeratedAccount,
-    /// The moderator handling it.
-    pub assigned_account: Option<ModeratedAccount>,
-    /// Who resolved it.
-    pub action_taken_by_account: Option<ModeratedAccount>,
-    /// The reported posts that still exist.
-    pub statuses: Vec<StatusView>,
-    /// The ids of the reported posts (including those deleted since).
-    pub status_ids: Vec<i64>,
 }
 
 /// Files a report by `reporter`; notifies the moderators, and sends a `Flag` to a remote
@@ -393,96 +364,6 @@ pub(crate) fn apply(
         .with(json!({"report_id": id.to_string(), "assigned_account_id": assigned}));
     audit::record(conn, state, acting, entry)?;
     Ok(true)
-}
-
-/// Views of `rows` (same order) in a fixed number of queries.
-fn views(conn: &mut DbConnection, rows: Vec<Report>) -> Result<Vec<ReportView>, DbError> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let pairs = Report::statuses_of(conn, &ids)?;
-    let post_ids: Vec<i64> = pairs.iter().map(|(_, p)| *p).collect();
-    let loaded: Vec<Post> = posts::table
-        .filter(posts::id.eq_any(&post_ids))
-        .select(Post::as_select())
-        .load(conn)?;
-    let statuses: HashMap<i64, StatusView> = hydrate::statuses(conn, loaded, None)?
-        .into_iter()
-        .map(|v| (v.post.id, v))
-        .collect();
-    let account_ids: Vec<i64> = rows
-        .iter()
-        .flat_map(|r| {
-            [
-                Some(r.account_id),
-                Some(r.target_account_id),
-                r.assigned_account_id,
-                r.action_taken_by_account_id,
-            ]
-        })
-        .flatten()
-        .collect();
-    let people = moderated_accounts(conn, &account_ids)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|report| {
-            let status_ids: Vec<i64> = pairs
-                .iter()
-                .filter(|(r, _)| *r == report.id)
-                .map(|(_, p)| *p)
-                .collect();
-            Some(ReportView {
-                account: people.get(&report.account_id)?.clone(),
-                target_account: people.get(&report.target_account_id)?.clone(),
-                assigned_account: report
-                    .assigned_account_id
-                    .and_then(|id| people.get(&id).cloned()),
-                action_taken_by_account: report
-                    .action_taken_by_account_id
-                    .and_then(|id| people.get(&id).cloned()),
-                statuses: status_ids
-                    .iter()
-                    .filter_map(|id| statuses.get(id).cloned())
-                    .collect(),
-                status_ids,
-                report,
-            })
-        })
-        .collect())
-}
-
-/// Views of the reports `ids`, keyed by id (unknown ids are left out).
-pub(crate) fn views_by_id(
-    conn: &mut DbConnection,
-    ids: &[i64],
-) -> Result<HashMap<i64, ReportView>, DbError> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows = Report::by_ids(conn, ids)?;
-    Ok(views(conn, rows)?
-        .into_iter()
-        .map(|v| (v.report.id, v))
-        .collect())
-}
-
-/// Accounts with their login data, keyed by id, in one query.
-pub(crate) fn moderated_accounts(
-    conn: &mut DbConnection,
-    ids: &[i64],
-) -> Result<HashMap<i64, ModeratedAccount>, DbError> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(accounts::table
-        .left_join(users::table)
-        .filter(accounts::id.eq_any(ids))
-        .select((Account::as_select(), Option::<User>::as_select()))
-        .load::<(Account, Option<User>)>(conn)?
-        .into_iter()
-        .map(|(account, user)| (account.id, ModeratedAccount { account, user }))
-        .collect())
 }
 
 /// One account as moderators see it.

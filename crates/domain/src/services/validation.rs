@@ -3,6 +3,9 @@
 /// Longest accepted username.
 pub const USERNAME_MAX: usize = 30;
 
+/// Longest display name, in characters.
+pub const DISPLAY_NAME_MAX: usize = 100;
+
 /// Names that local people cannot take because the instance uses them.
 const RESERVED_USERNAMES: &[&str] = &["instance", "actor", "inbox", "admin_instance"];
 

@@ -51,7 +51,7 @@ struct WorkColumns {
 }
 
 /// A text field checked and normalised: `Some(None)` clears it.
-fn checked(
+pub(crate) fn checked(
     field: &'static str,
     value: Option<String>,
 ) -> Result<Option<Option<String>>, ServiceError> {

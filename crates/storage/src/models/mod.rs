@@ -19,6 +19,7 @@ pub mod notification;
 pub mod oauth;
 pub mod post;
 pub mod report;
+pub mod scim_user;
 pub mod status_idempotency;
 pub mod stream_event;
 pub mod tombstone;
