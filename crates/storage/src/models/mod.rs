@@ -16,6 +16,7 @@ pub mod list;
 pub mod marker;
 pub mod notification;
 pub mod oauth;
+pub mod oidc;
 pub mod post;
 pub mod status_idempotency;
 pub mod stream_event;
