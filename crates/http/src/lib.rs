@@ -27,6 +27,7 @@ mod peer_gate;
 mod request_id;
 mod security_headers;
 pub mod server;
+mod sso;
 mod streaming;
 pub mod tls;
 mod trellis_api;
@@ -131,6 +132,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .merge(activitypub_documents(&state))
         .merge(web_pages(&state))
         .merge(web::login::routes())
+        .merge(sso::routes(&state))
         .merge(api::router())
         .merge(trellis_api::routes())
         .merge(oauth::routes())

@@ -49,6 +49,19 @@ pub struct LocalUser {
 
 /// Creates a local person with a fresh key pair.
 pub async fn create(state: &AppState, input: NewPerson) -> Result<LocalUser, ServiceError> {
+    create_with(state, input, |_, _| Ok(())).await
+}
+
+/// [`create`], with `then` run in the transaction that stores the person (to link an
+/// identity or record the creation in the audit log with it).
+pub async fn create_with<F>(
+    state: &AppState,
+    input: NewPerson,
+    then: F,
+) -> Result<LocalUser, ServiceError>
+where
+    F: FnOnce(&mut DbConnection, &LocalUser) -> Result<(), DbError> + Send + 'static,
+{
     validation::username(&input.username).map_err(|m| ServiceError::invalid("username", m))?;
     let email = input.email.trim().to_lowercase();
     validation::email(&email).map_err(|m| ServiceError::invalid("email", m))?;
@@ -98,7 +111,7 @@ pub async fn create(state: &AppState, input: NewPerson) -> Result<LocalUser, Ser
     };
     let stored = state
         .db()
-        .write(move |conn| insert_person(conn, &account, &user))
+        .write(move |conn| insert_person(conn, &account, &user, then))
         .await;
     match stored {
         Ok(local) => Ok(local),
@@ -113,14 +126,16 @@ fn insert_person(
     conn: &mut DbConnection,
     account: &NewAccount,
     user: &NewUser,
+    then: impl FnOnce(&mut DbConnection, &LocalUser) -> Result<(), DbError>,
 ) -> Result<LocalUser, DbError> {
-    use diesel::Connection;
     conn.transaction(|conn| {
         let account = Account::insert(conn, account)?;
         User::insert(conn, user)?;
         let (user, account) = User::find_by_username(conn, &account.username)?
             .ok_or(DbError::Query(diesel::result::Error::NotFound))?;
-        Ok(LocalUser { user, account })
+        let local = LocalUser { user, account };
+        then(conn, &local)?;
+        Ok(local)
     })
 }
 

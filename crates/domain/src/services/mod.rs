@@ -34,6 +34,7 @@ pub mod relationships;
 pub mod resolve;
 pub mod scopes;
 pub mod search;
+pub mod sso;
 pub mod streams;
 pub mod timelines;
 pub mod validation;

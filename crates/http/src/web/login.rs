@@ -47,6 +47,36 @@ struct LoginPage<'a> {
     next: &'a str,
     login: &'a str,
     error: Option<&'a str>,
+    password_login: bool,
+    sso: Option<SsoButton>,
+}
+
+/// The "Sign in with NAME" link of a sign-in page.
+pub(crate) struct SsoButton {
+    /// The identity provider's name.
+    pub name: String,
+    /// Where the link starts the sign-in.
+    pub href: String,
+}
+
+/// The single sign-on link returning to `return_to`, when a provider is configured.
+pub(crate) fn sso_button(state: &AppState, return_to: &str) -> Option<SsoButton> {
+    let oidc = state.config().sign_in.oidc.as_ref()?;
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("return_to", return_to)
+        .finish();
+    Some(SsoButton {
+        name: oidc.name.clone(),
+        href: format!("/auth/oidc/start?{query}"),
+    })
+}
+
+/// The refusal of a password when password sign-in is turned off.
+pub(crate) fn passwords_off() -> HttpError {
+    HttpError::new(
+        StatusCode::FORBIDDEN,
+        "Password sign-in is turned off on this instance. Sign in through the organisation's identity provider.",
+    )
 }
 
 /// Query of the sign-in page.
@@ -107,7 +137,8 @@ fn login_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
     .header()
 }
 
-fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+/// The `Set-Cookie` value of the session cookie (`max_age` 0 deletes it).
+pub(crate) fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
     SetCookie {
         name: SESSION_COOKIE,
         value,
@@ -134,6 +165,8 @@ fn form(
         next,
         login,
         error,
+        password_login: state.config().sign_in.password_login,
+        sso: sso_button(state, next),
     }
     .render()?;
     let mut response = page(status, html);
@@ -145,7 +178,7 @@ fn form(
 }
 
 /// A 303 to `location` that is never cached.
-fn see_other(location: &str) -> Response {
+pub(crate) fn see_other(location: &str) -> Response {
     let mut response = Redirect::to(location).into_response();
     response
         .headers_mut()
@@ -173,6 +206,9 @@ pub(crate) async fn submit(
     headers: HeaderMap,
     ApiForm(fields): ApiForm<LoginForm>,
 ) -> Result<Response, HttpError> {
+    if !state.config().sign_in.password_login {
+        return Err(passwords_off());
+    }
     let expected = cookies::read(&headers, LOGIN_COOKIE);
     let csrf = match (expected, fields.csrf.as_deref()) {
         (Some(expected), Some(sent)) if constant_time_eq(expected, sent) => sent,
