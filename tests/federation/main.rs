@@ -9,6 +9,7 @@ mod fedify_articles;
 mod fedify_interop;
 mod real_clients;
 mod scenarios;
+mod sso;
 
 /// Every `tests/federation/*.rs` file is a module of this binary.
 #[test]

@@ -127,7 +127,7 @@ impl OidcClient {
             ])
             .send()
             .await
-            .map_err(|e| OidcError::Provider(format!("the token request failed: {e}")))?;
+            .map_err(|e| OidcError::Provider(format!("the token request failed: {}", chain(&e))))?;
         let status = response.status();
         let body = read_bounded(response).await?;
         if !status.is_success() {
@@ -188,7 +188,7 @@ impl OidcClient {
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
-            .map_err(|e| OidcError::Provider(format!("{url}: {e}")))?;
+            .map_err(|e| OidcError::Provider(format!("{url}: {}", chain(&e))))?;
         if !response.status().is_success() {
             return Err(OidcError::Provider(format!(
                 "{url} answered {}",
@@ -215,6 +215,18 @@ async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, OidcEr
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// An error with its causes, for the log.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// Client credentials in HTTP Basic are form-url-encoded first (RFC 6749, section 2.3.1).
