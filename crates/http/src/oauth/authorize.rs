@@ -19,7 +19,7 @@ use url::Url;
 
 use crate::api::params::{ApiForm, ApiQuery, de};
 use crate::error::HttpError;
-use crate::web::login::{SsoButton, passwords_off, sso_button};
+use crate::web::sign_in_options::{SsoButton, passwords_off, sso_button};
 use crate::web::viewer::{SignedIn, WebViewer};
 use trellis_domain::services::ServiceError;
 use trellis_domain::services::oauth::{

@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::cookies::{self, SetCookie};
+use super::sign_in_options::{SsoButton, passwords_off, sso_button};
 use super::viewer::{SESSION_COOKIE, WebViewer, session_token, sign_out_token};
 use crate::api::params::{ApiForm, de};
 use crate::client_address::ClientAddress;
@@ -49,34 +50,6 @@ struct LoginPage<'a> {
     error: Option<&'a str>,
     password_login: bool,
     sso: Option<SsoButton>,
-}
-
-/// The "Sign in with NAME" link of a sign-in page.
-pub(crate) struct SsoButton {
-    /// The identity provider's name.
-    pub name: String,
-    /// Where the link starts the sign-in.
-    pub href: String,
-}
-
-/// The single sign-on link returning to `return_to`, when a provider is configured.
-pub(crate) fn sso_button(state: &AppState, return_to: &str) -> Option<SsoButton> {
-    let oidc = state.config().sign_in.oidc.as_ref()?;
-    let query: String = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("return_to", return_to)
-        .finish();
-    Some(SsoButton {
-        name: oidc.name.clone(),
-        href: format!("/auth/oidc/start?{query}"),
-    })
-}
-
-/// The refusal of a password when password sign-in is turned off.
-pub(crate) fn passwords_off() -> HttpError {
-    HttpError::new(
-        StatusCode::FORBIDDEN,
-        "Password sign-in is turned off on this instance. Sign in through the organisation's identity provider.",
-    )
 }
 
 /// Query of the sign-in page.
