@@ -465,3 +465,40 @@ async fn without_password_login_only_sso_signs_in() {
     let (status, _) = get(&instance, &token, "/api/v1/accounts/verify_credentials").await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callback_works_once_and_only_in_the_browser_that_started_it() {
+    let (instance, provider) = start(
+        &person("jane", "sub-jane", "jane@corp.example", "Finance", &[]),
+        &[],
+    )
+    .await;
+    let browser = Browser::new();
+    let form = browser
+        .open(
+            &format!("{}/auth/oidc/start?return_to=/directory", instance.base),
+            &at_app,
+        )
+        .await;
+    let action = form_action(&form.body).expect("the provider's sign-in form");
+    let at_callback = |url: &str| url.contains("/auth/oidc/callback");
+    let callback = browser
+        .submit(
+            &format!("{}{action}", provider.issuer),
+            &[("login", "jane"), ("password", "jane-password")],
+            &at_callback,
+        )
+        .await
+        .url;
+    assert!(callback.contains("code="), "{callback}");
+
+    let stranger = Browser::new().open(&callback, &at_app).await;
+    assert_eq!(stranger.status, 400, "another browser: {stranger:?}");
+    let signed_in = browser.open(&callback, &at_app).await;
+    assert!(
+        signed_in.url.ends_with("/directory") && signed_in.status == 200,
+        "{signed_in:?}"
+    );
+    let replayed = browser.open(&callback, &at_app).await;
+    assert_eq!(replayed.status, 400, "a second use: {replayed:?}");
+}

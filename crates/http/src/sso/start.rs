@@ -30,7 +30,13 @@ pub(crate) async fn start(
     Query(query): Query<StartQuery>,
 ) -> Result<Response, HttpError> {
     let return_to = local_path(query.return_to.as_deref());
-    let login = logins::begin(&state, return_to).await?;
+    let Some(login) = logins::begin(&state, return_to).await? else {
+        return sso_error(
+            &state,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Too many sign-ins are under way. Try again in a few minutes.",
+        );
+    };
     let request = AuthorizationRequest {
         state: &login.state,
         nonce: &login.nonce,

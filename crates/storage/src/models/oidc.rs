@@ -78,13 +78,14 @@ pub struct OidcLogin {
 }
 
 impl OidcLogin {
-    /// Stores a sign-in under way and drops expired ones.
-    pub fn insert(
-        conn: &mut DbConnection,
-        login: &OidcLogin,
-        now: NaiveDateTime,
-    ) -> Result<(), DbError> {
+    /// Drops the expired sign-ins and counts the others.
+    pub fn prune_and_count(conn: &mut DbConnection, now: NaiveDateTime) -> Result<i64, DbError> {
         diesel::delete(oidc_logins::table.filter(oidc_logins::expires_at.le(now))).execute(conn)?;
+        Ok(oidc_logins::table.count().get_result(conn)?)
+    }
+
+    /// Stores a sign-in under way.
+    pub fn insert(conn: &mut DbConnection, login: &OidcLogin) -> Result<(), DbError> {
         diesel::insert_into(oidc_logins::table)
             .values(login)
             .execute(conn)?;

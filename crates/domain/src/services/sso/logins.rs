@@ -2,6 +2,8 @@
 //! its hash is stored), a nonce, a PKCE verifier and the local path to return to; it expires
 //! after [`LOGIN_LIFETIME`] and can be finished once.
 
+use diesel::Connection;
+
 use crate::state::AppState;
 use trellis_storage::models::oidc::OidcLogin;
 
@@ -10,6 +12,9 @@ use super::super::oauth::{random_secret, secret_hash};
 
 /// How long a person has to sign in at the provider.
 pub const LOGIN_LIFETIME: chrono::Duration = chrono::Duration::minutes(10);
+/// Most sign-ins under way at once: starting one costs a row, and anyone may start one, so
+/// beyond this new ones wait until older ones expire.
+pub const MAX_PENDING_LOGINS: i64 = 10_000;
 
 /// A sign-in just started: the values the authorization request carries.
 #[derive(Clone, Debug)]
@@ -33,8 +38,12 @@ pub struct PendingLogin {
     pub return_to: String,
 }
 
-/// Starts a sign-in that returns to `return_to` (a local path the caller checked).
-pub async fn begin(state: &AppState, return_to: &str) -> Result<StartedLogin, ServiceError> {
+/// Starts a sign-in that returns to `return_to` (a local path the caller checked); `None`
+/// when [`MAX_PENDING_LOGINS`] are already under way.
+pub async fn begin(
+    state: &AppState,
+    return_to: &str,
+) -> Result<Option<StartedLogin>, ServiceError> {
     let started = StartedLogin {
         state: random_secret(),
         nonce: random_secret(),
@@ -48,11 +57,19 @@ pub async fn begin(state: &AppState, return_to: &str) -> Result<StartedLogin, Se
         return_to: return_to.to_string(),
         expires_at: now + LOGIN_LIFETIME,
     };
-    state
+    let stored = state
         .db()
-        .write(move |conn| OidcLogin::insert(conn, &row, now))
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                if OidcLogin::prune_and_count(conn, now)? >= MAX_PENDING_LOGINS {
+                    return Ok(false);
+                }
+                OidcLogin::insert(conn, &row)?;
+                Ok::<_, trellis_storage::DbError>(true)
+            })
+        })
         .await?;
-    Ok(started)
+    Ok(stored.then_some(started))
 }
 
 /// Takes the unexpired sign-in of `state`: `None` when unknown, expired or already used.
