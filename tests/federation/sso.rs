@@ -244,6 +244,7 @@ async fn an_app_login_through_sso_provisions_updates_and_audits_the_person() {
     assert_eq!(me["username"], "jane_doe", "{me}");
     assert_eq!(me["display_name"], "jane Doe");
     assert_eq!(me["department"], "Finance");
+    assert_eq!(me["role"]["name"], "member", "{me}");
     let id = me["id"].as_str().expect("id").to_string();
     let (_, account) = get(&instance, &token, &format!("/api/v1/accounts/{id}")).await;
     assert_eq!(account["department"], "Finance", "{account}");
@@ -262,6 +263,7 @@ async fn an_app_login_through_sso_provisions_updates_and_audits_the_person() {
     let (_, me) = get(&instance, &token, "/api/v1/accounts/verify_credentials").await;
     assert_eq!(me["id"], id.as_str(), "the same person");
     assert_eq!(me["department"], "Treasury");
+    assert_eq!(me["role"]["name"], "admin", "{me}");
     let (status, audit) = get(&instance, &token, "/api/trellis/v1/admin/audit").await;
     assert_eq!(status, 200, "an admin now: {audit}");
     let entries = audit.as_array().expect("entries");
