@@ -9,6 +9,7 @@ pub mod db;
 pub mod fedify;
 pub mod generate;
 pub mod instance;
+pub mod oidc_provider;
 pub mod organisation;
 pub mod proxy;
 pub mod tls;

@@ -11,6 +11,7 @@ mod real_clients;
 mod reports;
 mod scenarios;
 mod scim_conformance;
+mod sso;
 
 /// Every `tests/federation/*.rs` file is a module of this binary.
 #[test]

@@ -3,6 +3,7 @@
 
 pub mod federation;
 pub mod key_pool;
+pub mod oidc;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -13,6 +14,7 @@ use serde::Deserialize;
 use url::Url;
 
 pub use federation::{FederationMode, FederationSettings, TlsSettings, parse_authority};
+pub use oidc::{ClaimNames, OidcSettings, RoleGroups, SignInSettings};
 
 /// The validated configuration of one instance.
 #[derive(Clone, Debug)]
@@ -47,6 +49,8 @@ pub struct Config {
     /// The certificate the instance serves https with; `None` serves plain HTTP (behind a
     /// reverse proxy that terminates TLS, or for development).
     pub tls: Option<TlsSettings>,
+    /// How people sign in: passwords and single sign-on with an OpenID provider.
+    pub sign_in: SignInSettings,
 }
 
 /// Abuse limits.
@@ -245,6 +249,9 @@ struct FileConfig {
     federation: federation::FileFederation,
     #[serde(default)]
     tls: federation::FileTls,
+    password_login: Option<bool>,
+    #[serde(default)]
+    oidc: oidc::FileOidc,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -554,12 +561,14 @@ impl Config {
 
         let federation = federation::federation_settings(file.federation, env)?;
         let tls = federation::tls_settings(file.tls, env)?;
+        let sign_in = oidc::sign_in_settings(file.oidc, file.password_login, allow_http, env)?;
 
         Ok(Config {
             limits,
             test_key_pool,
             federation,
             tls,
+            sign_in,
             articles: ArticleSettings {
                 members_may_write,
                 channel_name,
@@ -652,7 +661,7 @@ fn redact(url: &str) -> String {
     }
 }
 
-fn parse_bool(text: &str) -> Option<bool> {
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
     match text.to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Some(true),
         "false" | "0" | "no" | "off" => Some(false),

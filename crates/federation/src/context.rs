@@ -29,6 +29,31 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// these guards.
 pub fn http_client(state: &AppState) -> Result<ClientWithMiddleware, FederationError> {
     let config = state.config();
+    let builder = client_builder(config)?;
+    let builder = if config.allow_http {
+        builder
+    } else {
+        builder.dns_resolver(std::sync::Arc::new(GuardedResolver {
+            state: state.clone(),
+        }))
+    };
+    let client = builder
+        .build()
+        .map_err(|e| FederationError::Fetch(format!("the HTTP client: {e}")))?;
+    Ok(reqwest_middleware::ClientBuilder::new(client)
+        .with(AddressGuard {
+            state: state.clone(),
+        })
+        .build())
+}
+
+/// The settings every outgoing client of the instance shares: no redirects followed,
+/// timeouts, the instance's user agent, and the certificates of `TRELLIS_CA_FILE` trusted
+/// besides the system's roots. The federation client adds its guards; the OpenID Connect
+/// client, which only talks to the configured identity provider, uses it as it is.
+pub fn client_builder(
+    config: &trellis_config::Config,
+) -> Result<reqwest::ClientBuilder, FederationError> {
     let builder = reqwest::Client::builder()
         .redirect(Policy::none())
         .timeout(REQUEST_TIMEOUT)
@@ -39,25 +64,10 @@ pub fn http_client(state: &AppState) -> Result<ClientWithMiddleware, FederationE
             config.scheme(),
             config.domain
         ));
-    let builder = if config.allow_http {
-        builder
-    } else {
-        builder.dns_resolver(std::sync::Arc::new(GuardedResolver {
-            state: state.clone(),
-        }))
-    };
-    let builder = match &config.federation.ca_file {
+    Ok(match &config.federation.ca_file {
         Some(path) => builder.tls_certs_merge(extra_roots(path)?),
         None => builder,
-    };
-    let client = builder
-        .build()
-        .map_err(|e| FederationError::Fetch(format!("the HTTP client: {e}")))?;
-    Ok(reqwest_middleware::ClientBuilder::new(client)
-        .with(AddressGuard {
-            state: state.clone(),
-        })
-        .build())
+    })
 }
 
 /// The certificates of a PEM file.

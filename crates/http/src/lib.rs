@@ -29,6 +29,7 @@ mod request_id;
 mod scim;
 mod security_headers;
 pub mod server;
+mod sso;
 mod streaming;
 pub mod tls;
 mod trellis_api;
@@ -139,6 +140,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .merge(activitypub_documents(&state))
         .merge(web_pages(&state))
         .merge(web::login::routes())
+        .merge(sso::routes(&state))
         .merge(api::router())
         .merge(trellis_api::routes())
         .merge(oauth::routes())

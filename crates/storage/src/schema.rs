@@ -236,6 +236,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    oidc_identities (issuer, subject) {
+        issuer -> Text,
+        subject -> Text,
+        account_id -> BigInt,
+        created_at -> Timestamp,
+        last_login_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oidc_logins (state_hash) {
+        state_hash -> Text,
+        nonce -> Text,
+        code_verifier -> Text,
+        return_to -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> BigInt,
         account_id -> BigInt,
@@ -408,6 +428,7 @@ diesel::table! {
 
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(web_sessions -> accounts (account_id));
+diesel::joinable!(oidc_identities -> accounts (account_id));
 diesel::joinable!(posts -> accounts (account_id));
 diesel::joinable!(post_mentions -> posts (post_id));
 diesel::joinable!(post_tags -> posts (post_id));
@@ -487,6 +508,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_authorization_codes,
     oauth_access_tokens,
     web_sessions,
+    oidc_identities,
+    oidc_logins,
     notifications,
     home_feed,
     lists,

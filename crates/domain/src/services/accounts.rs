@@ -115,10 +115,8 @@ where
     let stored = state
         .db()
         .write(move |conn| {
-            conn.transaction(|conn| {
-                let person = insert_person(conn, &account, &user)?;
-                then(conn, &context, &person)?;
-                Ok(person)
+            insert_person(conn, &account, &user, |conn, person| {
+                then(conn, &context, person)
             })
         })
         .await;
@@ -135,14 +133,16 @@ fn insert_person(
     conn: &mut DbConnection,
     account: &NewAccount,
     user: &NewUser,
+    then: impl FnOnce(&mut DbConnection, &LocalUser) -> Result<(), DbError>,
 ) -> Result<LocalUser, DbError> {
-    use diesel::Connection;
     conn.transaction(|conn| {
         let account = Account::insert(conn, account)?;
         User::insert(conn, user)?;
         let (user, account) = User::find_by_username(conn, &account.username)?
             .ok_or(DbError::Query(diesel::result::Error::NotFound))?;
-        Ok(LocalUser { user, account })
+        let local = LocalUser { user, account };
+        then(conn, &local)?;
+        Ok(local)
     })
 }
 

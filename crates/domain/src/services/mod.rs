@@ -40,6 +40,7 @@ pub mod scim;
 mod scim_username;
 pub mod scopes;
 pub mod search;
+pub mod sso;
 pub mod streams;
 pub mod timelines;
 pub mod validation;

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use activitypub_federation::config::Data;
 
 use super::auth::{Auth, MaybeAuth};
+use super::entities::account::role_entity;
 use super::entities::relationship::RelationshipEntity;
 use super::entities::{AccountEntity, CredentialAccount, StatusEntity};
 use super::pagination::{PageParams, Paged};
@@ -99,6 +100,8 @@ async fn credential(state: &AppState, id: i64) -> Result<Json<CredentialAccount>
     let view = relationships::account_view(state, id).await?;
     let note = trellis_content::html_to_plain_text(&view.account.bio);
     let mut entity = CredentialAccount::new(state, &view, "public", &note);
+    let person = trellis_domain::services::accounts::find(state, &view.account.username).await?;
+    entity.role = role_entity(person.user.role);
     entity.source["follow_requests_count"] =
         json!(relationships::pending_requests(state, id).await?);
     Ok(Json(entity))

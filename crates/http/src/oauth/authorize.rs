@@ -1,10 +1,13 @@
 //! `GET /oauth/authorize`: the sign-in and consent page; `POST /oauth/authorize`: checks the
 //! credentials and issues an authorization code.
 //!
-//! There are no browser sessions: the page carries the request's parameters in hidden fields
-//! and the POST must include the person's credentials. Every parameter is checked again on
-//! POST, so a tampered form can ask for nothing the application could not ask for itself, and
-//! a cross-site form cannot succeed without the password. The page refuses to be framed.
+//! The page carries the request's parameters in hidden fields. A person signed in to the web
+//! (a password or single sign-on) only consents: the form carries the session's form token,
+//! which a page of another site cannot read. Anyone else signs in with a password in the same
+//! form, or follows "Sign in with NAME" to the identity provider, which brings them back here
+//! signed in. Every parameter is checked again on POST, so a tampered form can ask for nothing
+//! the application could not ask for itself, and a cross-site form cannot succeed without the
+//! password or the token. The page refuses to be framed.
 
 use crate::client_address::ClientAddress;
 use askama::Template;
@@ -16,8 +19,12 @@ use url::Url;
 
 use crate::api::params::{ApiForm, ApiQuery, de};
 use crate::error::HttpError;
+use crate::web::sign_in_options::{SsoButton, passwords_off, sso_button};
+use crate::web::viewer::{SignedIn, WebViewer};
 use trellis_domain::services::ServiceError;
-use trellis_domain::services::oauth::{self, AuthorizationRequest, OOB_REDIRECT_URI};
+use trellis_domain::services::oauth::{
+    self, AuthorizationRequest, OOB_REDIRECT_URI, constant_time_eq,
+};
 use trellis_domain::state::AppState;
 
 /// The parameters of the page and of its form.
@@ -43,6 +50,8 @@ pub(crate) struct AuthorizeParams {
     password: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
     decision: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    csrf: Option<String>,
 }
 
 /// One requested scope as the page lists it.
@@ -67,6 +76,9 @@ struct AuthorizePage<'a> {
     code_challenge_method: Option<&'a str>,
     username: &'a str,
     error: Option<&'a str>,
+    signed_in_as: Option<&'a SignedIn>,
+    password_login: bool,
+    sso: Option<SsoButton>,
 }
 
 #[derive(Template)]
@@ -166,14 +178,43 @@ async fn check(
     }
 }
 
+/// This page's path with the checked request, for coming back after single sign-on.
+fn return_path(request: &AuthorizationRequest, state: Option<&str>) -> String {
+    let scope = request.scopes.to_string();
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query
+        .append_pair("response_type", "code")
+        .append_pair("client_id", &request.app.client_id)
+        .append_pair("redirect_uri", &request.redirect_uri)
+        .append_pair("scope", &scope);
+    for (key, value) in [
+        ("state", state),
+        ("code_challenge", request.code_challenge.as_deref()),
+        (
+            "code_challenge_method",
+            request.code_challenge_method.as_deref(),
+        ),
+    ] {
+        if let Some(value) = value {
+            query.append_pair(key, value);
+        }
+    }
+    format!("/oauth/authorize?{}", query.finish())
+}
+
 fn form_page(
     state: &AppState,
     request: &AuthorizationRequest,
     params: &AuthorizeParams,
+    viewer: Option<&SignedIn>,
     status: StatusCode,
     error: Option<&str>,
 ) -> Result<Response, HttpError> {
     let scope = request.scopes.to_string();
+    let sso = viewer
+        .is_none()
+        .then(|| sso_button(state, &return_path(request, params.state.as_deref())))
+        .flatten();
     let html = AuthorizePage {
         instance_name: &state.config().instance.name,
         domain: state.urls().domain(),
@@ -194,6 +235,9 @@ fn form_page(
         code_challenge_method: request.code_challenge_method.as_deref(),
         username: params.username.as_deref().unwrap_or(""),
         error,
+        signed_in_as: viewer,
+        password_login: state.config().sign_in.password_login,
+        sso,
     }
     .render()?;
     Ok(page(status, html))
@@ -238,10 +282,18 @@ fn redirect(
 /// GET /oauth/authorize
 pub(crate) async fn show(
     State(state): State<AppState>,
+    viewer: WebViewer,
     ApiQuery(params): ApiQuery<AuthorizeParams>,
 ) -> Result<Response, HttpError> {
     match check(&state, &params).await? {
-        Ok(request) => form_page(&state, &request, &params, StatusCode::OK, None),
+        Ok(request) => form_page(
+            &state,
+            &request,
+            &params,
+            viewer.0.as_ref(),
+            StatusCode::OK,
+            None,
+        ),
         Err(response) => Ok(response),
     }
 }
@@ -250,6 +302,7 @@ pub(crate) async fn show(
 pub(crate) async fn submit(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
+    viewer: WebViewer,
     ApiForm(params): ApiForm<AuthorizeParams>,
 ) -> Result<Response, HttpError> {
     let request = match check(&state, &params).await? {
@@ -277,35 +330,21 @@ pub(crate) async fn submit(
             ],
         );
     }
-    let login = params.username.as_deref().unwrap_or("");
-    let password = params.password.as_deref().unwrap_or("");
-    let account = match oauth::verify_login(&state, login, password, client).await {
-        Ok(Ok(account)) => account,
-        Ok(Err(throttled)) => {
-            let seconds = trellis_domain::rate_limit::retry_after_secs(throttled.retry_after);
-            let message = format!("Too many failed sign-ins. Try again in {seconds} seconds.");
-            let mut response = form_page(
-                &state,
-                &request,
-                &params,
-                StatusCode::TOO_MANY_REQUESTS,
-                Some(&message),
-            )?;
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-            return Ok(response);
+    let account = match (viewer.0, params.csrf.as_deref()) {
+        (Some(signed_in), Some(sent)) => {
+            if !constant_time_eq(&signed_in.sign_out_token, sent) {
+                return error_page(
+                    &state,
+                    StatusCode::FORBIDDEN,
+                    "The authorization form did not come from this site.",
+                );
+            }
+            signed_in.account
         }
-        Err(ServiceError::Invalid { message, .. }) => {
-            return form_page(
-                &state,
-                &request,
-                &params,
-                StatusCode::UNAUTHORIZED,
-                Some(&message),
-            );
-        }
-        Err(other) => return Err(other.into()),
+        _ => match password_sign_in(&state, &request, &params, client).await? {
+            Ok(account) => account,
+            Err(response) => return Ok(response),
+        },
     };
     let code = oauth::issue_code(&state, &request, &account).await?;
     if request.redirect_uri == OOB_REDIRECT_URI {
@@ -322,4 +361,46 @@ pub(crate) async fn submit(
         &request.redirect_uri,
         &[("code", Some(&code)), ("state", params.state.as_deref())],
     )
+}
+
+/// The person whose username and password the form carries, or the form again with why not.
+async fn password_sign_in(
+    state: &AppState,
+    request: &AuthorizationRequest,
+    params: &AuthorizeParams,
+    client: Option<std::net::IpAddr>,
+) -> Result<Result<trellis_storage::models::Account, Response>, HttpError> {
+    if !state.config().sign_in.password_login {
+        return Err(passwords_off());
+    }
+    let login = params.username.as_deref().unwrap_or("");
+    let password = params.password.as_deref().unwrap_or("");
+    match oauth::verify_login(state, login, password, client).await {
+        Ok(Ok(account)) => Ok(Ok(account)),
+        Ok(Err(throttled)) => {
+            let seconds = trellis_domain::rate_limit::retry_after_secs(throttled.retry_after);
+            let message = format!("Too many failed sign-ins. Try again in {seconds} seconds.");
+            let mut response = form_page(
+                state,
+                request,
+                params,
+                None,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(&message),
+            )?;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            Ok(Err(response))
+        }
+        Err(ServiceError::Invalid { message, .. }) => Ok(Err(form_page(
+            state,
+            request,
+            params,
+            None,
+            StatusCode::UNAUTHORIZED,
+            Some(&message),
+        )?)),
+        Err(other) => Err(other.into()),
+    }
 }

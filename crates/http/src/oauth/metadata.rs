@@ -11,6 +11,11 @@ use trellis_domain::state::AppState;
 /// GET /.well-known/oauth-authorization-server
 pub(crate) async fn metadata(State(state): State<AppState>) -> Json<Value> {
     let urls = state.urls();
+    let grants: &[&str] = if state.config().sign_in.password_login {
+        &["authorization_code", "password", "client_credentials"]
+    } else {
+        &["authorization_code", "client_credentials"]
+    };
     Json(json!({
         "issuer": urls.at("/"),
         "authorization_endpoint": urls.at("/oauth/authorize"),
@@ -20,7 +25,7 @@ pub(crate) async fn metadata(State(state): State<AppState>) -> Json<Value> {
         "scopes_supported": scopes::KNOWN,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
-        "grant_types_supported": ["authorization_code", "password", "client_credentials"],
+        "grant_types_supported": grants,
         "code_challenge_methods_supported": ["S256"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],

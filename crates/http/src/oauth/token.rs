@@ -183,6 +183,13 @@ pub(crate) async fn token(
                 Err(err) => Err(err),
             }
         }
+        "password" if !state.config().sign_in.password_login => {
+            return Ok(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "Password sign-in is turned off on this instance: use the authorization code grant, which signs in through the organisation's identity provider.",
+            ));
+        }
         "password" => {
             let (Some(username), Some(password)) =
                 (params.username.as_deref(), params.password.as_deref())

@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::cookies::{self, SetCookie};
+use super::sign_in_options::{SsoButton, passwords_off, sso_button};
 use super::viewer::{SESSION_COOKIE, WebViewer, session_token, sign_out_token};
 use crate::api::params::{ApiForm, de};
 use crate::client_address::ClientAddress;
@@ -47,6 +48,8 @@ struct LoginPage<'a> {
     next: &'a str,
     login: &'a str,
     error: Option<&'a str>,
+    password_login: bool,
+    sso: Option<SsoButton>,
 }
 
 /// Query of the sign-in page.
@@ -107,7 +110,8 @@ fn login_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
     .header()
 }
 
-fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+/// The `Set-Cookie` value of the session cookie (`max_age` 0 deletes it).
+pub(crate) fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
     SetCookie {
         name: SESSION_COOKIE,
         value,
@@ -134,6 +138,8 @@ fn form(
         next,
         login,
         error,
+        password_login: state.config().sign_in.password_login,
+        sso: sso_button(state, next),
     }
     .render()?;
     let mut response = page(status, html);
@@ -145,7 +151,7 @@ fn form(
 }
 
 /// A 303 to `location` that is never cached.
-fn see_other(location: &str) -> Response {
+pub(crate) fn see_other(location: &str) -> Response {
     let mut response = Redirect::to(location).into_response();
     response
         .headers_mut()
@@ -173,6 +179,9 @@ pub(crate) async fn submit(
     headers: HeaderMap,
     ApiForm(fields): ApiForm<LoginForm>,
 ) -> Result<Response, HttpError> {
+    if !state.config().sign_in.password_login {
+        return Err(passwords_off());
+    }
     let expected = cookies::read(&headers, LOGIN_COOKIE);
     let csrf = match (expected, fields.csrf.as_deref()) {
         (Some(expected), Some(sent)) if constant_time_eq(expected, sent) => sent,

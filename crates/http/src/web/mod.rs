@@ -9,5 +9,6 @@ pub(crate) mod gate;
 pub(crate) mod home;
 pub(crate) mod login;
 pub(crate) mod profile;
+pub(crate) mod sign_in_options;
 pub(crate) mod static_files;
 pub(crate) mod viewer;

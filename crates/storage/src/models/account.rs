@@ -209,6 +209,20 @@ impl Account {
             .optional()?)
     }
 
+    /// Usernames of local accounts that start with `prefix` (letters, digits and `_`), to pick
+    /// a free one in one query.
+    pub fn local_usernames_starting_with(
+        conn: &mut DbConnection,
+        prefix: &str,
+    ) -> Result<Vec<String>, DbError> {
+        let pattern = format!("{}%", prefix.replace('\\', "\\\\").replace('_', "\\_"));
+        Ok(accounts::table
+            .filter(accounts::domain.is_null())
+            .filter(accounts::username.like(pattern).escape('\\'))
+            .select(accounts::username)
+            .load(conn)?)
+    }
+
     /// The distinct domains of known remote accounts, sorted (instance peers).
     pub fn known_domains(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
         let domains: Vec<Option<String>> = accounts::table

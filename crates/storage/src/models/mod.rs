@@ -17,6 +17,7 @@ pub mod list;
 pub mod marker;
 pub mod notification;
 pub mod oauth;
+pub mod oidc;
 pub mod post;
 pub mod report;
 pub mod scim_user;

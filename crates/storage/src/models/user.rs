@@ -90,6 +90,27 @@ impl User {
             .optional()?)
     }
 
+    /// The local user and account with this account id.
+    pub fn find_by_account(
+        conn: &mut DbConnection,
+        account_id: i64,
+    ) -> Result<Option<(User, Account)>, DbError> {
+        Ok(users::table
+            .inner_join(accounts::table)
+            .filter(users::account_id.eq(account_id))
+            .select((User::as_select(), Account::as_select()))
+            .first(conn)
+            .optional()?)
+    }
+
+    /// Replaces the (lower-cased) email address.
+    pub fn set_email(conn: &mut DbConnection, account_id: i64, email: &str) -> Result<(), DbError> {
+        diesel::update(users::table.find(account_id))
+            .set(users::email.eq(email))
+            .execute(conn)?;
+        Ok(())
+    }
+
     /// True when a user already uses this (lower-cased) email.
     pub fn email_taken(conn: &mut DbConnection, email: &str) -> Result<bool, DbError> {
         use diesel::dsl::exists;

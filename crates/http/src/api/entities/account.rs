@@ -55,6 +55,8 @@ pub(crate) struct CredentialAccount {
     #[serde(flatten)]
     pub account: AccountEntity,
     pub source: Value,
+    /// Mastodon's `Role` of a local person (`name`: admin, moderator, editor or member).
+    pub role: Value,
 }
 
 impl AccountEntity {
@@ -121,6 +123,24 @@ impl AccountEntity {
     }
 }
 
+/// Mastodon's `Role` entity of a Trellis role: the `administrator` permission bit for admins.
+pub(crate) fn role_entity(role: trellis_storage::models::user::Role) -> Value {
+    use trellis_storage::models::user::Role;
+    let (id, permissions) = match role {
+        Role::Admin => ("3", "1"),
+        Role::Moderator => ("2", "0"),
+        Role::Editor => ("1", "0"),
+        Role::Member => ("-99", "0"),
+    };
+    json!({
+        "id": id,
+        "name": role.as_str(),
+        "color": "",
+        "permissions": permissions,
+        "highlighted": role != Role::Member,
+    })
+}
+
 impl CredentialAccount {
     /// The entity of the reader's own account; `source_note` is the plain-text bio.
     pub(crate) fn new(
@@ -140,6 +160,7 @@ impl CredentialAccount {
                 "fields": fields,
                 "follow_requests_count": 0,
             }),
+            role: Value::Null,
             account,
         }
     }
