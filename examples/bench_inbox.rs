@@ -246,10 +246,7 @@ async fn warm_up(
     inbox: &Url,
     remote: &RemoteServer,
 ) {
-    let prefix = format!(
-        "warm-up-{}",
-        label.to_lowercase().replace([' ', '(', ')'], "")
-    );
+    let prefix = series("warm-up", label);
     for (n, actor) in remote.actors.iter().enumerate() {
         let request = sign(&actor.key, inbox, create_note(&actor.id, &prefix, n));
         let status = post(client, inbox, &request).await.expect("inbox answers");
@@ -413,6 +410,14 @@ async fn serve(State(documents): State<Arc<Documents>>, uri: Uri) -> Response {
     }
 }
 
+/// The prefix of the note ids of one series (`kind`) sent to the server named `label`.
+fn series(kind: &str, label: &str) -> String {
+    format!(
+        "{kind}-{}",
+        label.to_lowercase().replace([' ', '(', ')'], "")
+    )
+}
+
 /// A public `Create{Note}` by `actor`, numbered `n` in the series `prefix`.
 fn create_note(actor: &str, prefix: &str, n: usize) -> Vec<u8> {
     let note = format!("{actor}/statuses/{prefix}-{n}");
@@ -555,7 +560,7 @@ async fn measure(
     inbox: &Url,
     remote: &RemoteServer,
 ) -> Run {
-    let prefix = format!("run-{}", label.to_lowercase().replace([' ', '(', ')'], ""));
+    let prefix = series("run", label);
     let signing = Instant::now();
     let requests = remote.sign_many(inbox, &prefix, options.activities);
     println!(
