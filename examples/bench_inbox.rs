@@ -97,6 +97,13 @@ fn usage(problem: &str) -> ! {
 #[tokio::main]
 async fn main() {
     let options = options();
+    // Logs only when asked (`RUST_LOG=warn`, say): a line per activity would cost time.
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let remote = RemoteServer::start().await;
     let client = reqwest::Client::builder()
         .resolve("localhost", ([127, 0, 0, 1], 0).into())
