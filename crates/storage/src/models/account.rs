@@ -239,7 +239,9 @@ impl Account {
         Ok(accounts::table
             .filter(accounts::uri.eq(uri))
             .select(Account::as_select())
-            .first(conn)
+            // `get_result`, not `first`: the id is unique, and SQLite compiles a statement
+            // with a bound `LIMIT` again at every execution (the planner reads the value).
+            .get_result(conn)
             .optional()?)
     }
 

@@ -181,10 +181,12 @@ impl Post {
 
     /// A post by id.
     pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Post>, DbError> {
+        // `get_result`, not `first`: the key is unique, and SQLite compiles a statement with
+        // a bound `LIMIT` again at every execution (the planner reads the bound value).
         Ok(posts::table
             .find(id)
             .select(Post::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()?)
     }
 
@@ -193,7 +195,7 @@ impl Post {
         Ok(posts::table
             .filter(posts::uri.eq(uri))
             .select(Post::as_select())
-            .first(conn)
+            .get_result(conn) // unique; see `find`
             .optional()?)
     }
 
