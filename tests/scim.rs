@@ -534,7 +534,8 @@ async fn deactivation_ends_access_and_hides_the_profile_and_reactivation_restore
         .map(|e| {
             assert_eq!(e["actor"]["kind"], "scim", "{e}");
             assert_eq!(e["address"], "127.0.0.1", "{e}");
-            assert_eq!(e["target"], "Alice.Smith@Corp.Example", "{e}");
+            assert_eq!(e["target"], "@alice_smith", "{e}");
+            assert_eq!(e["details"]["user_name"], "Alice.Smith@Corp.Example", "{e}");
             assert_eq!(e["details"]["scim_id"], id.as_str(), "{e}");
             e["action"].as_str().unwrap()
         })

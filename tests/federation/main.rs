@@ -7,6 +7,7 @@ mod articles;
 mod closed_federation;
 mod fedify_articles;
 mod fedify_interop;
+mod life_cycle;
 mod real_clients;
 mod reports;
 mod scenarios;

@@ -19,7 +19,13 @@ const APP_REDIRECT: &str = "http://app.example/callback";
 const KEY_REFETCH_INTERVAL: Duration = Duration::from_secs(5);
 
 /// One person at the provider.
-fn person(login: &str, sub: &str, email: &str, department: &str, groups: &[&str]) -> Value {
+pub(crate) fn person(
+    login: &str,
+    sub: &str,
+    email: &str,
+    department: &str,
+    groups: &[&str],
+) -> Value {
     json!({
         login: {
             "password": format!("{login}-password"),
@@ -36,7 +42,7 @@ fn person(login: &str, sub: &str, email: &str, department: &str, groups: &[&str]
 }
 
 /// An instance using `provider`-to-be, started with the provider on the instance's port.
-async fn start(accounts: &Value, extra: &[(&str, &str)]) -> (Instance, OidcProvider) {
+pub(crate) async fn start(accounts: &Value, extra: &[(&str, &str)]) -> (Instance, OidcProvider) {
     let port = free_port();
     let provider = OidcProvider::start(&format!("http://localhost:{port}"), accounts).await;
     let mut settings: Vec<(String, String)> = provider
@@ -116,7 +122,7 @@ async fn provider_login(
 
 /// The whole app login: register, open the authorize page, follow "Sign in with", sign in at
 /// the provider, consent, exchange the code. Returns the access token.
-async fn app_login(instance: &Instance, provider: &OidcProvider, login: &str) -> String {
+pub(crate) async fn app_login(instance: &Instance, provider: &OidcProvider, login: &str) -> String {
     let (client_id, client_secret) = register_app(instance).await;
     let browser = Browser::new();
     let authorize = format!(
@@ -199,7 +205,7 @@ fn url_encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-async fn get(instance: &Instance, token: &str, path: &str) -> (u16, Value) {
+pub(crate) async fn get(instance: &Instance, token: &str, path: &str) -> (u16, Value) {
     let response = instance
         .http()
         .get(format!("{}{path}", instance.base))

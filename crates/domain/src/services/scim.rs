@@ -79,9 +79,10 @@ fn is_taken_by_another(
     Ok(ScimUserRow::id_by_user_name_key(conn, key)?.is_some_and(|holder| Some(&*holder) != own_id))
 }
 
-fn entry(action: &'static str, row: &ScimUserRow) -> Entry {
-    Entry::new(action, row.user_name.clone()).with(json!({
+fn entry(action: &'static str, row: &ScimUserRow, username: &str) -> Entry {
+    Entry::new(action, format!("@{username}")).with(json!({
         "scim_id": row.id,
+        "user_name": row.user_name,
         "external_id": row.external_id,
         "account_id": row.account_id,
     }))
@@ -141,7 +142,12 @@ pub async fn create(
                 ..stored
             };
             ScimUserRow::insert(conn, &row)?;
-            audit::record(conn, state, &scim, entry("scim.provision", &row))
+            audit::record(
+                conn,
+                state,
+                &scim,
+                entry("scim.provision", &row, &local.account.username),
+            )
         },
     )
     .await?;
@@ -225,6 +231,7 @@ pub async fn replace(
         ..current.row.clone()
     };
     let scim = acting.clone();
+    let target = username.clone();
     let display_name = person
         .display_name
         .clone()
@@ -240,7 +247,7 @@ pub async fn replace(
         },
         move |conn, state, _| {
             ScimUserRow::update(conn, &row)?;
-            audit::record(conn, state, &scim, entry("scim.update", &row))
+            audit::record(conn, state, &scim, entry("scim.update", &row, &target))
         },
     )
     .await?;
@@ -274,10 +281,11 @@ async fn set_active(
         username,
         !active,
         Some(format!("{action} by the identity provider")),
-        move |conn, state, _| {
+        move |conn, state, person| {
             let (row, _) = ScimUserRow::find(conn, &key)?
                 .ok_or(DbError::Query(diesel::result::Error::NotFound))?;
-            audit::record(conn, state, &scim, entry(action, &row))
+            let entry = entry(action, &row, &person.account.username);
+            audit::record(conn, state, &scim, entry)
         },
     )
     .await
@@ -297,9 +305,10 @@ pub async fn delete(state: &AppState, acting: &Acting, id: &str) -> Result<(), S
         &username,
         true,
         Some("scim.delete by the identity provider".into()),
-        move |conn, state, _| {
+        move |conn, state, person| {
             ScimUserRow::delete(conn, &row.id)?;
-            audit::record(conn, state, &scim, entry("scim.delete", &row))
+            let entry = entry("scim.delete", &row, &person.account.username);
+            audit::record(conn, state, &scim, entry)
         },
     )
     .await
