@@ -533,5 +533,9 @@ async fn k_a_deleted_account_disappears_from_other_instances() {
         .send()
         .await
         .unwrap();
-    assert_eq!(actor.status(), 404);
+    // Gone, as Mastodon answers for a deleted actor: a Tombstone that was a Person.
+    assert_eq!(actor.status(), 410);
+    let tombstone: serde_json::Value = actor.json().await.unwrap();
+    assert_eq!(tombstone["type"], "Tombstone");
+    assert_eq!(tombstone["formerType"], "Person");
 }
