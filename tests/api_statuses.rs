@@ -544,7 +544,8 @@ async fn invalid_statuses_are_rejected() {
             Some(json!({})),
         )
         .await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    assert_eq!(reply.body["pinned"], true);
     api.stop().await;
 }
 
@@ -677,4 +678,106 @@ async fn a_retried_post_with_the_same_idempotency_key_is_posted_once() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["error"].as_str().unwrap().contains("Idempotency-Key"));
     instance.stop().await;
+}
+
+#[tokio::test]
+async fn people_pin_up_to_five_of_their_own_posts_to_their_profile() {
+    let api = TestInstance::start().await;
+    let tokens = api.people(&["alice", "bob"]).await;
+    let (alice, bob) = (&tokens[0], &tokens[1]);
+    let alice_id = api.account_id("alice").await;
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        let status = api
+            .post_status(alice, json!({ "status": format!("note {n}") }))
+            .await;
+        ids.push(status["id"].as_str().unwrap().to_string());
+    }
+    let pin = |id: &str, token: &str| {
+        let path = format!("/api/v1/statuses/{id}/pin");
+        let token = token.to_string();
+        let api = &api;
+        async move { api.api_post(&path, Some(&token), None).await }
+    };
+    for id in &ids[..5] {
+        let pinned = pin(id, alice).await;
+        assert_eq!(pinned.status, StatusCode::OK, "{:?}", pinned.body);
+        assert_eq!(pinned.body["pinned"], true);
+    }
+    let sixth = pin(&ids[5], alice).await;
+    assert_eq!(sixth.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        sixth.body["error"].as_str().unwrap().contains("at most 5"),
+        "{:?}",
+        sixth.body
+    );
+    // Pinning again changes nothing; someone else's post is not found.
+    assert_eq!(pin(&ids[0], alice).await.status, StatusCode::OK);
+    assert_eq!(pin(&ids[0], bob).await.status, StatusCode::NOT_FOUND);
+
+    let profile = format!("/api/v1/accounts/{alice_id}/statuses?pinned=true");
+    let mut listed = api.api_get(&profile, None).await.ids();
+    listed.sort();
+    let mut expected = ids[..5].to_vec();
+    expected.sort();
+    assert_eq!(listed, expected);
+    // `pinned` is the reader's own flag: alice sees it, bob does not.
+    let mine = api.api_get(&profile, Some(alice)).await;
+    assert!(
+        mine.body
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["pinned"] == true)
+    );
+    let theirs = api.api_get(&profile, Some(bob)).await;
+    assert!(
+        theirs
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["pinned"] == false)
+    );
+
+    let unpinned = api
+        .api_post(
+            &format!("/api/v1/statuses/{}/unpin", ids[0]),
+            Some(alice),
+            None,
+        )
+        .await;
+    assert_eq!(unpinned.status, StatusCode::OK);
+    assert_eq!(unpinned.body["pinned"], false);
+    assert_eq!(pin(&ids[5], alice).await.status, StatusCode::OK);
+    assert!(!api.api_get(&profile, None).await.ids().contains(&ids[0]));
+
+    // Direct messages and boosts are not pinned.
+    let direct = api
+        .post_status(
+            alice,
+            json!({ "status": "@bob psst", "visibility": "direct" }),
+        )
+        .await;
+    api.api_post(
+        &format!("/api/v1/statuses/{}/unpin", ids[1]),
+        Some(alice),
+        None,
+    )
+    .await;
+    let refused = pin(direct["id"].as_str().unwrap(), alice).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body["error"].as_str().unwrap().contains("direct"));
+    // A deleted post leaves the pins.
+    let deleted = api
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/statuses/{}", ids[2]),
+            Some(alice),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::OK);
+    assert_eq!(api.api_get(&profile, None).await.ids().len(), 3);
+    api.stop().await;
 }

@@ -483,6 +483,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Statuses a person pins to their profile.
+    status_pins (account_id, post_id) {
+        account_id -> BigInt,
+        post_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     status_idempotency (account_id, idempotency_key) {
         account_id -> BigInt,
         idempotency_key -> Text,
@@ -528,6 +537,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     domain_blocks,
     audit_log,
     status_idempotency,
+    status_pins,
     reports,
     report_statuses,
     scim_users,

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use diesel::prelude::*;
 
 use trellis_storage::models::report::Report;
+use trellis_storage::models::status_pin::StatusPin;
 use trellis_storage::models::{Account, Notification, Post, User};
 use trellis_storage::schema::{
     accounts, bookmarks, favourites, post_mentions, post_tags, posts, users,
@@ -43,6 +44,8 @@ pub struct StatusView {
     pub reblogged: bool,
     /// The reader bookmarked it.
     pub bookmarked: bool,
+    /// The reader pinned it to their profile (their own posts only).
+    pub pinned: bool,
 }
 
 /// Account views for `ids`, keyed by id (unknown ids are left out), in one query.
@@ -114,6 +117,10 @@ pub fn statuses(
         Some(viewer) => viewer_flags(conn, viewer, &all_posts)?,
         None => Default::default(),
     };
+    let pinned = match viewer {
+        Some(viewer) => StatusPin::pinned_among(conn, viewer, &all_posts)?,
+        None => HashSet::new(),
+    };
     let author_ids: Vec<i64> = list
         .iter()
         .map(|p| p.account_id)
@@ -128,6 +135,7 @@ pub fn statuses(
             favourited: favourited.contains(&post.id),
             reblogged: reblogged.contains(&post.id),
             bookmarked: bookmarked.contains(&post.id),
+            pinned: pinned.contains(&post.id),
             account,
             reblog: None,
             post,

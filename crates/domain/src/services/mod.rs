@@ -31,6 +31,7 @@ pub mod oauth;
 mod outbox;
 pub mod passwords;
 pub mod peers;
+pub mod pins;
 pub mod posts;
 pub mod profile;
 pub mod relationships;

@@ -10,6 +10,7 @@ use crate::state::AppState;
 use crate::state::FedData;
 use trellis_storage::models::block::{Block, Mute};
 use trellis_storage::models::post::Visibility;
+use trellis_storage::models::status_pin::StatusPin;
 use trellis_storage::models::{Account, Follow, Post};
 use trellis_storage::page::{Window, paged};
 use trellis_storage::schema::{accounts, follows, post_mentions, post_tags, posts, users};
@@ -299,7 +300,7 @@ pub struct PostFilter {
     pub exclude_replies: bool,
     /// Leave out boosts.
     pub exclude_reblogs: bool,
-    /// Only pinned posts (none are pinned: an empty list).
+    /// Only the posts the account pinned to its profile.
     pub pinned: bool,
     /// Only posts with this hashtag.
     pub tagged: Option<String>,
@@ -314,9 +315,6 @@ pub async fn account_posts(
     filter: PostFilter,
     window: Window,
 ) -> Result<Vec<StatusView>, ServiceError> {
-    if filter.pinned {
-        return Ok(Vec::new());
-    }
     Ok(state
         .db()
         .read(move |conn| {
@@ -359,6 +357,10 @@ pub async fn account_posts(
             }
             if filter.exclude_reblogs {
                 query = query.filter(posts::reblog_of_id.is_null());
+            }
+            if filter.pinned {
+                let pinned = StatusPin::post_ids_of(conn, account)?;
+                query = query.filter(posts::id.eq_any(pinned));
             }
             if let Some(tag) = &filter.tagged {
                 let tag = tag.trim().trim_start_matches('#').to_lowercase();

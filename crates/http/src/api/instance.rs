@@ -44,8 +44,6 @@ const POLL_MIN_EXPIRATION: u32 = 300;
 const POLL_MAX_EXPIRATION: u32 = 2_629_746;
 /// Featured hashtags per profile.
 const MAX_FEATURED_TAGS: u32 = 10;
-/// Pinned statuses per profile.
-const MAX_PINNED_STATUSES: u32 = 5;
 /// Languages the instance is used in.
 const LANGUAGES: &[&str] = &["en"];
 
@@ -100,7 +98,7 @@ fn limits() -> (Value, Value, Value, Value) {
     });
     let accounts = json!({
         "max_featured_tags": MAX_FEATURED_TAGS,
-        "max_pinned_statuses": MAX_PINNED_STATUSES
+        "max_pinned_statuses": trellis_domain::services::pins::MAX_PINNED
     });
     (statuses, media, polls, accounts)
 }

@@ -17,7 +17,7 @@ use crate::error::HttpError;
 use trellis_domain::services::hydrate::StatusView;
 use trellis_domain::services::posts::{self, Draft};
 use trellis_domain::services::timelines::{self, AccountPage, StatusPage};
-use trellis_domain::services::{bookmarks, interactions};
+use trellis_domain::services::{bookmarks, interactions, pins};
 use trellis_domain::state::AppState;
 use trellis_storage::models::Post;
 use trellis_storage::models::post::Visibility;
@@ -41,7 +41,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/statuses/{id}/bookmark", post(bookmark))
         .route("/api/v1/statuses/{id}/unbookmark", post(unbookmark))
         .route("/api/v1/statuses/{id}/pin", post(pin))
-        .route("/api/v1/statuses/{id}/unpin", post(pin))
+        .route("/api/v1/statuses/{id}/unpin", post(unpin))
         .route("/api/v1/statuses/{id}/mute", post(mute))
         .route("/api/v1/statuses/{id}/unmute", post(mute))
 }
@@ -446,17 +446,30 @@ pub(crate) async fn unbookmark(
     Ok(entity(&state, &view))
 }
 
-/// `POST /api/v1/statuses/:id/pin` and `unpin`: pinned statuses are not supported.
+/// `POST /api/v1/statuses/:id/pin`: pins one's own status to one's profile.
 pub(crate) async fn pin(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
 ) -> StatusResult {
     let me = auth.person("write:accounts")?;
-    own(&state, &id, me.id).await?;
-    Err(unprocessable(
-        "Validation failed: pinned statuses are not supported",
-    ))
+    let post = own(&state, &id, me.id).await?;
+    pins::pin(&state, me.id, &post).await?;
+    let view = timelines::view(&state, post, Some(me.id)).await?;
+    Ok(entity(&state, &view))
+}
+
+/// `POST /api/v1/statuses/:id/unpin`
+pub(crate) async fn unpin(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> StatusResult {
+    let me = auth.person("write:accounts")?;
+    let post = own(&state, &id, me.id).await?;
+    pins::unpin(&state, me.id, &post).await?;
+    let view = timelines::view(&state, post, Some(me.id)).await?;
+    Ok(entity(&state, &view))
 }
 
 /// `POST /api/v1/statuses/:id/mute` and `unmute`: accepted; answers the status.

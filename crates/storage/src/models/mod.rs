@@ -22,6 +22,7 @@ pub mod post;
 pub mod report;
 pub mod scim_user;
 pub mod status_idempotency;
+pub mod status_pin;
 pub mod stream_event;
 pub mod tombstone;
 pub mod user;

@@ -115,7 +115,7 @@ impl StatusEntity {
             reblogged: view.reblogged,
             bookmarked: view.bookmarked,
             muted: false,
-            pinned: false,
+            pinned: view.pinned,
             filtered: Vec::new(),
         }
     }
