@@ -779,5 +779,35 @@ async fn people_pin_up_to_five_of_their_own_posts_to_their_profile() {
         .await;
     assert_eq!(deleted.status, StatusCode::OK);
     assert_eq!(api.api_get(&profile, None).await.ids().len(), 3);
+
+    // Other servers read the pins from the actor's `featured` collection: public posts only.
+    let private = api
+        .post_status(
+            alice,
+            json!({ "status": "followers only", "visibility": "private" }),
+        )
+        .await;
+    assert_eq!(
+        pin(private["id"].as_str().unwrap(), alice).await.status,
+        StatusCode::OK
+    );
+    let actor: Value = api
+        .get("/users/alice", "application/activity+json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let featured = url::Url::parse(actor["featured"].as_str().expect("featured")).unwrap();
+    assert_eq!(featured.path(), "/users/alice/collections/featured");
+    let collection: Value = api
+        .get(featured.path(), "application/activity+json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(collection["type"], "OrderedCollection");
+    let items = collection["orderedItems"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "{collection}");
+    assert!(!items.contains(&private["uri"]), "{collection}");
     api.stop().await;
 }

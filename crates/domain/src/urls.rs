@@ -52,6 +52,11 @@ impl Urls {
         self.at(&format!("/users/{username}/outbox"))
     }
 
+    /// A local person's pinned posts (the `featured` collection).
+    pub fn user_featured(&self, username: &str) -> String {
+        self.at(&format!("/users/{username}/collections/featured"))
+    }
+
     /// A local person's followers collection.
     pub fn user_followers(&self, username: &str) -> String {
         self.at(&format!("/users/{username}/followers"))

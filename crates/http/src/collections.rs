@@ -7,10 +7,11 @@ use serde::Deserialize;
 
 use crate::actors::activity_json;
 use crate::error::HttpError;
-use trellis_domain::outbound::collection::{collection, ids, outbox_items, page};
+use trellis_domain::outbound::collection::{collection, ids, inline, outbox_items, page};
 use trellis_domain::services::accounts;
 use trellis_domain::services::visibility::SERVED_TO_OTHER_SERVERS;
 use trellis_domain::state::AppState;
+use trellis_storage::models::status_pin::StatusPin;
 use trellis_storage::models::{Follow, Post};
 
 /// Items per collection page.
@@ -66,6 +67,30 @@ pub(crate) async fn outbox(
     };
     let next = last.map(|last| format!("{id}?page=1&max_id={last}"));
     Ok(activity_json(&page(&id, &page_id, items, next)))
+}
+
+/// GET /users/{username}/collections/featured: the ids of the public and unlisted posts the
+/// person pinned, latest pin first, inline (Mastodon reads it to show pinned posts).
+pub(crate) async fn featured(
+    data: Data<AppState>,
+    Path(username): Path<String>,
+) -> Result<Response, HttpError> {
+    let account = accounts::public_profile(&data, &username).await?;
+    let id = data.urls().user_featured(&username);
+    let account_id = account.id;
+    let uris = data
+        .db()
+        .read(move |conn| {
+            let pinned = StatusPin::post_ids_of(conn, account_id)?;
+            let posts = Post::by_ids_in(conn, &pinned, &SERVED_TO_OTHER_SERVERS)?;
+            Ok(pinned
+                .iter()
+                .filter_map(|id| posts.iter().find(|p| p.id == *id))
+                .map(|p| p.uri.clone())
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(activity_json(&inline(&id, ids(uris))))
 }
 
 /// GET /users/{username}/followers

@@ -70,6 +70,10 @@ fn activitypub_documents(state: &AppState) -> Router<AppState> {
         .route("/users/{username}/followers", get(collections::followers))
         .route("/users/{username}/following", get(collections::following))
         .route(
+            "/users/{username}/collections/featured",
+            get(collections::featured),
+        )
+        .route(
             "/users/{username}/statuses/{id}/replies",
             get(objects::replies),
         )

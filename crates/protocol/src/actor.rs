@@ -42,6 +42,9 @@ pub struct Actor {
     /// Following collection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub following: Option<Url>,
+    /// The posts pinned to the profile (Mastodon's `featured` collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub featured: Option<Url>,
     /// Shared inbox and other endpoints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Endpoints>,

@@ -34,6 +34,10 @@ pub fn to_document(account: &Account, urls: &Urls) -> Actor {
         outbox: account.outbox_url.as_deref().and_then(parse),
         followers: account.followers_url.as_deref().and_then(parse),
         following: account.following_url.as_deref().and_then(parse),
+        featured: (account.domain.is_none() && account.actor_type == "Person")
+            .then(|| urls.user_featured(&account.username))
+            .as_deref()
+            .and_then(parse),
         endpoints: Some(Endpoints {
             shared_inbox: account.shared_inbox_url.as_deref().and_then(parse),
         }),

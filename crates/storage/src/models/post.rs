@@ -392,6 +392,21 @@ impl Post {
         Ok((boosts, deleted > 0))
     }
 
+    /// The posts (not boosts) among `ids` that `audience` may be shown, in no particular order.
+    pub fn by_ids_in(
+        conn: &mut DbConnection,
+        ids: &[i64],
+        audience: &PostAudience,
+    ) -> Result<Vec<Post>, DbError> {
+        Ok(posts::table
+            .filter(posts::id.eq_any(ids))
+            .filter(posts::reblog_of_id.is_null())
+            .filter(posts::visibility.eq_any(audience.visibilities))
+            .filter(posts::local_only.eq_any(audience.local_only_values()))
+            .select(Post::as_select())
+            .load(conn)?)
+    }
+
     /// Posts and boosts of an account in `audience`, newest first; a boost only when the
     /// boosted post is in `audience` too. Which audience a page is for is the domain's.
     pub fn by_account_in(
