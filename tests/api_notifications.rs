@@ -575,7 +575,23 @@ async fn v2_groups_likes_of_a_post_and_follows_and_lists_each_account_once() {
     let count = api
         .api_get("/api/v2/notifications/unread_count", Some(bob))
         .await;
-    assert_eq!(count.body["count"], 3, "{:?}", count.body);
+    // The mention and the two follows: three notifications, two groups.
+    assert_eq!(count.body["count"], 2, "{:?}", count.body);
+    let v1_count = api
+        .api_get("/api/v1/notifications/unread_count", Some(bob))
+        .await;
+    assert_eq!(v1_count.body["count"], 3, "{:?}", v1_count.body);
+    let ungrouped_count = api
+        .api_get(
+            "/api/v2/notifications/unread_count?grouped_types[]=favourite",
+            Some(bob),
+        )
+        .await;
+    assert_eq!(
+        ungrouped_count.body["count"], 3,
+        "{:?}",
+        ungrouped_count.body
+    );
     let policy = api.api_get("/api/v2/notifications/policy", Some(bob)).await;
     assert_eq!(policy.body["for_not_following"], "accept");
     assert_eq!(policy.body["summary"]["pending_requests_count"], 0);

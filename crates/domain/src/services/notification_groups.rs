@@ -2,7 +2,7 @@
 //! post, and follows, on one day (UTC) form a group; every other notification is a group of
 //! its own. The key is the same in the v1 and v2 APIs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use trellis_storage::models::Notification;
 use trellis_storage::models::notification::{NotificationFilter, NotificationKind};
@@ -10,7 +10,7 @@ use trellis_storage::page::Window;
 
 use super::ServiceError;
 use super::hydrate::NotificationView;
-use super::notifications::{Query, views};
+use super::notifications::{Query, UNREAD_CAP, views};
 use crate::state::AppState;
 
 /// The kinds grouped when a client does not say (`grouped_types[]`).
@@ -155,6 +155,25 @@ pub async fn find(
         key: key.to_string(),
         members,
     })
+}
+
+/// How many groups the reader's unread notifications (after their marker; the newest
+/// [`UNREAD_CAP`] of them) make, counting at most `limit` groups.
+pub async fn unread_count(
+    state: &AppState,
+    reader: i64,
+    query: Query,
+    grouped: Vec<NotificationKind>,
+    limit: Option<i64>,
+) -> Result<i64, ServiceError> {
+    let filter = query.filter();
+    let cap = limit.unwrap_or(UNREAD_CAP).clamp(1, UNREAD_CAP);
+    let unread = state
+        .db()
+        .read(move |conn| Notification::unread(conn, reader, &filter, UNREAD_CAP))
+        .await?;
+    let keys: HashSet<String> = unread.iter().map(|n| group_key(n, &grouped)).collect();
+    Ok((keys.len() as i64).min(cap))
 }
 
 /// Dismisses every notification of `reader`'s group `key` (missing when there is none).

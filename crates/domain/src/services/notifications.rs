@@ -131,8 +131,9 @@ pub async fn unread_count(
     let cap = limit.unwrap_or(UNREAD_CAP).clamp(1, UNREAD_CAP);
     Ok(state
         .db()
-        .read(move |conn| Notification::unread_count(conn, reader, &filter, cap))
-        .await?)
+        .read(move |conn| Notification::unread(conn, reader, &filter, cap))
+        .await?
+        .len() as i64)
 }
 
 /// Views of `rows` (same order) in a fixed number of queries. Each notification is checked

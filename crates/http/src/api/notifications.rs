@@ -26,9 +26,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/notifications/{id}/dismiss", post(dismiss))
 }
 
-/// Filters of a listing.
+/// Filters of a listing (v1 and v2).
 #[derive(Debug, Default, Deserialize)]
-struct Filters {
+pub(crate) struct Filters {
     #[serde(default, deserialize_with = "de::strings")]
     types: Vec<String>,
     #[serde(default, deserialize_with = "de::strings")]

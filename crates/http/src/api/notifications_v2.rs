@@ -15,11 +15,12 @@ use serde_json::{Value, json};
 use super::auth::Auth;
 use super::entities::report::AdminReportEntity;
 use super::entities::{AccountEntity, StatusEntity, datetime};
+use super::notifications::Filters;
 use super::pagination::{PageParams, link_header};
 use super::params::{ApiQuery, de};
 use crate::error::HttpError;
 use trellis_domain::services::notification_groups::{self, GROUPED_BY_DEFAULT, Group};
-use trellis_domain::services::notifications::{self, Query};
+use trellis_domain::services::notifications::Query;
 use trellis_domain::state::AppState;
 use trellis_storage::models::notification::NotificationKind;
 
@@ -50,12 +51,8 @@ pub(crate) fn routes() -> Router<AppState> {
 /// Query of a listing.
 #[derive(Debug, Deserialize)]
 struct ListParams {
-    #[serde(default, deserialize_with = "de::strings")]
-    types: Vec<String>,
-    #[serde(default, deserialize_with = "de::strings")]
-    exclude_types: Vec<String>,
-    #[serde(default, deserialize_with = "de::opt_i64")]
-    account_id: Option<i64>,
+    #[serde(flatten)]
+    filters: Filters,
     #[serde(default, deserialize_with = "de::strings")]
     grouped_types: Vec<String>,
     #[serde(flatten)]
@@ -134,11 +131,7 @@ async fn list(
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Response, HttpError> {
     let reader = auth.person("read:notifications")?.id;
-    let query = Query {
-        types: params.types,
-        exclude_types: params.exclude_types,
-        account_id: params.account_id,
-    };
+    let query = Query::from(params.filters);
     let window = params.page.window(MAX_GROUPS);
     let page = notification_groups::page(
         &state,
@@ -203,29 +196,30 @@ async fn dismiss(
 /// Query of the unread count.
 #[derive(Debug, Deserialize)]
 struct CountParams {
+    #[serde(flatten)]
+    filters: Filters,
     #[serde(default, deserialize_with = "de::strings")]
-    types: Vec<String>,
-    #[serde(default, deserialize_with = "de::strings")]
-    exclude_types: Vec<String>,
-    #[serde(default, deserialize_with = "de::opt_i64")]
-    account_id: Option<i64>,
+    grouped_types: Vec<String>,
     #[serde(default, deserialize_with = "de::opt_i64")]
     limit: Option<i64>,
 }
 
-/// `GET /api/v2/notifications/unread_count`: notifications after the reader's marker.
+/// `GET /api/v2/notifications/unread_count`: the notification groups after the reader's
+/// marker.
 async fn unread_count(
     State(state): State<AppState>,
     auth: Auth,
     ApiQuery(params): ApiQuery<CountParams>,
 ) -> Result<Json<Value>, HttpError> {
     let reader = auth.person("read:notifications")?.id;
-    let query = Query {
-        types: params.types,
-        exclude_types: params.exclude_types,
-        account_id: params.account_id,
-    };
-    let count = notifications::unread_count(&state, reader, query, params.limit).await?;
+    let count = notification_groups::unread_count(
+        &state,
+        reader,
+        params.filters.into(),
+        grouped(&params.grouped_types),
+        params.limit,
+    )
+    .await?;
     Ok(Json(json!({ "count": count })))
 }
 

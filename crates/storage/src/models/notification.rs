@@ -197,14 +197,14 @@ impl Notification {
         )
     }
 
-    /// Notifications of `recipient` newer than the `notifications` reading marker (all of
-    /// them without a marker), counting at most `cap`.
-    pub fn unread_count(
+    /// The newest `cap` notifications of `recipient` newer than the `notifications` reading
+    /// marker (all of them without a marker), newest first.
+    pub fn unread(
         conn: &mut DbConnection,
         recipient: i64,
         filter: &NotificationFilter,
         cap: i64,
-    ) -> Result<i64, DbError> {
+    ) -> Result<Vec<Notification>, DbError> {
         use crate::schema::markers;
         let last_read: Option<String> = markers::table
             .filter(markers::account_id.eq(recipient))
@@ -218,7 +218,8 @@ impl Notification {
         let mut query = notifications::table
             .filter(notifications::account_id.eq(recipient))
             .filter(notifications::id.gt(after))
-            .select(notifications::id)
+            .order(notifications::id.desc())
+            .select(Notification::as_select())
             .into_boxed();
         if let Some(kinds) = &filter.kinds {
             query = query.filter(notifications::kind.eq_any(kinds.clone()));
@@ -226,7 +227,6 @@ impl Notification {
         if let Some(from) = filter.from_account_id {
             query = query.filter(notifications::from_account_id.eq(from));
         }
-        let ids: Vec<i64> = query.limit(cap).load(conn)?;
-        Ok(ids.len() as i64)
+        Ok(query.limit(cap).load(conn)?)
     }
 }
