@@ -581,15 +581,7 @@ async fn the_authorization_page_refuses_bad_requests_without_redirecting() {
         .create_user("bob", |p| p.email = "bob@corp.example".into())
         .await;
     let state = instance.state();
-    trellis::services::accounts::set_disabled(
-        state,
-        &trellis::services::audit::Acting::cli(),
-        "bob",
-        true,
-        None,
-    )
-    .await
-    .unwrap();
+    instance.set_disabled("bob", true).await;
     let redirect = "https://client.example/callback";
     let app = register(&instance, redirect, "read").await;
 

@@ -210,15 +210,7 @@ async fn the_directory_api_orders_and_pages_local_people() {
         .await;
     // Dora opted out; Emil is disabled.
     update_profile(&instance, &tokens[3], json!({"discoverable": "false"})).await;
-    trellis::services::accounts::set_disabled(
-        instance.state(),
-        &trellis::services::audit::Acting::cli(),
-        "emil",
-        true,
-        None,
-    )
-    .await
-    .unwrap();
+    instance.set_disabled("emil", true).await;
     // Anna posted last, Ben before her; Carla never posted.
     instance.post_as("ben", "first", "public").await;
     instance.post_as("anna", "second", "public").await;

@@ -86,16 +86,7 @@ async fn webfinger_rejects_bad_resources() {
 async fn webfinger_hides_disabled_people() {
     let instance = TestInstance::start().await;
     instance.create_user("carol", |_| {}).await;
-    let state = &instance.running.as_ref().unwrap().state;
-    trellis::services::accounts::set_disabled(
-        state,
-        &trellis::services::audit::Acting::cli(),
-        "carol",
-        true,
-        None,
-    )
-    .await
-    .unwrap();
+    instance.set_disabled("carol", true).await;
     let response = instance
         .get(
             &format!(

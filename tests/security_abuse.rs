@@ -255,15 +255,7 @@ async fn disabling_an_account_closes_its_streams() {
     let (mut socket, mut sse, _token) = follower_streams(&t, &app).await;
 
     // What `trellis user disable bob` runs, from any process sharing the database.
-    trellis::services::accounts::set_disabled(
-        t.state(),
-        &trellis::services::audit::Acting::cli(),
-        "bob",
-        true,
-        None,
-    )
-    .await
-    .unwrap();
+    t.set_disabled("bob", true).await;
 
     assert_closed_before(&t, &mut socket, &mut sse).await;
     t.stop().await;
@@ -286,25 +278,8 @@ async fn a_new_password_or_disabling_ends_every_token() {
     let after_password = t.token("carol", "read").await;
     assert_eq!(t.api_get(verify, Some(&after_password)).await.status, 200);
 
-    let accounts = trellis::services::accounts::set_disabled;
-    accounts(
-        t.state(),
-        &trellis::services::audit::Acting::cli(),
-        "carol",
-        true,
-        None,
-    )
-    .await
-    .unwrap();
-    accounts(
-        t.state(),
-        &trellis::services::audit::Acting::cli(),
-        "carol",
-        false,
-        None,
-    )
-    .await
-    .unwrap();
+    t.set_disabled("carol", true).await;
+    t.set_disabled("carol", false).await;
     assert_eq!(t.api_get(verify, Some(&after_password)).await.status, 401);
     let fresh = t.token("carol", "read").await;
     assert_eq!(t.api_get(verify, Some(&fresh)).await.status, 200);

@@ -461,29 +461,13 @@ async fn a_new_password_or_disabling_ends_every_session() {
         browse(&t, "/", Some(&before_disabling)).await.status(),
         StatusCode::OK
     );
-    accounts::set_disabled(
-        t.state(),
-        &trellis::services::audit::Acting::cli(),
-        "carol",
-        true,
-        None,
-    )
-    .await
-    .unwrap();
+    t.set_disabled("carol", true).await;
     assert_eq!(
         browse(&t, "/", Some(&before_disabling)).await.status(),
         StatusCode::SEE_OTHER
     );
     // Re-enabling revives no session.
-    accounts::set_disabled(
-        t.state(),
-        &trellis::services::audit::Acting::cli(),
-        "carol",
-        false,
-        None,
-    )
-    .await
-    .unwrap();
+    t.set_disabled("carol", false).await;
     assert_eq!(
         browse(&t, "/", Some(&before_disabling)).await.status(),
         StatusCode::SEE_OTHER

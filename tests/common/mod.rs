@@ -138,6 +138,14 @@ impl TestInstance {
         accounts::create(state, person).await.expect("user created");
     }
 
+    /// Disables (or re-enables) a person as `trellis user disable` (`enable`) does.
+    pub async fn set_disabled(&self, username: &str, disabled: bool) {
+        let cli = trellis::services::audit::Acting::cli();
+        accounts::set_disabled(self.state(), &cli, username, disabled, None)
+            .await
+            .expect("disabled or enabled");
+    }
+
     /// A bearer token for a local person with the given scopes (space-separated), issued
     /// through the OAuth service as the token endpoint would.
     pub async fn token(&self, username: &str, scopes: &str) -> String {
