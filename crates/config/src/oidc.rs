@@ -259,13 +259,7 @@ pub(crate) fn sign_in_settings(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::test_env as env;
 
     fn read(pairs: &[(&str, &str)]) -> Result<SignInSettings, ConfigError> {
         sign_in_settings(FileOidc::default(), None, false, &env(pairs))
