@@ -10,10 +10,11 @@ use trellis_domain::services::accounts::Role;
 use trellis_domain::services::hydrate::AccountView;
 use trellis_domain::services::reports::{ModeratedAccount, ReportView};
 use trellis_domain::state::AppState;
+use trellis_storage::models::report::Report;
 
-/// `Report`.
+/// The fields `Report` and `Admin::Report` share.
 #[derive(Clone, Debug, Serialize)]
-pub(crate) struct ReportEntity {
+struct ReportFields {
     id: String,
     action_taken: bool,
     action_taken_at: Option<String>,
@@ -21,6 +22,27 @@ pub(crate) struct ReportEntity {
     comment: String,
     forwarded: bool,
     created_at: String,
+}
+
+impl ReportFields {
+    fn new(report: &Report) -> Self {
+        Self {
+            id: report.id.to_string(),
+            action_taken: report.action_taken_at.is_some(),
+            action_taken_at: report.action_taken_at.map(datetime),
+            category: report.category.as_str(),
+            comment: report.comment.clone(),
+            forwarded: report.forwarded,
+            created_at: datetime(report.created_at),
+        }
+    }
+}
+
+/// `Report`.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct ReportEntity {
+    #[serde(flatten)]
+    fields: ReportFields,
     status_ids: Vec<String>,
     rule_ids: Vec<String>,
     target_account: AccountEntity,
@@ -31,13 +53,7 @@ impl ReportEntity {
     pub(crate) fn new(state: &AppState, view: &ReportView) -> Self {
         let report = &view.report;
         Self {
-            id: report.id.to_string(),
-            action_taken: report.action_taken_at.is_some(),
-            action_taken_at: report.action_taken_at.map(datetime),
-            category: report.category.as_str(),
-            comment: report.comment.clone(),
-            forwarded: report.forwarded,
-            created_at: datetime(report.created_at),
+            fields: ReportFields::new(report),
             status_ids: view.status_ids.iter().map(i64::to_string).collect(),
             rule_ids: Vec::new(),
             target_account: account(state, &view.target_account),
@@ -48,13 +64,8 @@ impl ReportEntity {
 /// `Admin::Report`.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct AdminReportEntity {
-    id: String,
-    action_taken: bool,
-    action_taken_at: Option<String>,
-    category: &'static str,
-    comment: String,
-    forwarded: bool,
-    created_at: String,
+    #[serde(flatten)]
+    fields: ReportFields,
     updated_at: String,
     account: AdminAccountEntity,
     target_account: AdminAccountEntity,
@@ -70,13 +81,7 @@ impl AdminReportEntity {
         let report = &view.report;
         let admin = |a: &ModeratedAccount| AdminAccountEntity::new(state, a);
         Self {
-            id: report.id.to_string(),
-            action_taken: report.action_taken_at.is_some(),
-            action_taken_at: report.action_taken_at.map(datetime),
-            category: report.category.as_str(),
-            comment: report.comment.clone(),
-            forwarded: report.forwarded,
-            created_at: datetime(report.created_at),
+            fields: ReportFields::new(report),
             updated_at: datetime(report.updated_at),
             account: admin(&view.account),
             target_account: admin(&view.target_account),
