@@ -117,9 +117,19 @@ pub fn statuses(
         Some(viewer) => viewer_flags(conn, viewer, &all_posts)?,
         None => Default::default(),
     };
+    // Only authors pin, so a page without the reader's own posts needs no query.
+    let own: Vec<i64> = match viewer {
+        Some(viewer) => list
+            .iter()
+            .chain(boosted.values())
+            .filter(|p| p.account_id == viewer)
+            .map(|p| p.id)
+            .collect(),
+        None => Vec::new(),
+    };
     let pinned = match viewer {
-        Some(viewer) => StatusPin::pinned_among(conn, viewer, &all_posts)?,
-        None => HashSet::new(),
+        Some(viewer) if !own.is_empty() => StatusPin::pinned_among(conn, viewer, &own)?,
+        _ => HashSet::new(),
     };
     let author_ids: Vec<i64> = list
         .iter()
