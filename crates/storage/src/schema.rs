@@ -426,6 +426,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    filters (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        title -> Text,
+        contexts -> Text,
+        action -> Text,
+        expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    filter_keywords (id) {
+        id -> BigInt,
+        filter_id -> BigInt,
+        keyword -> Text,
+        whole_word -> Bool,
+    }
+}
+
+diesel::table! {
+    filter_statuses (id) {
+        id -> BigInt,
+        filter_id -> BigInt,
+        post_id -> BigInt,
+    }
+}
+
+diesel::joinable!(filter_keywords -> filters (filter_id));
+diesel::joinable!(filter_statuses -> filters (filter_id));
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(web_sessions -> accounts (account_id));
 diesel::joinable!(oidc_identities -> accounts (account_id));
@@ -541,4 +573,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reports,
     report_statuses,
     scim_users,
+    filters,
+    filter_keywords,
+    filter_statuses,
 );

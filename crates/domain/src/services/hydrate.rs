@@ -15,6 +15,7 @@ use trellis_storage::schema::{
 };
 use trellis_storage::{DbConnection, DbError};
 
+use super::filters::FilterMatch;
 use super::visibility;
 
 /// An account as a client sees it. Its counters (followers, following, statuses, last
@@ -46,6 +47,8 @@ pub struct StatusView {
     pub bookmarked: bool,
     /// The reader pinned it to their profile (their own posts only).
     pub pinned: bool,
+    /// The reader's filters that match it where it is shown (see `filters::apply`).
+    pub filtered: Vec<FilterMatch>,
 }
 
 /// Account views for `ids`, keyed by id (unknown ids are left out), in one query.
@@ -146,6 +149,7 @@ pub fn statuses(
             reblogged: reblogged.contains(&post.id),
             bookmarked: bookmarked.contains(&post.id),
             pinned: pinned.contains(&post.id),
+            filtered: Vec::new(),
             account,
             reblog: None,
             post,

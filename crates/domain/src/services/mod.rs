@@ -14,6 +14,7 @@ pub mod event_hub;
 pub mod events;
 pub mod export;
 pub mod federation_policy;
+pub mod filters;
 pub mod follows;
 pub mod hydrate;
 pub mod instance_actor;

@@ -11,6 +11,7 @@ use trellis_storage::page::Window;
 use trellis_storage::schema::posts;
 use trellis_storage::{DbConnection, DbError};
 
+use super::filters;
 pub use super::hydrate::NotificationView;
 use super::hydrate::{self, ReportView, StatusView};
 use super::{ServiceError, visibility};
@@ -169,7 +170,7 @@ pub fn views(
     let accounts = hydrate::accounts_by_id(conn, &from)?;
     let report_ids: Vec<i64> = rows.iter().filter_map(|n| n.report_id).collect();
     let reports: HashMap<i64, ReportView> = hydrate::views_by_id(conn, &report_ids)?;
-    Ok(rows
+    let shown: Vec<NotificationView> = rows
         .into_iter()
         .filter_map(|notification| {
             let status = match notification.post_id {
@@ -193,7 +194,13 @@ pub fn views(
                 report,
             })
         })
-        .collect())
+        .collect();
+    Ok(match flags_for {
+        Some(reader) => {
+            filters::apply_to_notifications(&filters::load(conn, reader)?, reader, shown)
+        }
+        None => shown,
+    })
 }
 
 #[cfg(test)]

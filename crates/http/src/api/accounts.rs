@@ -19,6 +19,7 @@ use super::entities::{AccountEntity, CredentialAccount, StatusEntity};
 use super::pagination::{PageParams, Paged};
 use super::params::{ApiForm, ApiQuery, de};
 use crate::error::HttpError;
+use trellis_domain::services::filters::{self, FilterContext};
 use trellis_domain::services::hydrate::AccountView;
 use trellis_domain::services::profile::{self, AccountSettings, ProfileChange};
 use trellis_domain::services::relationships::{self, PostFilter, Side};
@@ -299,6 +300,13 @@ async fn statuses(
     let window = query.page.window(super::pagination::MAX_LIMIT);
     let views = relationships::account_posts(&state, account.id, viewer, filter, window).await?;
     let cursors: Vec<i64> = views.iter().map(|v| v.post.id).collect();
+    let views = match viewer {
+        Some(reader) => {
+            let active = filters::loaded_for(&state, reader).await?;
+            filters::apply_to_statuses(&active, reader, FilterContext::Account, views)
+        }
+        None => views,
+    };
     let items = views.iter().map(|v| StatusEntity::new(&state, v)).collect();
     Ok(Paged::new(&state, &uri, items, &cursors))
 }

@@ -1,5 +1,5 @@
 //! Blocks and mutes: block, unblock, mute, unmute, the lists of blocked and muted accounts;
-//! and the lists Trellis keeps empty that clients read at launch (domain blocks, filters).
+//! and the lists Trellis keeps empty that clients read at launch (domain blocks).
 
 use axum::extract::{OriginalUri, Path, State};
 use axum::routing::{get, post};
@@ -27,8 +27,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/blocks", get(blocked))
         .route("/api/v1/mutes", get(muted))
         .route("/api/v1/domain_blocks", get(domain_blocks))
-        .route("/api/v1/filters", get(filters))
-        .route("/api/v2/filters", get(filters))
 }
 
 type RelationshipResult = Result<Json<RelationshipEntity>, HttpError>;
@@ -124,11 +122,5 @@ async fn muted(
 /// `GET /api/v1/domain_blocks`: domains cannot be blocked yet.
 async fn domain_blocks(auth: Auth) -> Result<Json<Vec<Value>>, HttpError> {
     auth.person("read:blocks")?;
-    Ok(Json(Vec::new()))
-}
-
-/// `GET /api/v1/filters` and `/api/v2/filters`: filters are not kept yet.
-async fn filters(auth: Auth) -> Result<Json<Vec<Value>>, HttpError> {
-    auth.person("read:filters")?;
     Ok(Json(Vec::new()))
 }

@@ -9,6 +9,7 @@ pub(crate) mod blocks;
 pub(crate) mod bookmarks;
 pub(crate) mod directory;
 pub(crate) mod entities;
+pub(crate) mod filters;
 pub(crate) mod follow_requests;
 pub(crate) mod instance;
 pub(crate) mod lists;
@@ -40,6 +41,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(statuses::routes())
         .merge(timelines::routes())
         .merge(lists::routes())
+        .merge(filters::routes())
         .merge(markers::routes())
         .merge(bookmarks::routes())
         .merge(notifications::routes())

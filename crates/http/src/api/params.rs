@@ -61,6 +61,26 @@ fn insert_path(map: &mut Map<String, Value>, path: &[&str], value: Value) {
                 map.insert(key, value);
             }
         },
+        // `a[][b]=1&a[][c]=2&a[][b]=3`: an array of objects, a new one whenever its last
+        // object already has the key (as Rails reads them).
+        Some(&"") if path.len() > 2 => {
+            let entry = map.entry(key).or_insert_with(|| Value::Array(Vec::new()));
+            if !entry.is_array() {
+                *entry = Value::Array(Vec::new());
+            }
+            if let Value::Array(items) = entry {
+                let fits = items
+                    .last()
+                    .and_then(Value::as_object)
+                    .is_some_and(|last| !last.contains_key(path[2]) || path.len() > 3);
+                if !fits {
+                    items.push(Value::Object(Map::new()));
+                }
+                if let Some(Value::Object(last)) = items.last_mut() {
+                    insert_path(last, &path[2..], value);
+                }
+            }
+        }
         Some(&"") => {
             let entry = map.entry(key).or_insert_with(|| Value::Array(Vec::new()));
             match entry {
@@ -258,6 +278,17 @@ mod tests {
         assert_eq!(value["id"], json!(["1", "2"]));
         assert_eq!(value["poll"]["options"], json!(["a", "b"]));
         assert_eq!(value["x"], json!(["1", "2"]));
+    }
+
+    #[test]
+    fn rails_arrays_of_objects_start_a_new_object_on_a_repeated_key() {
+        let value = parse_urlencoded(
+            "k[][keyword]=a&k[][whole_word]=1&k[][keyword]=b&k[][keyword]=c&k[][whole_word]=0",
+        );
+        assert_eq!(
+            value["k"],
+            json!([{"keyword": "a", "whole_word": "1"}, {"keyword": "b"}, {"keyword": "c", "whole_word": "0"}])
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use super::entities::{AccountEntity, StatusEntity, datetime};
 use super::pagination::{PageParams, Paged};
 use super::params::{ApiForm, ApiQuery, de};
 use crate::error::HttpError;
+use trellis_domain::services::filters::{self, ActiveFilters, FilterContext};
 use trellis_domain::services::hydrate::StatusView;
 use trellis_domain::services::posts::{self, Draft};
 use trellis_domain::services::timelines::{self, AccountPage, StatusPage};
@@ -328,8 +329,16 @@ pub(crate) async fn context(
     let viewer = auth.viewer("read:statuses").map(|a| a.id);
     let post = timelines::visible_post(&state, parse_id(&id)?, viewer).await?;
     let (ancestors, descendants) = timelines::context(&state, &post, viewer).await?;
+    let active = match viewer {
+        Some(reader) => filters::loaded_for(&state, reader).await?,
+        None => ActiveFilters::default(),
+    };
+    let reader = viewer.unwrap_or_default();
     let render = |views: Vec<StatusView>| -> Vec<StatusEntity> {
-        views.iter().map(|v| StatusEntity::new(&state, v)).collect()
+        filters::apply_to_statuses(&active, reader, FilterContext::Thread, views)
+            .iter()
+            .map(|v| StatusEntity::new(&state, v))
+            .collect()
     };
     Ok(Json(json!({
         "ancestors": render(ancestors),

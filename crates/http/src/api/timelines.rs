@@ -13,6 +13,7 @@ use super::pagination::{MAX_LIMIT, PageParams, Paged};
 use super::params::{ApiQuery, de};
 use super::statuses::{parse_id, status_page};
 use crate::error::HttpError;
+use trellis_domain::services::filters::{self, FilterContext};
 use trellis_domain::services::{lists, timelines};
 use trellis_domain::state::AppState;
 use trellis_storage::models::post::TimelineFilter;
@@ -39,6 +40,7 @@ pub(crate) async fn home(
 ) -> PageResult {
     let me = auth.person("read:statuses")?;
     let page = timelines::home_page(&state, me.id, params.window(MAX_LIMIT)).await?;
+    let page = filters::apply_to_page(&state, Some(me.id), FilterContext::Home, page).await?;
     Ok(status_page(&state, &uri, page))
 }
 
@@ -90,6 +92,7 @@ pub(crate) async fn public(
     let viewer = auth.viewer("read:statuses").map(|a| a.id);
     let window = params.page.window(MAX_LIMIT);
     let page = timelines::public_page(&state, viewer, params.filter(), window).await?;
+    let page = filters::apply_to_page(&state, viewer, FilterContext::Public, page).await?;
     Ok(status_page(&state, &uri, page))
 }
 
@@ -116,6 +119,7 @@ pub(crate) async fn tag(
     filter.no_tags = params.none.iter().map(|t| tag_name(t)).collect();
     let window = params.page.window(MAX_LIMIT);
     let page = timelines::public_page(&state, viewer, filter, window).await?;
+    let page = filters::apply_to_page(&state, viewer, FilterContext::Public, page).await?;
     Ok(status_page(&state, &uri, page))
 }
 
@@ -130,6 +134,7 @@ pub(crate) async fn list(
     let me = auth.person("read:lists")?;
     let id = parse_id(&list_id)?;
     let page = lists::timeline(&state, me.id, id, params.window(MAX_LIMIT)).await?;
+    let page = filters::apply_to_page(&state, Some(me.id), FilterContext::Home, page).await?;
     Ok(status_page(&state, &uri, page))
 }
 

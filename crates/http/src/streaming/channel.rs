@@ -10,6 +10,7 @@ use crate::api::entities::{NotificationEntity, StatusEntity};
 use crate::error::HttpError;
 use trellis_domain::services::ServiceError;
 use trellis_domain::services::events::{self, Event};
+use trellis_domain::services::filters::{self, ActiveFilters, FilterContext};
 use trellis_domain::services::streams::{self, Channel, Reader, StreamError};
 use trellis_domain::state::AppState;
 use trellis_storage::models::stream_event::StreamKind;
@@ -113,59 +114,108 @@ impl Outgoing {
     }
 }
 
+/// The filter context of what `channel` carries of `event` (none for direct messages).
+fn filter_context(channel: &Channel, event: &Event) -> Option<FilterContext> {
+    if event.kind == StreamKind::Notification {
+        return Some(FilterContext::Notifications);
+    }
+    match channel {
+        Channel::User { .. } | Channel::List { .. } => Some(FilterContext::Home),
+        Channel::Public { .. } | Channel::Hashtag { .. } => Some(FilterContext::Public),
+        Channel::UserNotification => Some(FilterContext::Notifications),
+        Channel::Direct => None,
+    }
+}
+
 /// The messages `event` produces on `subscriptions` for `reader` (none for most events). The
-/// payload is rendered once, for the reader.
+/// payload is rendered once per filter context, for the reader, and left out where one of the
+/// reader's filters hides it.
 pub(crate) async fn messages(
     state: &AppState,
     reader: &Reader,
     subscriptions: &[Subscription],
     event: &Event,
 ) -> Vec<Outgoing> {
-    let mut names = Vec::new();
+    let mut carried: Vec<(Option<FilterContext>, Vec<String>)> = Vec::new();
     for subscription in subscriptions {
         if streams::carries(state, reader, &subscription.channel, event).await {
-            names.push(subscription.name.clone());
+            let context = filter_context(&subscription.channel, event);
+            carried.push((context, subscription.name.clone()));
         }
     }
-    if names.is_empty() {
+    if carried.is_empty() {
         return Vec::new();
     }
-    let payload = match payload(state, reader, event).await {
-        Ok(Some(payload)) => payload,
-        Ok(None) => return Vec::new(),
-        Err(e) => {
-            tracing::warn!(error = %e, event = event.id, "could not render a stream event");
-            return Vec::new();
+    let filters = match reader.id() {
+        Some(id) if event.kind != StreamKind::Delete => {
+            match filters::loaded_for(state, id).await {
+                Ok(filters) => filters,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read a reader's filters");
+                    ActiveFilters::default()
+                }
+            }
         }
+        _ => ActiveFilters::default(),
     };
-    names
-        .into_iter()
-        .map(|stream| Outgoing {
-            stream,
-            event: event.kind.as_str(),
-            payload: payload.clone(),
-        })
-        .collect()
+    let mut rendered: Vec<(Option<FilterContext>, Option<String>)> = Vec::new();
+    let mut out = Vec::new();
+    for (context, stream) in carried {
+        let payload = match rendered.iter().find(|(c, _)| *c == context) {
+            Some((_, payload)) => payload.clone(),
+            None => {
+                let payload = match payload(state, reader, event, &filters, context).await {
+                    Ok(payload) => payload,
+                    Err(e) => {
+                        tracing::warn!(error = %e, event = event.id, "could not render a stream event");
+                        None
+                    }
+                };
+                rendered.push((context, payload.clone()));
+                payload
+            }
+        };
+        if let Some(payload) = payload {
+            out.push(Outgoing {
+                stream,
+                event: event.kind.as_str(),
+                payload,
+            });
+        }
+    }
+    out
 }
 
-/// The payload of `event` for `reader`.
+/// The payload of `event` for `reader` in `context`: none when a filter hides it.
 async fn payload(
     state: &AppState,
     reader: &Reader,
     event: &Event,
+    filters: &ActiveFilters,
+    context: Option<FilterContext>,
 ) -> Result<Option<String>, ServiceError> {
     let render = |value: Result<String, serde_json::Error>| {
         value.map_err(|e| ServiceError::Internal(format!("serializing a stream event: {e}")))
     };
+    let reader_id = reader.id().unwrap_or_default();
     Ok(match event.kind {
         StreamKind::Revoke => None,
         StreamKind::Delete => event.post_id.map(|id| id.to_string()),
         StreamKind::Update | StreamKind::StatusUpdate => match event.status.as_ref() {
             Some(view) => {
                 let view = events::personalize(state, reader.id(), view).await?;
-                Some(render(serde_json::to_string(&StatusEntity::new(
-                    state, &view,
-                )))?)
+                let shown = match context {
+                    Some(context) => {
+                        filters::apply_to_statuses(filters, reader_id, context, vec![view]).pop()
+                    }
+                    None => Some(view),
+                };
+                match shown {
+                    Some(view) => Some(render(serde_json::to_string(&StatusEntity::new(
+                        state, &view,
+                    )))?),
+                    None => None,
+                }
             }
             None => None,
         },
@@ -175,9 +225,12 @@ async fn payload(
                 if let Some(status) = note.status.as_ref() {
                     note.status = Some(events::personalize(state, reader.id(), status).await?);
                 }
-                Some(render(serde_json::to_string(&NotificationEntity::new(
-                    state, &note,
-                )))?)
+                match filters::apply_to_notifications(filters, reader_id, vec![note]).pop() {
+                    Some(note) => Some(render(serde_json::to_string(&NotificationEntity::new(
+                        state, &note,
+                    )))?),
+                    None => None,
+                }
             }
             None => None,
         },

@@ -12,6 +12,7 @@ pub mod domain_block;
 pub mod favourite;
 pub mod federation_peer;
 pub mod feed;
+pub mod filter;
 pub mod follow;
 pub mod list;
 pub mod marker;

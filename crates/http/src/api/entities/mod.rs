@@ -2,6 +2,7 @@
 
 pub(crate) mod account;
 pub(crate) mod domain;
+pub(crate) mod filter;
 pub(crate) mod notification;
 pub(crate) mod relationship;
 pub(crate) mod report;

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::account::AccountEntity;
 use super::datetime;
+use super::filter::FilterResultEntity;
 use trellis_domain::services::hydrate::StatusView;
 use trellis_domain::state::AppState;
 
@@ -44,7 +45,7 @@ pub(crate) struct StatusEntity {
     pub bookmarked: bool,
     pub muted: bool,
     pub pinned: bool,
-    pub filtered: Vec<Value>,
+    pub filtered: Vec<FilterResultEntity>,
 }
 
 impl StatusEntity {
@@ -116,7 +117,7 @@ impl StatusEntity {
             bookmarked: view.bookmarked,
             muted: false,
             pinned: view.pinned,
-            filtered: Vec::new(),
+            filtered: view.filtered.iter().map(FilterResultEntity::new).collect(),
         }
     }
 }
