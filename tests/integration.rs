@@ -16,6 +16,7 @@ mod api_announcements;
 mod api_articles;
 mod api_blocks_federation;
 mod api_channels;
+mod api_conversations;
 mod api_filters;
 mod api_instance;
 mod api_lists;

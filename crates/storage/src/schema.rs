@@ -458,7 +458,26 @@ diesel::table! {
 diesel::joinable!(filter_keywords -> filters (filter_id));
 diesel::joinable!(filter_statuses -> filters (filter_id));
 
+diesel::table! {
+    direct_threads (post_id) {
+        post_id -> BigInt,
+        root_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    account_conversations (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        root_id -> BigInt,
+        last_post_id -> BigInt,
+        participant_ids -> Text,
+        unread -> Bool,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
+diesel::joinable!(account_conversations -> posts (last_post_id));
 diesel::joinable!(web_sessions -> accounts (account_id));
 diesel::joinable!(oidc_identities -> accounts (account_id));
 diesel::joinable!(posts -> accounts (account_id));
@@ -576,4 +595,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     filters,
     filter_keywords,
     filter_statuses,
+    direct_threads,
+    account_conversations,
 );

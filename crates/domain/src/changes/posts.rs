@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 
 use trellis_storage::ids::IdGenerator;
+use trellis_storage::models::conversation::AccountConversation;
 use trellis_storage::models::notification::NotificationKind;
 use trellis_storage::models::post::Counter;
 use trellis_storage::models::stream_event::{StreamEvent, StreamKind};
@@ -24,6 +25,7 @@ pub fn store_post(
     let post = Post::insert(conn, new, mentioned_account_ids, tags)?;
     account_counters::status_added(conn, new.account_id, new.created_at)?;
     crate::services::visibility::fan_out(conn, &post)?;
+    super::conversations::record_direct(conn, ids, &post, mentioned_account_ids)?;
     match post.reblog_of_id {
         Some(original) => {
             if let Some(author) = Post::find(conn, original)?.map(|p| p.account_id) {
@@ -92,6 +94,7 @@ pub fn edit_post(
 /// reply count or the boosted post's boost count; the post and its boosts leave their
 /// authors' `statuses_count`.
 pub fn remove_post(conn: &mut DbConnection, ids: &IdGenerator, post: &Post) -> Result<(), DbError> {
+    AccountConversation::forget_post(conn, post.id)?;
     let (mut removed, deleted) = Post::delete(conn, post)?;
     StreamEvent::record(conn, ids, StreamKind::Delete, Some(post.id), None, None)?;
     if let Some(parent) = post.in_reply_to_id {

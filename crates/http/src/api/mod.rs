@@ -7,6 +7,7 @@ pub(crate) mod announcements;
 pub(crate) mod auth;
 pub(crate) mod blocks;
 pub(crate) mod bookmarks;
+pub(crate) mod conversations;
 pub(crate) mod directory;
 pub(crate) mod entities;
 pub(crate) mod filters;
@@ -42,6 +43,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(timelines::routes())
         .merge(lists::routes())
         .merge(filters::routes())
+        .merge(conversations::routes())
         .merge(markers::routes())
         .merge(bookmarks::routes())
         .merge(notifications::routes())

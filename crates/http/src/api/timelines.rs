@@ -1,11 +1,10 @@
-//! Timelines: home, public (local and remote filters), tag, list and direct; conversations.
+//! Timelines: home, public (local and remote filters), tag, list and direct.
 
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::auth::{Auth, MaybeAuth};
 use super::entities::StatusEntity;
@@ -28,7 +27,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/timelines/tag/{hashtag}", get(tag))
         .route("/api/v1/timelines/list/{list_id}", get(list))
         .route("/api/v1/timelines/direct", get(direct))
-        .route("/api/v1/conversations", get(conversations))
 }
 
 /// `GET /api/v1/timelines/home`: the reader's home feed.
@@ -148,10 +146,4 @@ pub(crate) async fn direct(
     let me = auth.person("read:statuses")?;
     let page = timelines::direct_page(&state, me.id, params.window(MAX_LIMIT)).await?;
     Ok(status_page(&state, &uri, page))
-}
-
-/// `GET /api/v1/conversations`: conversations are not tracked; always empty.
-pub(crate) async fn conversations(auth: Auth) -> Result<Json<Vec<Value>>, HttpError> {
-    auth.person("read:statuses")?;
-    Ok(Json(Vec::new()))
 }

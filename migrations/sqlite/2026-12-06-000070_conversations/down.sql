@@ -1,0 +1,2 @@
+DROP TABLE account_conversations;
+DROP TABLE direct_threads;
