@@ -16,7 +16,7 @@ use trellis::federation::signatures::SigningKey;
 use trellis::services::accounts::Role;
 
 /// The id of `handle` on `instance`, resolved through WebFinger.
-async fn resolve(instance: &TestInstance, token: &str, handle: &str) -> String {
+pub(crate) async fn resolve(instance: &TestInstance, token: &str, handle: &str) -> String {
     let found = instance
         .api_get(
             &format!("/api/v2/search?q={handle}&resolve=true&type=accounts"),
@@ -56,7 +56,7 @@ fn uris(timeline: &Value) -> Vec<String> {
 }
 
 /// How many activities `instance` queued that name `uri`.
-async fn queued_naming(instance: &TestInstance, uri: &str) -> i64 {
+pub(crate) async fn queued_naming(instance: &TestInstance, uri: &str) -> i64 {
     let pattern = format!("%{uri}%");
     instance
         .state()
@@ -118,15 +118,15 @@ async fn signing_key(instance: &TestInstance, username: &str) -> SigningKey {
 
 /// Two instances; on alpha, alice (an editor) and carol who follows her; on beta, bob, who
 /// follows alice from there.
-struct Departments {
-    alpha: TestInstance,
-    beta: TestInstance,
-    alice: String,
-    carol: String,
-    bob: String,
+pub(crate) struct Departments {
+    pub alpha: TestInstance,
+    pub beta: TestInstance,
+    pub alice: String,
+    pub carol: String,
+    pub bob: String,
 }
 
-async fn departments() -> Departments {
+pub(crate) async fn departments() -> Departments {
     let alpha = TestInstance::start().await;
     let beta = TestInstance::start().await;
     alpha

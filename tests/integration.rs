@@ -47,6 +47,7 @@ mod moderation;
 mod moderation_flags;
 mod moderation_streams;
 mod openapi;
+mod pins_federation;
 mod received_activities_pruning;
 mod schema_parity;
 mod scim;

@@ -90,6 +90,35 @@ pub mod announce {
     }
 }
 
+/// `Add` and `Remove` of a post to and from its author's `featured` collection: a pin and an
+/// unpin, as Mastodon announces them to followers.
+pub mod featured {
+    use trellis_protocol::ActivityKind;
+
+    use super::{ByReference, activity, audience, reference};
+
+    /// Builds an Add (`pinned`) or Remove of `object_uri` with `featured` as the target,
+    /// addressed to `to`.
+    pub fn build(
+        id: &str,
+        actor: &str,
+        pinned: bool,
+        object_uri: &str,
+        featured: &str,
+        to: &[String],
+    ) -> ByReference {
+        let kind = if pinned {
+            ActivityKind::Add
+        } else {
+            ActivityKind::Remove
+        };
+        let mut change = activity(id, kind, actor, reference(object_uri));
+        change.target = Some(reference(featured));
+        change.addressed = audience(to, &[]);
+        change
+    }
+}
+
 /// `Block`: sent to a remote actor that a local person blocks (Mastodon sends it too, so the
 /// other server can hide the blocker's content from them). Inbound `Block`s are ignored.
 pub mod block {

@@ -5,8 +5,15 @@ use trellis_storage::models::Post;
 use trellis_storage::models::post::Visibility;
 use trellis_storage::models::status_pin::StatusPin;
 
+use diesel::prelude::*;
+use trellis_storage::models::{Account, Follow};
+use trellis_storage::schema::accounts;
+use trellis_storage::{DbConnection, DbError};
+
 use super::ServiceError;
-use crate::outbound::delivery::now;
+use super::outbox::publish;
+use crate::outbound::activities::featured;
+use crate::outbound::delivery::{self, now};
 use crate::state::AppState;
 
 /// Most statuses one person may pin (Mastodon's limit, announced by `/api/v2/instance`).
@@ -20,28 +27,27 @@ pub async fn pin(state: &AppState, account: i64, post: &Post) -> Result<(), Serv
     if post.visibility == Visibility::Direct {
         return Err(refused("is a direct message, which cannot be pinned"));
     }
-    let post_id = post.id;
-    let pinned = state
-        .db()
-        .write(move |conn| {
-            let pinned = StatusPin::post_ids_of(conn, account)?;
-            if pinned.contains(&post_id) {
-                return Ok(true);
-            }
-            if pinned.len() >= MAX_PINNED {
-                return Ok(false);
-            }
-            StatusPin::insert(
-                conn,
-                &StatusPin {
-                    account_id: account,
-                    post_id,
-                    created_at: now(),
-                },
-            )?;
-            Ok(true)
-        })
-        .await?;
+    let post = post.clone();
+    let pinned = publish(state, move |conn, state| {
+        let pinned = StatusPin::post_ids_of(conn, account)?;
+        if pinned.contains(&post.id) {
+            return Ok(true);
+        }
+        if pinned.len() >= MAX_PINNED {
+            return Ok(false);
+        }
+        StatusPin::insert(
+            conn,
+            &StatusPin {
+                account_id: account,
+                post_id: post.id,
+                created_at: now(),
+            },
+        )?;
+        announce(conn, state, account, &post, true)?;
+        Ok(true)
+    })
+    .await?;
     if pinned {
         Ok(())
     } else {
@@ -53,11 +59,45 @@ pub async fn pin(state: &AppState, account: i64, post: &Post) -> Result<(), Serv
 
 /// Unpins `post` (nothing happens when it was not pinned).
 pub async fn unpin(state: &AppState, account: i64, post: &Post) -> Result<(), ServiceError> {
-    let post_id = post.id;
-    state
-        .db()
-        .write(move |conn| StatusPin::delete(conn, account, post_id))
-        .await?;
+    let post = post.clone();
+    publish(state, move |conn, state| {
+        if StatusPin::pinned_among(conn, account, &[post.id])?.is_empty() {
+            return Ok(());
+        }
+        StatusPin::delete(conn, account, post.id)?;
+        announce(conn, state, account, &post, false)
+    })
+    .await
+}
+
+/// Queues the Add (`pinned`) or Remove of `post` in its author's `featured` collection to
+/// their remote followers; department-only posts stay home.
+fn announce(
+    conn: &mut DbConnection,
+    state: &AppState,
+    account: i64,
+    post: &Post,
+    pinned: bool,
+) -> Result<(), DbError> {
+    if post.local_only {
+        return Ok(());
+    }
+    let author: Account = accounts::table
+        .find(account)
+        .select(Account::as_select())
+        .first(conn)?;
+    let urls = state.urls();
+    let to: Vec<String> = author.followers_url.iter().cloned().collect();
+    let activity = featured::build(
+        &urls.new_activity(),
+        &author.uri,
+        pinned,
+        &post.uri,
+        &urls.user_featured(&author.username),
+        &to,
+    );
+    let inboxes = Follow::remote_follower_inboxes(conn, account)?;
+    delivery::enqueue(conn, state, account, &activity, inboxes)?;
     Ok(())
 }
 

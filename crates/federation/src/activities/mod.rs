@@ -5,6 +5,7 @@ pub(crate) mod accept;
 pub(crate) mod announce;
 pub(crate) mod create;
 pub(crate) mod delete;
+pub(crate) mod featured;
 pub(crate) mod flag;
 pub(crate) mod follow;
 pub(crate) mod like;
@@ -45,11 +46,11 @@ pub(crate) async fn dispatch(
         Inbound::Announce(announce) => announce::receive(data, announce, actor).await,
         Inbound::Read(read) => read::receive(data, read, actor).await,
         Inbound::Flag(flag) => flag::receive(data, flag, actor).await,
+        Inbound::Add(add) => featured::receive(data, add, actor, true).await,
+        Inbound::Remove(remove) => featured::receive(data, remove, actor, false).await,
         Inbound::Dislike(_)
         | Inbound::EmojiReact(_)
         | Inbound::Block(_)
-        | Inbound::Add(_)
-        | Inbound::Remove(_)
         | Inbound::Move(_)
         | Inbound::Lock(_)
         | Inbound::Unsupported(_) => Ok(Handled::Ignored("activity type not supported")),
