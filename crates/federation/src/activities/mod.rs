@@ -5,10 +5,12 @@ pub(crate) mod accept;
 pub(crate) mod announce;
 pub(crate) mod create;
 pub(crate) mod delete;
+pub(crate) mod dislike;
 pub(crate) mod flag;
 pub(crate) mod follow;
 pub(crate) mod like;
 pub(crate) mod read;
+pub(crate) mod relayed;
 pub(crate) mod undo;
 pub(crate) mod update;
 
@@ -45,8 +47,8 @@ pub(crate) async fn dispatch(
         Inbound::Announce(announce) => announce::receive(data, announce, actor).await,
         Inbound::Read(read) => read::receive(data, read, actor).await,
         Inbound::Flag(flag) => flag::receive(data, flag, actor).await,
-        Inbound::Dislike(_)
-        | Inbound::EmojiReact(_)
+        Inbound::Dislike(dislike) => dislike::receive(data, dislike, actor).await,
+        Inbound::EmojiReact(_)
         | Inbound::Block(_)
         | Inbound::Add(_)
         | Inbound::Remove(_)
