@@ -39,6 +39,7 @@ mod directory;
 mod discovery;
 mod export;
 mod federation_policy;
+mod group_relay;
 mod http_errors;
 mod https;
 mod inbox_properties;

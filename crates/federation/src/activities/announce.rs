@@ -1,16 +1,18 @@
-//! Announce (boost) of a post.
+//! Announce (boost) of a post, or a group relaying an activity (see [`super::relayed`]).
 
 use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::protocol::verification::verify_domains_match;
 use diesel::Connection;
 use trellis_domain::services::visibility;
 use trellis_protocol::{Activity, Announced};
 
 use crate::error::FederationError;
-use crate::objects::note::NoteObject;
+use crate::objects::note::{NoteObject, store_remote_note};
 use crate::objects::person::ActorObject;
 use trellis_domain::outbound::audience::visibility_of;
 use trellis_domain::outbound::delivery;
 use trellis_domain::state::FedData;
+use trellis_domain::urls::Urls;
 use trellis_storage::models::post::Counter;
 use trellis_storage::models::{NewPost, Post};
 
@@ -21,22 +23,39 @@ use super::Handled;
 const UNAVAILABLE: &str = "boosted object unavailable";
 
 /// Stores the boost (fetching the boosted post if it is not known yet). Only a public or
-/// unlisted post its booster may see can be boosted, as for local boosts.
+/// unlisted post its booster may see can be boosted, as for local boosts. An embedded post on
+/// the booster's own server (a group relaying its posts, as Lemmy does) is taken as sent, so
+/// an edited post is updated; any other is fetched from its origin.
 pub(crate) async fn receive(
     data: &FedData,
     activity: &Activity<Announced>,
     actor: &ActorObject,
 ) -> Result<Handled, FederationError> {
+    if let Announced::Activity(inner) = &activity.object {
+        return super::relayed::receive(data, activity, inner, actor).await;
+    }
     let target_url = activity
         .object
         .id()
         .cloned()
         .ok_or_else(|| FederationError::Invalid("the activity has no object".into()))?;
-    let uri = activity.id.to_string();
-    let boosted = match ObjectId::<NoteObject>::from(target_url)
-        .dereference(data)
-        .await
-    {
+    let on_booster_host =
+        actor.account.domain.is_some() && Urls::authority(&target_url) == actor.account.domain;
+    let fetched = match &activity.object {
+        Announced::Object(object) if on_booster_host => {
+            match object.author() {
+                Some(author) => verify_domains_match(author.url(), &object.id)?,
+                None => return Ok(Handled::Ignored(UNAVAILABLE)),
+            }
+            store_remote_note((**object).clone(), data).await
+        }
+        _ => {
+            ObjectId::<NoteObject>::from(target_url)
+                .dereference(data)
+                .await
+        }
+    };
+    let boosted = match fetched {
         Ok(note) => note.post,
         // Storage trouble here is ours: the sender should try again later.
         Err(e @ FederationError::Db(_)) => return Err(e),
@@ -45,13 +64,23 @@ pub(crate) async fn receive(
             return Ok(Handled::Ignored(UNAVAILABLE));
         }
     };
+    store_boost(data, activity, actor, boosted).await
+}
+
+/// Stores `actor`'s boost of `boosted`, made by `activity` (once per booster and post).
+pub(crate) async fn store_boost(
+    data: &FedData,
+    activity: &Activity<Announced>,
+    actor: &ActorObject,
+    boosted: Post,
+) -> Result<Handled, FederationError> {
     let to = activity.addressed.to_ids();
     let cc = activity.addressed.cc_ids();
     let visibility = visibility_of(&to, &cc, actor.account.followers_url.as_deref());
     let now = delivery::now();
     let new = NewPost {
         id: data.ids().next_id(),
-        uri,
+        uri: activity.id.to_string(),
         url: None,
         account_id: actor.account.id,
         object_type: "Announce".into(),

@@ -35,7 +35,11 @@ pub(crate) async fn receive(
     check_author(&activity.object, actor)?;
     if !matches!(
         activity.object.kind,
-        ObjectKind::Note | ObjectKind::Article | ObjectKind::Page | ObjectKind::Question
+        ObjectKind::Note
+            | ObjectKind::Article
+            | ObjectKind::Page
+            | ObjectKind::Question
+            | ObjectKind::ChatMessage
     ) {
         return Ok(Handled::Ignored("object type not supported"));
     }

@@ -5,11 +5,13 @@ pub(crate) mod accept;
 pub(crate) mod announce;
 pub(crate) mod create;
 pub(crate) mod delete;
+pub(crate) mod dislike;
 pub(crate) mod featured;
 pub(crate) mod flag;
 pub(crate) mod follow;
 pub(crate) mod like;
 pub(crate) mod read;
+pub(crate) mod relayed;
 pub(crate) mod undo;
 pub(crate) mod update;
 
@@ -48,8 +50,8 @@ pub(crate) async fn dispatch(
         Inbound::Flag(flag) => flag::receive(data, flag, actor).await,
         Inbound::Add(add) => featured::receive(data, add, actor, true).await,
         Inbound::Remove(remove) => featured::receive(data, remove, actor, false).await,
-        Inbound::Dislike(_)
-        | Inbound::EmojiReact(_)
+        Inbound::Dislike(dislike) => dislike::receive(data, dislike, actor).await,
+        Inbound::EmojiReact(_)
         | Inbound::Block(_)
         | Inbound::Move(_)
         | Inbound::Lock(_)

@@ -21,6 +21,7 @@ use trellis_domain::outbound::audience::visibility_of;
 use trellis_domain::state::AppState;
 use trellis_storage::DbError;
 use trellis_storage::models::post::Counter;
+use trellis_storage::models::post::Visibility;
 use trellis_storage::models::{NewPost, Post};
 use trellis_storage::schema::accounts;
 
@@ -33,7 +34,11 @@ use super::person::ActorObject;
 fn is_stored_kind(kind: &ObjectKind) -> bool {
     matches!(
         kind,
-        ObjectKind::Note | ObjectKind::Article | ObjectKind::Page | ObjectKind::Question
+        ObjectKind::Note
+            | ObjectKind::Article
+            | ObjectKind::Page
+            | ObjectKind::Question
+            | ObjectKind::ChatMessage
     )
 }
 
@@ -145,11 +150,25 @@ pub(crate) async fn store_remote_note(
         None => None,
     };
 
+    let to = json.addressed.to_ids();
+    let cc = json.addressed.cc_ids();
+    // A private message (Lemmy's ChatMessage) is direct whatever its addressing.
+    let visibility = match json.kind {
+        ObjectKind::ChatMessage => Visibility::Direct,
+        _ => visibility_of(&to, &cc, author.account.followers_url.as_deref()),
+    };
+    // The people a direct message is addressed to are mentioned by it, tagged or not.
+    let addressed = to
+        .iter()
+        .chain(&cc)
+        .filter(|_| visibility == Visibility::Direct)
+        .filter_map(|id| web_url(id));
     let mention_uris: Vec<String> = json
         .tag
         .iter()
         .filter(|t| t.kind == "Mention")
         .filter_map(|t| t.href.as_ref().and_then(|href| web_url(href.as_str())))
+        .chain(addressed)
         .take(MAX_MENTIONS)
         .collect();
     let mut hashtags: Vec<String> = Vec::new();
@@ -171,15 +190,14 @@ pub(crate) async fn store_remote_note(
             hashtags.push(name);
         }
     }
-    let to = json.addressed.to_ids();
-    let cc = json.addressed.cc_ids();
-    let visibility = visibility_of(&to, &cc, author.account.followers_url.as_deref());
     let content = render_remote_content(&json);
     let remote_article =
         (json.kind == ObjectKind::Article).then(|| super::article::remote_fields(&json));
     let attachments: Vec<Value> = json
         .attachment
         .iter()
+        // A Page's link is shown in its content.
+        .filter(|a| !(json.kind == ObjectKind::Page && a.kind == "Link"))
         .filter_map(|a| {
             let url = first_web_url(&a.url)
                 .or_else(|| a.href.as_ref().and_then(|href| web_url(href.as_str())))?;
@@ -234,7 +252,10 @@ pub(crate) async fn store_remote_note(
                     .select(accounts::id)
                     .load(conn)?;
                 if let Some(existing) = Post::find_by_uri(conn, &new.uri)? {
-                    if existing.account_id != new.account_id {
+                    let unchanged = existing.content == new.content
+                        && existing.summary == new.summary
+                        && existing.sensitive == new.sensitive;
+                    if existing.account_id != new.account_id || unchanged {
                         return Ok(existing);
                     }
                     trellis_domain::changes::posts::edit_post(
@@ -274,11 +295,18 @@ pub(crate) async fn store_remote_note(
 
 /// Sanitized HTML of a remote object (within the content limit). Long-form objects (Article,
 /// Page) are shown the way Mastodon shows them: title, summary and a link, never the title as
-/// a content warning.
+/// a content warning. A Page with a body (a Lemmy post) shows its title, its body and the
+/// link it shares, if any.
 pub(super) fn render_remote_content(json: &Document) -> String {
     let body = json.html().unwrap_or("");
-    if matches!(json.kind, ObjectKind::Note | ObjectKind::Question) {
+    if matches!(
+        json.kind,
+        ObjectKind::Note | ObjectKind::Question | ObjectKind::ChatMessage
+    ) {
         return sanitize_remote_html(truncate(body, MAX_CONTENT_BYTES));
+    }
+    if json.kind == ObjectKind::Page && !body.trim().is_empty() {
+        return render_page(json, body);
     }
     let escape = trellis_content::text::escape_html;
     let mut html = String::new();
@@ -293,5 +321,29 @@ pub(super) fn render_remote_content(json: &Document) -> String {
     }
     let link = first_web_url(&json.url).unwrap_or_else(|| json.id.to_string());
     html.push_str(&format!("<p><a href=\"{0}\">{0}</a></p>", escape(&link)));
+    sanitize_remote_html(&html)
+}
+
+/// A Page with a body: the title as a bold first paragraph, the sanitized body, then the
+/// link a link post shares (its `Link` attachment, else its `url`).
+fn render_page(json: &Document, body: &str) -> String {
+    let escape = trellis_content::text::escape_html;
+    let mut html = String::new();
+    if let Some(name) = &json.name {
+        html.push_str(&format!(
+            "<p><strong>{}</strong></p>",
+            escape(truncate(name, MAX_NAME_BYTES))
+        ));
+    }
+    html.push_str(truncate(body, MAX_CONTENT_BYTES));
+    let shared = json
+        .attachment
+        .iter()
+        .filter(|a| a.kind == "Link")
+        .find_map(|a| a.location().and_then(|l| web_url(l.as_str())))
+        .or_else(|| first_web_url(&json.url));
+    if let Some(link) = shared {
+        html.push_str(&format!("<p><a href=\"{0}\">{0}</a></p>", escape(&link)));
+    }
     sanitize_remote_html(&html)
 }
