@@ -461,3 +461,91 @@ async fn the_trellis_api_posts_titled_threads_and_moderators_only_communities_re
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body["error"].is_string());
 }
+
+/// Polls `check` for up to 15 seconds.
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..150 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test]
+async fn a_member_on_another_instance_joins_and_posts_and_a_non_member_is_not_announced() {
+    let peers = common::start_peers(2, &[]).await;
+    let (alpha, beta) = (&peers[0], &peers[1]);
+    let [alice] = <[String; 1]>::try_from(alpha.people(&["alice"]).await).unwrap();
+    let [bob, eve] = <[String; 2]>::try_from(beta.people(&["bob", "eve"]).await).unwrap();
+    create(alpha, &alice, json!({"name": "data"})).await;
+    let handle = format!("data@{}", alpha.state().urls().domain());
+    let found = beta
+        .api_get(
+            &format!("/api/v2/search?q={handle}&resolve=true&type=accounts"),
+            Some(&bob),
+        )
+        .await;
+    assert_eq!(found.status, StatusCode::OK, "{:?}", found.body);
+    let group = &found.body["accounts"][0];
+    assert_eq!(group["group"], true, "{:?}", found.body);
+    let id = group["id"].as_str().unwrap();
+    beta.api_post(&format!("/api/v1/accounts/{id}/follow"), Some(&bob), None)
+        .await;
+    eventually("alpha to count bob as a member", || async {
+        alpha
+            .api_get(&format!("{COMMUNITIES}/data"), Some(&alice))
+            .await
+            .body["members_count"]
+            == 2
+    })
+    .await;
+
+    let posted = beta
+        .post_status(
+            &bob,
+            json!({"status": format!("@{handle} hello from beta")}),
+        )
+        .await;
+    let uri = posted["uri"].as_str().unwrap().to_string();
+    eventually("alice to see the group's boost of bob's post", || async {
+        home(alpha, &alice)
+            .await
+            .iter()
+            .any(|s| s["reblog"]["uri"] == uri.as_str() && s["account"]["username"] == "data")
+    })
+    .await;
+
+    let stranger = beta
+        .post_status(&eve, json!({"status": format!("@{handle} not a member")}))
+        .await;
+    let stranger_uri = stranger["uri"].as_str().unwrap().to_string();
+    let marker = beta
+        .post_status(&bob, json!({"status": format!("@{handle} second post")}))
+        .await;
+    let marker_uri = marker["uri"].as_str().unwrap().to_string();
+    eventually("the member's second post", || async {
+        home(alpha, &alice)
+            .await
+            .iter()
+            .any(|s| s["reblog"]["uri"] == marker_uri.as_str())
+    })
+    .await;
+    let threads = alpha
+        .api_get(&format!("{COMMUNITIES}/data/posts"), Some(&alice))
+        .await;
+    let listed: Vec<&str> = threads
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, [marker_uri.as_str(), uri.as_str()]);
+    assert!(!listed.contains(&stranger_uri.as_str()));
+}
