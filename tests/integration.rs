@@ -34,6 +34,7 @@ mod cli;
 mod cli_article_import;
 mod cli_directory;
 mod closed_federation;
+mod communities;
 mod department_only;
 mod directory;
 mod discovery;

@@ -1,6 +1,7 @@
 //! Configuration: an optional TOML file overlaid with `TRELLIS_*` environment variables,
 //! validated into one [`Config`] with errors that name the key, the value and the reason.
 
+pub mod communities;
 pub mod federation;
 pub mod key_pool;
 pub mod oidc;
@@ -39,6 +40,8 @@ pub struct Config {
     pub scim_token: Option<Secret>,
     /// Who may write articles.
     pub articles: ArticleSettings,
+    /// Who may create communities.
+    pub communities: communities::CommunitySettings,
     /// Abuse limits: sign-in attempts, inbox requests, slow and surplus connections.
     pub limits: LimitSettings,
     /// For tests only: a folder of pre-generated RSA key pairs that new actors take in turn
@@ -243,6 +246,8 @@ struct FileConfig {
     scim_token: Option<String>,
     #[serde(default)]
     articles: FileArticles,
+    #[serde(default)]
+    communities: communities::FileCommunities,
     #[serde(default)]
     limits: FileLimits,
     #[serde(default)]
@@ -560,6 +565,7 @@ impl Config {
         };
 
         let federation = federation::federation_settings(file.federation, env)?;
+        let communities = communities::community_settings(file.communities, env)?;
         let tls = federation::tls_settings(file.tls, env)?;
         let sign_in = oidc::sign_in_settings(file.oidc, file.password_login, allow_http, env)?;
 
@@ -573,6 +579,7 @@ impl Config {
                 members_may_write,
                 channel_name,
             },
+            communities,
             internal_api_token,
             scim_token,
             delivery,

@@ -38,9 +38,20 @@ pub(crate) async fn person(
         }
         Err(e) => return Err(e.into()),
     };
+    if account.actor_type == channels::ACTOR_TYPE
+        && !matches!(representation, Representation::Html)
+        && let Some(document) =
+            trellis_domain::services::communities::document::actor_document(&state, &account)
+                .await?
+    {
+        return Ok(activity_json(&document));
+    }
     match representation {
         // A channel's page is the category (or article index) it carries.
-        Representation::Html if account.actor_type == channels::ACTOR_TYPE => {
+        Representation::Html
+            if account.actor_type == channels::ACTOR_TYPE
+                && account.url.as_ref() != Some(&account.uri) =>
+        {
             let page = account.url.unwrap_or_else(|| state.urls().articles_index());
             Ok(Redirect::to(&page).into_response())
         }

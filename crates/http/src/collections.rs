@@ -153,3 +153,17 @@ async fn relation_collection(
         next,
     )))
 }
+
+/// GET /users/{username}/moderators: a community's moderators (Lemmy's collection).
+pub(crate) async fn moderators(
+    data: Data<AppState>,
+    Path(username): Path<String>,
+) -> Result<Response, HttpError> {
+    let account = accounts::public_profile(&data, &username).await?;
+    match trellis_domain::services::communities::document::moderators_collection(&data, &account)
+        .await?
+    {
+        Some(document) => Ok(activity_json(&document)),
+        None => Err(HttpError::not_found("no community of that name")),
+    }
+}

@@ -69,6 +69,7 @@ fn activitypub_documents(state: &AppState) -> Router<AppState> {
         .route("/users/{username}/outbox", get(collections::outbox))
         .route("/users/{username}/followers", get(collections::followers))
         .route("/users/{username}/following", get(collections::following))
+        .route("/users/{username}/moderators", get(collections::moderators))
         .route(
             "/users/{username}/collections/featured",
             get(collections::featured),

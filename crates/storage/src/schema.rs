@@ -551,6 +551,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    communities (account_id) {
+        account_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        posting -> Text,
+        membership -> Text,
+        visibility -> Text,
+        archived_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    community_moderators (community_id, account_id) {
+        community_id -> BigInt,
+        account_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    community_posts (post_id) {
+        post_id -> BigInt,
+        community_id -> BigInt,
+        thread_id -> BigInt,
+        title -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     users,
@@ -597,4 +628,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     filter_statuses,
     direct_threads,
     account_conversations,
+    communities,
+    community_moderators,
+    community_posts,
 );

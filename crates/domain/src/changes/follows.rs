@@ -32,6 +32,12 @@ pub fn store_follow(
         crate::services::visibility::backfill(conn, follow.account_id, follow.target_account_id)?;
         NotificationKind::Follow
     } else {
+        super::communities::request_received(
+            conn,
+            ids,
+            follow.target_account_id,
+            follow.account_id,
+        )?;
         NotificationKind::FollowRequest
     };
     notify(
@@ -56,6 +62,7 @@ pub fn accept_follow(conn: &mut DbConnection, ids: &IdGenerator, id: i64) -> Res
     crate::services::visibility::backfill(conn, follow.account_id, follow.target_account_id)?;
     let (target, follower) = (follow.target_account_id, follow.account_id);
     Notification::withdraw(conn, target, follower, NotificationKind::FollowRequest)?;
+    super::communities::request_settled(conn, target, follower)?;
     notify(conn, ids, target, follower, NotificationKind::Follow, None)?;
     Ok(())
 }
@@ -70,6 +77,9 @@ pub fn remove_follow(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
         feed::remove_origin(conn, follow.account_id, follow.target_account_id)?;
         let (target, follower) = (follow.target_account_id, follow.account_id);
         Notification::withdraw(conn, target, follower, NotificationKind::FollowRequest)?;
+        if !follow.accepted {
+            super::communities::request_settled(conn, target, follower)?;
+        }
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 //! stream events.
 
 pub mod accounts;
+pub mod communities;
 pub mod conversations;
 pub mod favourites;
 pub mod follows;

@@ -88,6 +88,24 @@ pub mod announce {
         announce.addressed = audience(to, cc);
         announce
     }
+
+    /// Builds a group's Announce of an activity, embedded (FEP-1b12): the inner activity's
+    /// JSON-LD context moves up to the Announce.
+    pub fn of_activity<O>(
+        id: &str,
+        actor: &str,
+        mut inner: trellis_protocol::Activity<O>,
+        to: &[String],
+        cc: &[String],
+    ) -> trellis_protocol::Activity<trellis_protocol::Activity<O>> {
+        let context = inner.context.take();
+        let mut announce = activity(id, ActivityKind::Announce, actor, inner);
+        if context.is_some() {
+            announce.context = context;
+        }
+        announce.addressed = audience(to, cc);
+        announce
+    }
 }
 
 /// `Add` and `Remove` of a post to and from its author's `featured` collection: a pin and an

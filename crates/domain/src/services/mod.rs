@@ -7,6 +7,7 @@ pub mod articles;
 pub mod audit;
 pub mod blocks;
 pub mod bookmarks;
+pub mod communities;
 pub mod conversations;
 pub mod directory;
 pub mod domain_blocks;

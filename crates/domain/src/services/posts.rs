@@ -70,6 +70,16 @@ async fn created_with(
 
 /// Publishes a post and queues its delivery to followers, mentioned people and the thread.
 pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Post, ServiceError> {
+    create_titled(data, author, draft, None).await
+}
+
+/// [`create`], with the title of a community thread it starts.
+pub(crate) async fn create_titled(
+    data: &FedData,
+    author: &Account,
+    draft: Draft,
+    title: Option<String>,
+) -> Result<Post, ServiceError> {
     if let Some(key) = &draft.idempotency_key
         && let Some(post) = created_with(data, author.id, key).await?
     {
@@ -87,6 +97,14 @@ pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Po
         .iter()
         .map(|m| m.actor_id.clone())
         .collect();
+    super::communities::posting::check_local(
+        data,
+        author.id,
+        draft.visibility,
+        parent.as_ref().map(|p| p.id),
+        &mention_uris,
+    )
+    .await?;
     let id = data.ids().next_id();
     let uri = data.urls().post(&author.username, id);
     let now = delivery::now();
@@ -151,6 +169,7 @@ pub async fn create(data: &FedData, author: &Account, draft: Draft) -> Result<Po
         );
         let inboxes = audience_inboxes(conn, &author, post.visibility, &mentioned)?;
         delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
+        super::communities::posting::carry_local(conn, state, &post, &mention_ids, title)?;
         Ok(post)
     })
     .await?;
@@ -203,14 +222,11 @@ pub async fn edit(
         let post =
             Post::find(conn, post.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))?;
         let note = note_json(conn, &post)?;
-        let activity = create::build(
-            &state.urls().new_activity(),
-            ActivityKind::Update,
-            &author.uri,
-            &note,
-        );
+        let activity_id = state.urls().new_activity();
+        let activity = create::build(&activity_id, ActivityKind::Update, &author.uri, &note);
         let inboxes = audience_inboxes(conn, &author, post.visibility, &mentioned)?;
         delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
+        super::communities::relay::edited(conn, state, &post, &activity_id)?;
         Ok(post)
     })
     .await?;
@@ -243,6 +259,7 @@ pub async fn delete(data: &FedData, author: &Account, post_id: i64) -> Result<()
         );
         // Queued while the post still exists, so the queue knows a department-only post.
         delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
+        super::communities::relay::withdrawn(conn, state, &post)?;
         crate::changes::posts::remove_post(conn, state.ids(), &post)?;
         if !post.local_only {
             Tombstone::insert(

@@ -5,6 +5,7 @@ use trellis_protocol::{Activity, Reference};
 
 use crate::error::FederationError;
 use crate::objects::person::ActorObject;
+use trellis_domain::services::communities::posting;
 use trellis_domain::state::FedData;
 use trellis_storage::models::Post;
 use trellis_storage::models::article::Article;
@@ -30,6 +31,7 @@ pub(crate) async fn receive(
                 match Post::find_by_uri(conn, &target)? {
                     Some(post) if post.account_id == account.id => {
                         Article::delete_by_post(conn, post.id)?;
+                        posting::withdrawn(conn, &state, &post)?;
                         trellis_domain::changes::posts::remove_post(conn, state.ids(), &post)?;
                         Ok(Handled::Applied)
                     }

@@ -6,6 +6,7 @@ use trellis_protocol::{Activity, Updated};
 use crate::error::FederationError;
 use crate::objects::note::store_remote_note;
 use crate::objects::person::ActorObject;
+use trellis_domain::services::communities::posting;
 use trellis_domain::state::FedData;
 use trellis_storage::models::Post;
 
@@ -40,6 +41,7 @@ pub(crate) async fn receive(
                 return Ok(Handled::Ignored("update of an unknown object"));
             }
             store_remote_note((**note).clone(), data).await?;
+            posting::received_edit(data, note.id.as_str(), activity.id.as_str()).await?;
             Ok(Handled::Applied)
         }
         Updated::Reference(_) => Ok(Handled::Ignored("object type not supported")),

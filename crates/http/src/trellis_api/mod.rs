@@ -5,6 +5,7 @@
 pub(crate) mod articles;
 pub(crate) mod audit;
 pub(crate) mod categories;
+pub(crate) mod communities;
 pub(crate) mod entities;
 pub(crate) mod export;
 
@@ -27,6 +28,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .merge(articles::routes())
         .merge(categories::routes())
+        .merge(communities::routes())
         .merge(audit::routes())
         .merge(export::routes())
 }

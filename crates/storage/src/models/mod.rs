@@ -6,6 +6,7 @@ pub mod account_moderation;
 pub mod audit;
 pub mod block;
 pub mod bookmark;
+pub mod community;
 pub mod conversation;
 pub mod delivery;
 pub mod directory;

@@ -343,6 +343,9 @@ fn is_left_behind(
         users::table.filter(users::account_id.eq(account.id)),
     ))
     .get_result(conn)?;
+    if trellis_storage::models::community::Community::find(conn, account.id)?.is_some() {
+        return Ok(false);
+    }
     Ok(!has_user && ArticleCategory::by_channel(conn, account.id)?.is_none())
 }
 
