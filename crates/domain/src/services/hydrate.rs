@@ -15,7 +15,7 @@ use trellis_storage::schema::{
 };
 use trellis_storage::{DbConnection, DbError};
 
-use super::filters::FilterMatch;
+use super::filter_matching::FilterMatch;
 use super::visibility;
 
 /// An account as a client sees it. Its counters (followers, following, statuses, last

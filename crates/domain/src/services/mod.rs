@@ -16,6 +16,7 @@ pub mod event_hub;
 pub mod events;
 pub mod export;
 pub mod federation_policy;
+pub mod filter_matching;
 pub mod filters;
 pub mod follows;
 pub mod hydrate;

@@ -1,13 +1,12 @@
 //! Keyword filters (Mastodon's v2 filters): a person's filters, their keywords and statuses,
-//! and where they apply (`matching.rs` decides which posts a filter matches, `apply.rs` drops
-//! or marks them in what a reader is shown).
+//! and where they apply (`filter_matching.rs` decides which posts a filter matches, `apply.rs`
+//! drops or marks them in what a reader is shown).
 
 mod apply;
-mod matching;
 
+pub use super::filter_matching::{ActiveFilters, FilterContext, FilterMatch, contexts_of};
 pub(crate) use apply::load;
 pub use apply::{apply_to_notifications, apply_to_page, apply_to_statuses, loaded_for};
-pub use matching::{ActiveFilters, FilterMatch};
 
 use chrono::NaiveDateTime;
 use diesel::Connection;
@@ -27,57 +26,6 @@ pub const MAX_TEXT: usize = 256;
 pub const MAX_FILTERS: usize = 100;
 /// Most keywords one filter holds.
 pub const MAX_KEYWORDS: usize = 100;
-
-/// Where a filter applies: Mastodon's filter contexts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FilterContext {
-    /// The home timeline and lists.
-    Home,
-    /// Notifications.
-    Notifications,
-    /// Public and hashtag timelines.
-    Public,
-    /// A status and its conversation.
-    Thread,
-    /// Profiles.
-    Account,
-}
-
-impl FilterContext {
-    /// Every context, in Mastodon's order.
-    pub const ALL: [FilterContext; 5] = [
-        Self::Home,
-        Self::Notifications,
-        Self::Public,
-        Self::Thread,
-        Self::Account,
-    ];
-
-    /// The API and stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Home => "home",
-            Self::Notifications => "notifications",
-            Self::Public => "public",
-            Self::Thread => "thread",
-            Self::Account => "account",
-        }
-    }
-
-    /// Parses an API name.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == text)
-    }
-}
-
-/// The contexts a stored filter applies to.
-pub fn contexts_of(filter: &Filter) -> Vec<FilterContext> {
-    filter
-        .contexts
-        .split(',')
-        .filter_map(FilterContext::parse)
-        .collect()
-}
 
 /// A keyword being added, changed or removed (Mastodon's `keywords_attributes`).
 #[derive(Clone, Debug, Default)]

@@ -1,6 +1,7 @@
-//! Which posts a person's filters match: keywords in the text a reader sees (the content,
-//! the content warning and media descriptions), case-insensitive, whole words where asked;
-//! and the statuses a filter names.
+//! Which posts a person's keyword filters match: keywords in the text a reader sees (the
+//! content, the content warning and media descriptions), case-insensitive, whole words where
+//! asked; and the statuses a filter names. Apart from `filters/` so that hydrated views can
+//! carry matches without depending on the application state.
 
 use std::sync::Arc;
 
@@ -9,7 +10,58 @@ use serde_json::Value;
 use trellis_storage::models::Post;
 use trellis_storage::models::filter::{FilterAction, FilterWithRules};
 
-use super::{FilterContext, contexts_of};
+use trellis_storage::models::filter::Filter;
+
+/// Where a filter applies: Mastodon's filter contexts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilterContext {
+    /// The home timeline and lists.
+    Home,
+    /// Notifications.
+    Notifications,
+    /// Public and hashtag timelines.
+    Public,
+    /// A status and its conversation.
+    Thread,
+    /// Profiles.
+    Account,
+}
+
+impl FilterContext {
+    /// Every context, in Mastodon's order.
+    pub const ALL: [FilterContext; 5] = [
+        Self::Home,
+        Self::Notifications,
+        Self::Public,
+        Self::Thread,
+        Self::Account,
+    ];
+
+    /// The API and stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Home => "home",
+            Self::Notifications => "notifications",
+            Self::Public => "public",
+            Self::Thread => "thread",
+            Self::Account => "account",
+        }
+    }
+
+    /// Parses an API name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
+/// The contexts a stored filter applies to.
+pub fn contexts_of(filter: &Filter) -> Vec<FilterContext> {
+    filter
+        .contexts
+        .split(',')
+        .filter_map(FilterContext::parse)
+        .collect()
+}
 
 /// A filter that matched a post, with what matched (Mastodon's `FilterResult`).
 #[derive(Clone, Debug)]
