@@ -3,6 +3,7 @@
 
 pub mod federation;
 pub mod key_pool;
+pub mod media;
 pub mod oidc;
 
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ use serde::Deserialize;
 use url::Url;
 
 pub use federation::{FederationMode, FederationSettings, TlsSettings, parse_authority};
+pub use media::{MediaSettings, MediaStorage, S3Settings};
 pub use oidc::{ClaimNames, OidcSettings, RoleGroups, SignInSettings};
 
 /// The validated configuration of one instance.
@@ -51,6 +53,8 @@ pub struct Config {
     pub tls: Option<TlsSettings>,
     /// How people sign in: passwords and single sign-on with an OpenID provider.
     pub sign_in: SignInSettings,
+    /// Upload limits and where media files are stored.
+    pub media: MediaSettings,
 }
 
 /// Abuse limits.
@@ -252,6 +256,8 @@ struct FileConfig {
     password_login: Option<bool>,
     #[serde(default)]
     oidc: oidc::FileOidc,
+    #[serde(default)]
+    media: media::FileMedia,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -562,6 +568,7 @@ impl Config {
         let federation = federation::federation_settings(file.federation, env)?;
         let tls = federation::tls_settings(file.tls, env)?;
         let sign_in = oidc::sign_in_settings(file.oidc, file.password_login, allow_http, env)?;
+        let media = media::media_settings(file.media, env)?;
 
         Ok(Config {
             limits,
@@ -569,6 +576,7 @@ impl Config {
             federation,
             tls,
             sign_in,
+            media,
             articles: ArticleSettings {
                 members_may_write,
                 channel_name,
