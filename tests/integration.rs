@@ -18,6 +18,7 @@ mod api_blocks_federation;
 mod api_channels;
 mod api_instance;
 mod api_lists;
+mod api_media;
 mod api_notifications;
 mod api_oauth;
 mod api_relationships;

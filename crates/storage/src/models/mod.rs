@@ -15,6 +15,7 @@ pub mod feed;
 pub mod follow;
 pub mod list;
 pub mod marker;
+pub mod media_attachment;
 pub mod notification;
 pub mod oauth;
 pub mod oidc;
