@@ -38,6 +38,9 @@ pub enum AppError {
     /// used.
     #[error("cannot serve https: {0}")]
     Tls(#[from] TlsError),
+    /// The media store cannot be set up.
+    #[error("cannot use the media storage: {0}")]
+    Media(#[from] trellis_media::StoreError),
     /// The listen address could not be bound, or serving failed.
     #[error("cannot listen on {addr}: {reason}")]
     Listen {
@@ -91,15 +94,21 @@ pub async fn prepare(config: Config) -> Result<AppState, AppError> {
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "applied database migrations");
     }
-    let state = new_state(config, db);
+    let state = new_state(config, db)?;
     instance_actor::ensure(&state).await?;
     channels::ensure_all(&state).await?;
     Ok(state)
 }
 
 /// The state of an instance on `db`, with the federation crate's remote lookup installed.
-pub fn new_state(config: Config, db: Database) -> AppState {
-    AppState::new(config, db, Arc::new(FederatedLookup::default()))
+pub fn new_state(config: Config, db: Database) -> Result<AppState, AppError> {
+    let media = trellis_media::MediaStore::from_settings(&config.media)?;
+    Ok(AppState::new(
+        config,
+        db,
+        Arc::new(FederatedLookup::default()),
+        media,
+    ))
 }
 
 /// The federation configuration of a prepared instance (fetches signed by its instance actor,

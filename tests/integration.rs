@@ -20,6 +20,7 @@ mod api_conversations;
 mod api_filters;
 mod api_instance;
 mod api_lists;
+mod api_media;
 mod api_notifications;
 mod api_oauth;
 mod api_relationships;

@@ -35,7 +35,7 @@ impl CliError {
             CliError::Config(_) | CliError::Usage(_) => 2,
             CliError::Service(ServiceError::Invalid { .. }) => 2,
             // An unusable certificate or key file is a configuration error too.
-            CliError::App(AppError::Tls(_)) => 2,
+            CliError::App(AppError::Tls(_) | AppError::Media(_)) => 2,
             _ => 1,
         }
     }

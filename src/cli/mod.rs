@@ -168,7 +168,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 async fn open_existing(config: Config) -> Result<AppState, CliError> {
     let db = Database::open(&config.database, OpenMode::MustExist)?;
     db.migrate().await?;
-    Ok(crate::app::new_state(config, db))
+    Ok(crate::app::new_state(config, db)?)
 }
 
 /// Logs go to stderr: human-readable on a terminal, JSON lines when

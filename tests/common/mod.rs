@@ -35,6 +35,8 @@ pub struct TestInstance {
     pub client: reqwest::Client,
     /// Keeps the database alive.
     pub db: TestDb,
+    /// The folder media files are stored in (removed with the instance).
+    pub media_dir: tempfile::TempDir,
 }
 
 impl TestInstance {
@@ -95,6 +97,11 @@ impl TestInstance {
         } else {
             env.insert("TRELLIS_ALLOW_HTTP".into(), "true".into());
         }
+        let media_dir = tempfile::tempdir().expect("media folder");
+        env.insert(
+            "TRELLIS_MEDIA_DIR".into(),
+            media_dir.path().display().to_string(),
+        );
         for (k, v) in extra {
             env.insert(k.to_string(), v.to_string());
         }
@@ -121,6 +128,7 @@ impl TestInstance {
             running: Some(running),
             client,
             db,
+            media_dir,
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod communities;
 pub mod federation;
 pub mod key_pool;
+pub mod media;
 pub mod oidc;
 
 use std::collections::HashMap;
@@ -15,6 +16,7 @@ use serde::Deserialize;
 use url::Url;
 
 pub use federation::{FederationMode, FederationSettings, TlsSettings, parse_authority};
+pub use media::{MediaSettings, MediaStorage, S3Settings};
 pub use oidc::{ClaimNames, OidcSettings, RoleGroups, SignInSettings};
 
 /// The validated configuration of one instance.
@@ -54,6 +56,8 @@ pub struct Config {
     pub tls: Option<TlsSettings>,
     /// How people sign in: passwords and single sign-on with an OpenID provider.
     pub sign_in: SignInSettings,
+    /// Upload limits and where media files are stored.
+    pub media: MediaSettings,
 }
 
 /// Abuse limits.
@@ -257,6 +261,8 @@ struct FileConfig {
     password_login: Option<bool>,
     #[serde(default)]
     oidc: oidc::FileOidc,
+    #[serde(default)]
+    media: media::FileMedia,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -568,6 +574,7 @@ impl Config {
         let communities = communities::community_settings(file.communities, env)?;
         let tls = federation::tls_settings(file.tls, env)?;
         let sign_in = oidc::sign_in_settings(file.oidc, file.password_login, allow_http, env)?;
+        let media = media::media_settings(file.media, env)?;
 
         Ok(Config {
             limits,
@@ -575,6 +582,7 @@ impl Config {
             federation,
             tls,
             sign_in,
+            media,
             articles: ArticleSettings {
                 members_may_write,
                 channel_name,

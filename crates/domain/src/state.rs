@@ -36,12 +36,18 @@ struct Inner {
     login_limits: LoginLimits,
     keys: KeySource,
     policy: PolicyCache,
+    media: trellis_media::MediaStore,
 }
 
 impl AppState {
     /// Bundles a validated configuration with an opened database and the way to reach other
     /// servers (the binary installs the federation crate's lookup).
-    pub fn new(config: Config, db: Database, remote: Arc<dyn RemoteLookup>) -> Self {
+    pub fn new(
+        config: Config,
+        db: Database,
+        remote: Arc<dyn RemoteLookup>,
+        media: trellis_media::MediaStore,
+    ) -> Self {
         let urls = Urls::new(&config);
         Self {
             inner: Arc::new(Inner {
@@ -55,8 +61,14 @@ impl AppState {
                 urls,
                 ids: IdGenerator::new(),
                 policy: PolicyCache::default(),
+                media,
             }),
         }
+    }
+
+    /// Where media files are kept.
+    pub fn media(&self) -> &trellis_media::MediaStore {
+        &self.inner.media
     }
 
     /// The configuration.

@@ -93,7 +93,7 @@ impl From<ServiceError> for FederationError {
             ServiceError::Db(e) => Self::Db(e),
             ServiceError::NotFound(m) | ServiceError::Gone(m) => Self::NotFound(m),
             ServiceError::Invalid { field, message } => Self::Invalid(format!("{field} {message}")),
-            ServiceError::Conflict(m) => Self::Invalid(m),
+            ServiceError::Conflict(m) | ServiceError::TooLarge(m) => Self::Invalid(m),
             ServiceError::Forbidden(m) => Self::Forbidden(m),
             ServiceError::Internal(m) => Self::Fetch(m),
         }

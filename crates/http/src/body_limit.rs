@@ -9,12 +9,18 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::HttpError;
 
-/// Middleware: 413 when `Content-Length` is above `max_body` bytes.
+/// Middleware: 413 when `Content-Length` is above `max_body` bytes (`max_upload` bytes on
+/// the media upload routes).
 pub(crate) async fn reject_declared_oversize(
-    State(max_body): State<usize>,
+    State((max_body, max_upload)): State<(usize, usize)>,
     request: Request,
     next: Next,
 ) -> Response {
+    let max_body = if super::api::media::is_upload_path(request.uri().path()) {
+        max_upload
+    } else {
+        max_body
+    };
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)

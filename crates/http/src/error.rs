@@ -69,6 +69,7 @@ impl From<ServiceError> for HttpError {
             ServiceError::Conflict(m) => Self::new(StatusCode::CONFLICT, m),
             ServiceError::NotFound(m) => Self::not_found(m),
             ServiceError::Gone(m) => Self::new(StatusCode::GONE, m),
+            ServiceError::TooLarge(m) => Self::new(StatusCode::PAYLOAD_TOO_LARGE, m),
             ServiceError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, m),
             ServiceError::Db(e) => e.into(),
             ServiceError::Internal(m) => Self::internal(m),

@@ -21,6 +21,7 @@ mod federation;
 mod health;
 mod internal;
 mod limits;
+mod media_files;
 mod negotiate;
 mod oauth;
 mod objects;
@@ -141,12 +142,13 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .route("/static/header.png", get(web::static_files::default_header))
         .route("/favicon.svg", get(web::static_files::favicon_svg))
         .route("/favicon.ico", get(web::static_files::favicon_ico))
+        .route("/media/{*key}", get(media_files::serve))
         .merge(inboxes(&state))
         .merge(activitypub_documents(&state))
         .merge(web_pages(&state))
         .merge(web::login::routes())
         .merge(sso::routes(&state))
-        .merge(api::router())
+        .merge(api::router(&state))
         .merge(trellis_api::routes())
         .merge(oauth::routes())
         .merge(streaming::routes())
@@ -160,7 +162,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
                 .layer(axum::middleware::from_fn(cors::cors))
                 .layer(axum::middleware::from_fn(error_pages::render_errors))
                 .layer(axum::middleware::from_fn_with_state(
-                    max_body,
+                    (max_body, api::media::upload_body_limit(&state)),
                     body_limit::reject_declared_oversize,
                 ))
                 .layer(TimeoutLayer::with_status_code(

@@ -543,6 +543,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    media_attachments (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        post_id -> Nullable<BigInt>,
+        kind -> Text,
+        content_type -> Text,
+        file_key -> Text,
+        thumbnail_key -> Nullable<Text>,
+        file_size -> BigInt,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        small_width -> Nullable<Integer>,
+        small_height -> Nullable<Integer>,
+        blurhash -> Nullable<Text>,
+        description -> Text,
+        focus_x -> Float,
+        focus_y -> Float,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     status_idempotency (account_id, idempotency_key) {
         account_id -> BigInt,
         idempotency_key -> Text,
@@ -620,6 +642,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     status_idempotency,
     status_pins,
+    media_attachments,
     reports,
     report_statuses,
     scim_users,

@@ -25,6 +25,9 @@ pub enum ServiceError {
     /// The thing asked for existed and was taken down (a suspended account).
     #[error("{0}")]
     Gone(String),
+    /// The upload is larger than allowed.
+    #[error("{0}")]
+    TooLarge(String),
     /// Storage failed.
     #[error(transparent)]
     Db(#[from] DbError),

@@ -28,6 +28,7 @@ pub mod lists;
 mod local_actor;
 pub mod login_limits;
 pub mod markers;
+pub mod media;
 pub mod moderation;
 pub mod notification_groups;
 pub mod notifications;

@@ -27,7 +27,8 @@ const BATCH: i64 = 64;
 const ACTIVITY_TYPE: &str = "application/activity+json";
 
 /// Starts the worker; it stops after the current round once `shutdown` turns true. Every
-/// [`inbox_retention::PRUNE_EVERY`] it also prunes the inbox's old activity ids.
+/// [`inbox_retention::PRUNE_EVERY`] it also prunes the inbox's old activity ids and removes uploads
+/// never attached to a status.
 pub fn spawn(
     state: AppState,
     client: reqwest_middleware::ClientWithMiddleware,
@@ -54,6 +55,11 @@ pub fn spawn(
                     Ok(0) => {}
                     Ok(n) => tracing::debug!(pruned = n, "forgot old received activity ids"),
                     Err(e) => tracing::warn!(error = %e, "pruning received activity ids failed"),
+                }
+                match trellis_domain::services::media::remove_unattached(&state).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!(removed = n, "removed unattached uploads"),
+                    Err(e) => tracing::warn!(error = %e, "removing unattached uploads failed"),
                 }
             }
             let worked = match run_round(&state, &client).await {

@@ -15,6 +15,7 @@ pub(crate) mod follow_requests;
 pub(crate) mod instance;
 pub(crate) mod lists;
 pub(crate) mod markers;
+pub(crate) mod media;
 pub(crate) mod notifications;
 pub(crate) mod notifications_v2;
 pub(crate) mod pagination;
@@ -30,8 +31,9 @@ use axum::Router;
 use trellis_domain::state::AppState;
 
 /// Every client API route.
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
     Router::new()
+        .merge(media::routes(state))
         .merge(instance::routes())
         .merge(preferences::routes())
         .merge(accounts::routes())

@@ -74,6 +74,7 @@ impl From<ServiceError> for ScimError {
             ServiceError::Conflict(m) => Self::new(StatusCode::CONFLICT, Some("uniqueness"), m),
             ServiceError::NotFound(m) | ServiceError::Gone(m) => Self::not_found(m),
             ServiceError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, None, m),
+            ServiceError::TooLarge(m) => Self::new(StatusCode::PAYLOAD_TOO_LARGE, None, m),
             ServiceError::Db(e) => e.into(),
             ServiceError::Internal(m) => {
                 tracing::error!(error = %m, "internal error");

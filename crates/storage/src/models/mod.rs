@@ -18,6 +18,7 @@ pub mod filter;
 pub mod follow;
 pub mod list;
 pub mod marker;
+pub mod media_attachment;
 pub mod notification;
 pub mod oauth;
 pub mod oidc;

@@ -3,6 +3,7 @@
 pub(crate) mod account;
 pub(crate) mod domain;
 pub(crate) mod filter;
+pub(crate) mod media;
 pub(crate) mod notification;
 pub(crate) mod relationship;
 pub(crate) mod report;

@@ -73,7 +73,7 @@ impl StatusEntity {
             .iter()
             .map(|name| json!({ "name": name, "url": state.urls().tag(name) }))
             .collect();
-        let media_attachments = attachments(post.id, &post.attachments);
+        let media_attachments = super::media::remote_entities(post.id, &post.attachments);
         Self {
             id: post.id.to_string(),
             uri: post.uri.clone(),
@@ -120,36 +120,4 @@ impl StatusEntity {
             filtered: view.filtered.iter().map(FilterResultEntity::new).collect(),
         }
     }
-}
-
-/// `MediaAttachment` entities from the stored attachment links.
-fn attachments(post_id: i64, stored: &str) -> Vec<Value> {
-    let items: Vec<Value> = serde_json::from_str(stored).unwrap_or_default();
-    items
-        .iter()
-        .enumerate()
-        .filter_map(|(i, item)| {
-            let url = item.get("url")?.as_str()?;
-            let media_type = item.get("media_type").and_then(Value::as_str).unwrap_or("");
-            let kind = match media_type.split('/').next() {
-                Some("image") if media_type == "image/gif" => "gifv",
-                Some("image") => "image",
-                Some("video") => "video",
-                Some("audio") => "audio",
-                _ => "unknown",
-            };
-            Some(json!({
-                "id": format!("{post_id}{i:02}"),
-                "type": kind,
-                "url": url,
-                "preview_url": url,
-                "remote_url": url,
-                "preview_remote_url": null,
-                "text_url": null,
-                "meta": {},
-                "description": item.get("name").and_then(Value::as_str),
-                "blurhash": null,
-            }))
-        })
-        .collect()
 }
