@@ -548,4 +548,114 @@ async fn a_member_on_another_instance_joins_and_posts_and_a_non_member_is_not_an
         .collect();
     assert_eq!(listed, [marker_uri.as_str(), uri.as_str()]);
     assert!(!listed.contains(&stranger_uri.as_str()));
+
+    // With beta down, what alpha's group sends it stays queued and can be read.
+    let mut peers = peers;
+    peers.pop().unwrap().stop().await;
+    let alpha = &peers[0];
+    let local = alpha
+        .post_status(&alice, json!({"status": "@data from alpha"}))
+        .await;
+    let announced = announces_of_create(alpha, local["uri"].as_str().unwrap()).await;
+    assert_eq!(announced.len(), 1, "one Announce of the embedded Create");
+    assert_eq!(announced[0]["actor"], group_uri(alpha).as_str());
+    let create = &announced[0]["object"];
+    assert_eq!(create["type"], "Create");
+    assert_eq!(create["object"]["audience"], group_uri(alpha).as_str());
+    assert!(
+        create["object"]["cc"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(group_uri(alpha)))
+    );
+}
+
+fn group_uri(alpha: &TestInstance) -> String {
+    format!("{}/users/data", alpha.base)
+}
+
+/// The Announces `instance` queued whose embedded activity is the Create of `uri`.
+pub(crate) async fn announces_of_create(instance: &TestInstance, uri: &str) -> Vec<Value> {
+    use diesel::prelude::*;
+    use trellis::db::schema::outbound_activities;
+    let pattern = format!("%{uri}%");
+    let payloads: Vec<String> = instance
+        .state()
+        .db()
+        .read(move |conn| {
+            Ok(outbound_activities::table
+                .filter(outbound_activities::payload.like(pattern))
+                .select(outbound_activities::payload)
+                .load(conn)?)
+        })
+        .await
+        .unwrap();
+    payloads
+        .iter()
+        .map(|p| serde_json::from_str::<Value>(p).unwrap())
+        .filter(|a| a["type"] == "Announce" && a["object"]["object"]["id"] == uri)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_channel_announces_the_create_of_an_article_as_communities_do() {
+    let peers = common::start_peers(2, &[]).await;
+    let (alpha, beta) = (&peers[0], &peers[1]);
+    alpha
+        .create_user("ed", |p| p.role = Some(Role::Editor))
+        .await;
+    let editor = alpha.token("ed", "read write").await;
+    let [bob] = <[String; 1]>::try_from(beta.people(&["bob"]).await).unwrap();
+    let handle = format!("articles@{}", alpha.state().urls().domain());
+    let found = beta
+        .api_get(
+            &format!("/api/v2/search?q={handle}&resolve=true&type=accounts"),
+            Some(&bob),
+        )
+        .await;
+    let id = found.body["accounts"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    beta.api_post(&format!("/api/v1/accounts/{id}/follow"), Some(&bob), None)
+        .await;
+    let channel = format!("{}/users/articles", alpha.base);
+    eventually("alpha to record bob's follow of the channel", || async {
+        let actor: Value = alpha
+            .get("/users/articles", ACTIVITY_JSON)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let followers = actor["followers"].as_str().unwrap().to_string();
+        let path = followers.split_once(&alpha.base).unwrap().1.to_string();
+        let collection: Value = alpha.get(&path, ACTIVITY_JSON).await.json().await.unwrap();
+        collection["totalItems"] == 1
+    })
+    .await;
+    // With beta down, what alpha's channel sends it stays queued and can be read.
+    let mut peers = peers;
+    peers.pop().unwrap().stop().await;
+    let alpha = &peers[0];
+    let created = alpha
+        .api_post(
+            "/api/trellis/v1/articles",
+            Some(&editor),
+            Some(json!({"title": "Town hall", "body": "Friday.", "status": "published"})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    let uri = created.body["uri"].as_str().unwrap();
+    let announced = announces_of_create(alpha, uri).await;
+    assert_eq!(announced.len(), 1, "the channel announces the Create");
+    assert_eq!(announced[0]["actor"], channel.as_str());
+    let create = &announced[0]["object"];
+    assert_eq!(create["object"]["type"], "Article");
+    assert_eq!(create["object"]["audience"], channel.as_str());
+    assert!(
+        create["object"]["cc"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(channel))
+    );
 }

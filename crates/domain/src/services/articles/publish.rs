@@ -18,6 +18,7 @@ use trellis_storage::schema::accounts;
 use trellis_storage::{DbConnection, DbError};
 
 use super::channels;
+use crate::services::communities::relay;
 
 /// The status content shown by Mastodon clients: the title, the summary and the link.
 pub(crate) fn preview_html(state: &AppState, article: &Article) -> String {
@@ -153,6 +154,9 @@ pub fn withdraw(
         let carriers = channels::carriers(conn, state, article)?;
         let inboxes = audience_inboxes(conn, &author, &carriers)?;
         delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
+        for channel in &carriers {
+            relay::announce_delete(conn, state, channel, &post)?;
+        }
         crate::changes::posts::remove_post(conn, state.ids(), &post)?;
     }
     // A department-only article was never shown to other servers: its id stays unknown.
@@ -195,6 +199,16 @@ fn send(
     let inboxes = audience_inboxes(conn, &author, &carriers)?;
     delivery::enqueue(conn, state, author.id, &activity, inboxes)?;
     channels::sync_boosts(conn, state, &carriers, &post)?;
+    for channel in &carriers {
+        relay::announce_change(
+            conn,
+            state,
+            channel,
+            &post,
+            ActivityKind::from_name(kind),
+            activity_id,
+        )?;
+    }
     Ok(())
 }
 
