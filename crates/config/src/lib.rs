@@ -4,6 +4,7 @@
 pub mod federation;
 pub mod key_pool;
 pub mod oidc;
+pub mod polls;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -15,6 +16,7 @@ use url::Url;
 
 pub use federation::{FederationMode, FederationSettings, TlsSettings, parse_authority};
 pub use oidc::{ClaimNames, OidcSettings, RoleGroups, SignInSettings};
+pub use polls::PollSettings;
 
 /// The validated configuration of one instance.
 #[derive(Clone, Debug)]
@@ -51,6 +53,8 @@ pub struct Config {
     pub tls: Option<TlsSettings>,
     /// How people sign in: passwords and single sign-on with an OpenID provider.
     pub sign_in: SignInSettings,
+    /// Poll limits.
+    pub polls: PollSettings,
 }
 
 /// Abuse limits.
@@ -252,6 +256,8 @@ struct FileConfig {
     password_login: Option<bool>,
     #[serde(default)]
     oidc: oidc::FileOidc,
+    #[serde(default)]
+    polls: polls::FilePolls,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -562,8 +568,10 @@ impl Config {
         let federation = federation::federation_settings(file.federation, env)?;
         let tls = federation::tls_settings(file.tls, env)?;
         let sign_in = oidc::sign_in_settings(file.oidc, file.password_login, allow_http, env)?;
+        let polls = polls::poll_settings(file.polls, env)?;
 
         Ok(Config {
+            polls,
             limits,
             test_key_pool,
             federation,

@@ -46,6 +46,8 @@ pub struct StatusView {
     pub bookmarked: bool,
     /// The reader pinned it to their profile (their own posts only).
     pub pinned: bool,
+    /// Its poll, as the reader sees it.
+    pub poll: Option<super::polls::PollView>,
 }
 
 /// Account views for `ids`, keyed by id (unknown ids are left out), in one query.
@@ -137,6 +139,8 @@ pub fn statuses(
         .chain(boosted.values().map(|p| p.account_id))
         .collect();
     let authors = accounts_by_id(conn, &author_ids)?;
+    let page_posts: Vec<&Post> = list.iter().chain(boosted.values()).collect();
+    let polls = super::polls::views(conn, &page_posts, viewer)?;
     let view = |post: Post| -> Option<StatusView> {
         let account = authors.get(&post.account_id)?.clone();
         Some(StatusView {
@@ -146,6 +150,7 @@ pub fn statuses(
             reblogged: reblogged.contains(&post.id),
             bookmarked: bookmarked.contains(&post.id),
             pinned: pinned.contains(&post.id),
+            poll: polls.get(&post.id).cloned(),
             account,
             reblog: None,
             post,

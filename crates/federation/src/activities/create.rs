@@ -5,7 +5,9 @@ use trellis_protocol::{Activity, Object, ObjectKind};
 use crate::error::FederationError;
 use crate::objects::note::store_remote_note;
 use crate::objects::person::ActorObject;
+use trellis_domain::services::{polls, visibility};
 use trellis_domain::state::FedData;
+use trellis_storage::models::Post;
 
 use super::Handled;
 
@@ -39,6 +41,51 @@ pub(crate) async fn receive(
     ) {
         return Ok(Handled::Ignored("object type not supported"));
     }
+    if let Some(handled) = receive_vote(data, &activity.object, actor).await? {
+        return Ok(handled);
+    }
     store_remote_note((*activity.object).clone(), data).await?;
     Ok(Handled::Applied)
+}
+
+/// A vote in a local poll: a `Note` with a `name` and no content, in reply to the poll's
+/// `Question`. It is counted, never stored as a post. `None` when the object is no such vote.
+async fn receive_vote(
+    data: &FedData,
+    object: &Object,
+    actor: &ActorObject,
+) -> Result<Option<Handled>, FederationError> {
+    let (Some(title), Some(parent)) = (&object.name, &object.in_reply_to) else {
+        return Ok(None);
+    };
+    if object.kind != ObjectKind::Note || object.html().is_some_and(|c| !c.trim().is_empty()) {
+        return Ok(None);
+    }
+    let parent = parent.as_str().to_string();
+    let title = title.clone();
+    let uri = object.id.to_string();
+    let voter = actor.account.id;
+    let state = (**data).clone();
+    let counted = data
+        .db()
+        .write(move |conn| {
+            let Some(post) = Post::find_by_uri(conn, &parent)? else {
+                return Ok(None);
+            };
+            if !post.local || post.object_type != "Question" {
+                return Ok(None);
+            }
+            if !visibility::can_see(conn, &post, Some(voter))? {
+                return Ok(Some(false));
+            }
+            polls::receive_vote(conn, &state, voter, &post, &title, &uri).map(Some)
+        })
+        .await?;
+    Ok(counted.map(|counted| {
+        if counted {
+            Handled::Applied
+        } else {
+            Handled::Ignored("vote not counted")
+        }
+    }))
 }

@@ -27,7 +27,8 @@ const BATCH: i64 = 64;
 const ACTIVITY_TYPE: &str = "application/activity+json";
 
 /// Starts the worker; it stops after the current round once `shutdown` turns true. Every
-/// [`inbox_retention::PRUNE_EVERY`] it also prunes the inbox's old activity ids.
+/// [`inbox_retention::PRUNE_EVERY`] it also prunes the inbox's old activity ids; every round
+/// it closes ended polls and announces new poll counts (`services::polls::run_due`).
 pub fn spawn(
     state: AppState,
     client: reqwest_middleware::ClientWithMiddleware,
@@ -55,6 +56,12 @@ pub fn spawn(
                     Ok(n) => tracing::debug!(pruned = n, "forgot old received activity ids"),
                     Err(e) => tracing::warn!(error = %e, "pruning received activity ids failed"),
                 }
+            }
+            // Polls whose end or update delay has passed (an indexed look-up per round).
+            match trellis_domain::services::polls::run_due(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(polls = n, "closed polls or announced their counts"),
+                Err(e) => tracing::warn!(error = %e, "handling due polls failed"),
             }
             let worked = match run_round(&state, &client).await {
                 Ok(count) => count > 0,

@@ -18,6 +18,7 @@ pub mod marker;
 pub mod notification;
 pub mod oauth;
 pub mod oidc;
+pub mod poll;
 pub mod post;
 pub mod report;
 pub mod scim_user;

@@ -3,6 +3,7 @@
 pub(crate) mod account;
 pub(crate) mod domain;
 pub(crate) mod notification;
+pub(crate) mod poll;
 pub(crate) mod relationship;
 pub(crate) mod report;
 pub(crate) mod status;
