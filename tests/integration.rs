@@ -23,6 +23,7 @@ mod api_lists;
 mod api_media;
 mod api_notifications;
 mod api_oauth;
+mod api_polls;
 mod api_relationships;
 mod api_search;
 mod api_statuses;

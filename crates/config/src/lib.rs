@@ -6,6 +6,7 @@ pub mod federation;
 pub mod key_pool;
 pub mod media;
 pub mod oidc;
+pub mod polls;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -18,6 +19,7 @@ use url::Url;
 pub use federation::{FederationMode, FederationSettings, TlsSettings, parse_authority};
 pub use media::{MediaSettings, MediaStorage, S3Settings};
 pub use oidc::{ClaimNames, OidcSettings, RoleGroups, SignInSettings};
+pub use polls::PollSettings;
 
 /// The validated configuration of one instance.
 #[derive(Clone, Debug)]
@@ -58,6 +60,8 @@ pub struct Config {
     pub sign_in: SignInSettings,
     /// Upload limits and where media files are stored.
     pub media: MediaSettings,
+    /// Poll limits.
+    pub polls: PollSettings,
 }
 
 /// Abuse limits.
@@ -263,6 +267,7 @@ struct FileConfig {
     oidc: oidc::FileOidc,
     #[serde(default)]
     media: media::FileMedia,
+    polls: polls::FilePolls,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -575,8 +580,10 @@ impl Config {
         let tls = federation::tls_settings(file.tls, env)?;
         let sign_in = oidc::sign_in_settings(file.oidc, file.password_login, allow_http, env)?;
         let media = media::media_settings(file.media, env)?;
+        let polls = polls::poll_settings(file.polls, env)?;
 
         Ok(Config {
+            polls,
             limits,
             test_key_pool,
             federation,

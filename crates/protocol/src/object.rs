@@ -118,6 +118,23 @@ pub struct Object {
     /// A multiple-choice poll's options.
     #[serde(default, skip_serializing_if = "Many::is_empty")]
     pub any_of: Many<PollOption>,
+    /// When a poll's voting ends.
+    #[serde(
+        default,
+        deserialize_with = "if_readable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub end_time: Option<DateTime<Utc>>,
+    /// When a poll was closed (Mastodon writes a time; some servers write `true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<Value>,
+    /// How many people voted in a poll (Mastodon's `toot:votersCount`).
+    #[serde(
+        default,
+        deserialize_with = "if_readable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub voters_count: Option<u64>,
 }
 
 impl Object {
@@ -151,6 +168,9 @@ impl Object {
             must_read: None,
             one_of: Many::default(),
             any_of: Many::default(),
+            end_time: None,
+            closed: None,
+            voters_count: None,
         }
     }
 
@@ -162,6 +182,50 @@ impl Object {
             .iter()
             .find(|a| Some(*a) != group)
             .or_else(|| self.attributed_to.first())
+    }
+
+    /// Whether a poll says it is closed: a time of closing, or `true`.
+    pub fn is_closed(&self) -> bool {
+        match &self.closed {
+            Some(Value::Bool(closed)) => *closed,
+            Some(Value::String(_)) => true,
+            _ => false,
+        }
+    }
+
+    /// When a poll was closed, if it names the time.
+    pub fn closed_at(&self) -> Option<DateTime<Utc>> {
+        match &self.closed {
+            Some(Value::String(at)) => DateTime::parse_from_rfc3339(at)
+                .ok()
+                .map(|t| t.with_timezone(&Utc)),
+            _ => None,
+        }
+    }
+
+    /// A poll's options with their vote counts (from `replies.totalItems`), and whether
+    /// several may be chosen; `None` when the object is no poll.
+    pub fn poll_options(&self) -> Option<(Vec<(String, u64)>, bool)> {
+        let (options, multiple) = if !self.one_of.is_empty() {
+            (&self.one_of, false)
+        } else if !self.any_of.is_empty() {
+            (&self.any_of, true)
+        } else {
+            return None;
+        };
+        let counted = options
+            .iter()
+            .map(|option| {
+                let count = option
+                    .replies
+                    .as_ref()
+                    .and_then(|r| r.get("totalItems"))
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0);
+                (option.name.clone(), count)
+            })
+            .collect();
+        Some((counted, multiple))
     }
 
     /// The HTML body: `content`, else the first of `contentMap`.

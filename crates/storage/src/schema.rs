@@ -565,6 +565,34 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Polls attached to posts.
+    polls (post_id) {
+        post_id -> BigInt,
+        options -> Text,
+        multiple -> Bool,
+        hide_totals -> Bool,
+        expires_at -> Nullable<Timestamp>,
+        closed -> Bool,
+        cached_counts -> Nullable<Text>,
+        cached_voters -> Nullable<BigInt>,
+        update_due_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Votes in polls, one row per chosen option.
+    poll_votes (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        account_id -> BigInt,
+        choice -> Integer,
+        uri -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     status_idempotency (account_id, idempotency_key) {
         account_id -> BigInt,
         idempotency_key -> Text,
@@ -654,4 +682,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     communities,
     community_moderators,
     community_posts,
+    polls,
+    poll_votes,
 );

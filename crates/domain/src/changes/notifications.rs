@@ -64,6 +64,30 @@ pub(crate) fn notify_report(
     insert(conn, ids, &row)
 }
 
+/// Tells `recipient` that the poll of `post_id` by `author` has ended (a `poll`
+/// notification; the author is told too, as Mastodon does).
+pub(crate) fn notify_poll_ended(
+    conn: &mut DbConnection,
+    ids: &IdGenerator,
+    recipient: i64,
+    author: i64,
+    post_id: i64,
+) -> Result<(), DbError> {
+    if !Notification::is_local_account(conn, recipient)? {
+        return Ok(());
+    }
+    let row = Notification {
+        id: ids.next_id(),
+        account_id: recipient,
+        from_account_id: author,
+        kind: NotificationKind::Poll,
+        post_id: Some(post_id),
+        created_at: chrono::Utc::now().naive_utc(),
+        report_id: None,
+    };
+    insert(conn, ids, &row)
+}
+
 /// Stores `row` and the stream event that carries it to the recipient's streams.
 fn insert(conn: &mut DbConnection, ids: &IdGenerator, row: &Notification) -> Result<(), DbError> {
     Notification::insert(conn, row)?;

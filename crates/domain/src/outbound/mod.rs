@@ -12,4 +12,5 @@ pub mod delivery;
 pub mod department;
 pub mod directory;
 pub mod note;
+pub mod question;
 pub mod tombstone;

@@ -104,6 +104,9 @@ pub fn note_json(conn: &mut DbConnection, post: &Post) -> Result<Object, DbError
     if post.local && post.object_type == "Article" {
         super::article::decorate(conn, &mut note, post)?;
     }
+    if post.object_type == "Question" {
+        super::question::decorate(conn, &mut note, post)?;
+    }
     Ok(note)
 }
 

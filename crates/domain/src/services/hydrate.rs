@@ -49,6 +49,8 @@ pub struct StatusView {
     pub pinned: bool,
     /// The reader's filters that match it where it is shown (see `filters::apply`).
     pub filtered: Vec<FilterMatch>,
+    /// Its poll, as the reader sees it.
+    pub poll: Option<super::polls::PollView>,
 }
 
 /// Account views for `ids`, keyed by id (unknown ids are left out), in one query.
@@ -140,6 +142,8 @@ pub fn statuses(
         .chain(boosted.values().map(|p| p.account_id))
         .collect();
     let authors = accounts_by_id(conn, &author_ids)?;
+    let page_posts: Vec<&Post> = list.iter().chain(boosted.values()).collect();
+    let polls = super::polls::views(conn, &page_posts, viewer)?;
     let view = |post: Post| -> Option<StatusView> {
         let account = authors.get(&post.account_id)?.clone();
         Some(StatusView {
@@ -150,6 +154,7 @@ pub fn statuses(
             bookmarked: bookmarked.contains(&post.id),
             pinned: pinned.contains(&post.id),
             filtered: Vec::new(),
+            poll: polls.get(&post.id).cloned(),
             account,
             reblog: None,
             post,

@@ -37,6 +37,7 @@ mod outbox;
 pub mod passwords;
 pub mod peers;
 pub mod pins;
+pub mod polls;
 pub mod posts;
 pub mod profile;
 pub mod relationships;

@@ -44,6 +44,8 @@ pub struct Draft {
     /// The client's `Idempotency-Key`: a retry with the same key within an hour returns the
     /// status the first request created instead of posting again.
     pub idempotency_key: Option<String>,
+    /// A poll to attach (the post becomes a `Question`).
+    pub poll: Option<super::polls::PollDraft>,
 }
 
 /// How long an `Idempotency-Key` is remembered, as Mastodon does.
@@ -86,6 +88,9 @@ pub(crate) async fn create_titled(
         return Ok(post);
     }
     validate_text(&draft.text)?;
+    if let Some(poll) = &draft.poll {
+        super::polls::check_draft(&data.config().polls, poll)?;
+    }
     let parent = match &draft.in_reply_to {
         Some(uri) => Some(resolve::visible_post(data, uri, author.id).await?),
         None => None,
@@ -113,7 +118,11 @@ pub(crate) async fn create_titled(
         url: Some(uri.clone()),
         uri,
         account_id: author.id,
-        object_type: "Note".into(),
+        object_type: if draft.poll.is_some() {
+            "Question".into()
+        } else {
+            "Note".into()
+        },
         in_reply_to_id: parent.as_ref().map(|p| p.id),
         in_reply_to_uri: parent.as_ref().map(|p| p.uri.clone()),
         in_reply_to_account_id: parent.as_ref().map(|p| p.account_id),
@@ -134,6 +143,10 @@ pub(crate) async fn create_titled(
     let hashtags = rendered.hashtags;
     let author = author.clone();
     let idempotency_key = draft.idempotency_key.clone();
+    let poll = draft
+        .poll
+        .as_ref()
+        .map(|p| super::polls::new_poll(id, p, now));
     let post = publish(data, move |conn, state| {
         // Replies reach everyone in the parent's conversation, as Mastodon's reply mentions do.
         if let Some(parent) = &parent {
@@ -146,6 +159,9 @@ pub(crate) async fn create_titled(
         let mention_ids: Vec<i64> = mentioned.iter().map(|a| a.id).collect();
         let post =
             crate::changes::posts::store_post(conn, state.ids(), &new, &mention_ids, &hashtags)?;
+        if let Some(poll) = &poll {
+            trellis_storage::models::poll::Poll::insert(conn, poll)?;
+        }
         if let Some(key) = &idempotency_key {
             // A concurrent request with the same key fails here (the key is taken) and posts
             // nothing.

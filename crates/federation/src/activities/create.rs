@@ -6,7 +6,9 @@ use crate::error::FederationError;
 use crate::objects::note::store_remote_note;
 use crate::objects::person::ActorObject;
 use trellis_domain::services::communities::posting;
+use trellis_domain::services::{polls, visibility};
 use trellis_domain::state::FedData;
+use trellis_storage::models::Post;
 
 use super::Handled;
 
@@ -44,6 +46,9 @@ pub(crate) async fn receive(
     ) {
         return Ok(Handled::Ignored("object type not supported"));
     }
+    if let Some(handled) = receive_vote(data, &activity.object, actor).await? {
+        return Ok(handled);
+    }
     store_remote_note((*activity.object).clone(), data).await?;
     relay_to_community(data, activity).await?;
     Ok(Handled::Applied)
@@ -76,4 +81,46 @@ async fn relay_to_community(
         posting::Received::Refused(rule) => Err(FederationError::Forbidden(rule)),
         _ => Ok(()),
     }
+}
+
+/// A vote in a local poll: a `Note` with a `name` and no content, in reply to the poll's
+/// `Question`. It is counted, never stored as a post. `None` when the object is no such vote.
+async fn receive_vote(
+    data: &FedData,
+    object: &Object,
+    actor: &ActorObject,
+) -> Result<Option<Handled>, FederationError> {
+    let (Some(title), Some(parent)) = (&object.name, &object.in_reply_to) else {
+        return Ok(None);
+    };
+    if object.kind != ObjectKind::Note || object.html().is_some_and(|c| !c.trim().is_empty()) {
+        return Ok(None);
+    }
+    let parent = parent.as_str().to_string();
+    let title = title.clone();
+    let uri = object.id.to_string();
+    let voter = actor.account.id;
+    let state = (**data).clone();
+    let counted = data
+        .db()
+        .write(move |conn| {
+            let Some(post) = Post::find_by_uri(conn, &parent)? else {
+                return Ok(None);
+            };
+            if !post.local || post.object_type != "Question" {
+                return Ok(None);
+            }
+            if !visibility::can_see(conn, &post, Some(voter))? {
+                return Ok(Some(false));
+            }
+            polls::receive_vote(conn, &state, voter, &post, &title, &uri).map(Some)
+        })
+        .await?;
+    Ok(counted.map(|counted| {
+        if counted {
+            Handled::Applied
+        } else {
+            Handled::Ignored("vote not counted")
+        }
+    }))
 }

@@ -28,7 +28,8 @@ const ACTIVITY_TYPE: &str = "application/activity+json";
 
 /// Starts the worker; it stops after the current round once `shutdown` turns true. Every
 /// [`inbox_retention::PRUNE_EVERY`] it also prunes the inbox's old activity ids and removes uploads
-/// never attached to a status.
+/// never attached to a status; every round it closes ended polls and announces new poll counts
+/// (`services::polls::run_due`).
 pub fn spawn(
     state: AppState,
     client: reqwest_middleware::ClientWithMiddleware,
@@ -61,6 +62,12 @@ pub fn spawn(
                     Ok(n) => tracing::debug!(removed = n, "removed unattached uploads"),
                     Err(e) => tracing::warn!(error = %e, "removing unattached uploads failed"),
                 }
+            }
+            // Polls whose end or update delay has passed (an indexed look-up per round).
+            match trellis_domain::services::polls::run_due(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(polls = n, "closed polls or announced their counts"),
+                Err(e) => tracing::warn!(error = %e, "handling due polls failed"),
             }
             let worked = match run_round(&state, &client).await {
                 Ok(count) => count > 0,

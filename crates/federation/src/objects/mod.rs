@@ -4,6 +4,7 @@
 pub(crate) mod article;
 pub(crate) mod note;
 pub(crate) mod person;
+pub(crate) mod poll;
 
 #[cfg(test)]
 mod proptests;

@@ -214,6 +214,7 @@ pub(crate) async fn store_remote_note(
         .take(MAX_ATTACHMENTS)
         .collect();
     let now = Utc::now().naive_utc();
+    let remote_poll = super::poll::remote_poll(&json, now);
     let new = NewPost {
         id: data.ids().next_id(),
         uri: json.id.to_string(),
@@ -258,16 +259,22 @@ pub(crate) async fn store_remote_note(
                     if existing.account_id != new.account_id || unchanged {
                         return Ok(existing);
                     }
-                    trellis_domain::changes::posts::edit_post(
-                        conn,
-                        state.ids(),
-                        existing.id,
-                        &new.content,
-                        None,
-                        &new.summary,
-                        new.sensitive,
-                        new.edited_at.unwrap_or(now),
-                    )?;
+                    // An Update that only carries new poll counts is no edit.
+                    if existing.content != new.content
+                        || existing.summary != new.summary
+                        || existing.sensitive != new.sensitive
+                    {
+                        trellis_domain::changes::posts::edit_post(
+                            conn,
+                            state.ids(),
+                            existing.id,
+                            &new.content,
+                            None,
+                            &new.summary,
+                            new.sensitive,
+                            new.edited_at.unwrap_or(now),
+                        )?;
+                    }
                     Post::replace_mentions_and_tags(conn, existing.id, &mentioned, &hashtags)?;
                     return Post::find(conn, existing.id)?
                         .ok_or(DbError::Query(diesel::result::Error::NotFound));
@@ -287,6 +294,9 @@ pub(crate) async fn store_remote_note(
             })
         })
         .await?;
+    if let Some(poll) = remote_poll.filter(|_| post.account_id == author.account.id) {
+        super::poll::store(data, poll, post.id).await?;
+    }
     if let Some(remote) = remote_article.filter(|_| post.account_id == author.account.id) {
         super::article::store_remote(data, remote, &post).await?;
     }

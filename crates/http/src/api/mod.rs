@@ -20,6 +20,7 @@ pub(crate) mod notifications;
 pub(crate) mod notifications_v2;
 pub(crate) mod pagination;
 pub(crate) mod params;
+pub(crate) mod polls;
 pub(crate) mod preferences;
 pub(crate) mod reports;
 pub(crate) mod search;
@@ -42,6 +43,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .merge(search::routes())
         .merge(directory::routes())
         .merge(statuses::routes())
+        .merge(polls::routes())
         .merge(timelines::routes())
         .merge(lists::routes())
         .merge(filters::routes())

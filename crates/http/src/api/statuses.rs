@@ -134,9 +134,7 @@ pub(crate) async fn create(
             "Validation failed: media_ids do not name uploaded media",
         ));
     }
-    if body.poll.as_ref().is_some_and(|p| !p.is_null()) {
-        return Err(unprocessable("Validation failed: polls are not supported"));
-    }
+    let poll = super::polls::draft_of(body.poll)?;
     if body.scheduled_at.as_ref().is_some_and(|s| !s.is_null()) {
         return Err(unprocessable(
             "Validation failed: scheduled statuses are not supported",
@@ -170,6 +168,7 @@ pub(crate) async fn create(
         language: body.language.filter(|l| !l.trim().is_empty()),
         local_only,
         idempotency_key,
+        poll,
     };
     let post = posts::create(&data, &me, draft).await?;
     let view = timelines::view(&data, post, Some(me.id)).await?;
@@ -236,7 +235,9 @@ pub(crate) async fn edit(
         ));
     }
     if body.poll.as_ref().is_some_and(|p| !p.is_null()) {
-        return Err(unprocessable("Validation failed: polls are not supported"));
+        return Err(unprocessable(
+            "Validation failed: a poll cannot be changed by an edit",
+        ));
     }
     let post = posts::edit(
         &data,
@@ -314,7 +315,7 @@ pub(crate) async fn history(
         "sensitive": status.sensitive,
         "created_at": datetime(at),
         "account": status.account,
-        "poll": null,
+        "poll": status.poll,
         "media_attachments": status.media_attachments,
         "emojis": [],
     })]))

@@ -226,6 +226,7 @@ pub(super) async fn create_post(
             language: None,
             local_only: body.local_only,
             idempotency_key: None,
+            poll: None,
         },
     )
     .await?;

@@ -23,6 +23,8 @@ pub const MAX_NAME_BYTES: usize = 1024;
 pub const MAX_SUMMARY_BYTES: usize = 10 * 1024;
 /// Bytes of an attachment's description or media type.
 pub const MAX_ATTACHMENT_TEXT_BYTES: usize = 1500;
+/// Options of a remote poll kept (more are dropped).
+pub const MAX_POLL_OPTIONS: usize = 32;
 /// Profile fields kept of an actor's `attachment` list.
 pub const MAX_PROFILE_FIELDS: usize = 16;
 /// Bytes of a profile field's value.

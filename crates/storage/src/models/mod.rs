@@ -22,6 +22,7 @@ pub mod media_attachment;
 pub mod notification;
 pub mod oauth;
 pub mod oidc;
+pub mod poll;
 pub mod post;
 pub mod report;
 pub mod scim_user;

@@ -23,6 +23,8 @@ crate::stored_enum::stored_enum! {
         Favourite => "favourite",
         /// A post you interacted with was edited.
         Update => "update",
+        /// A poll one wrote or voted in has ended.
+        Poll => "poll",
         /// Someone reported an account (told to moderators and admins).
         AdminReport => "admin.report",
     }

@@ -40,6 +40,7 @@ pub async fn post(
         language: None,
         local_only: false,
         idempotency_key: None,
+        poll: None,
     };
     posts::create_titled(data, author, draft, title).await
 }

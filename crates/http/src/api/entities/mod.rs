@@ -5,6 +5,7 @@ pub(crate) mod domain;
 pub(crate) mod filter;
 pub(crate) mod media;
 pub(crate) mod notification;
+pub(crate) mod poll;
 pub(crate) mod relationship;
 pub(crate) mod report;
 pub(crate) mod status;

@@ -108,7 +108,7 @@ impl StatusEntity {
             reblogs_count: post.reblogs_count,
             favourites_count: post.favourites_count,
             replies_count: post.replies_count,
-            poll: None,
+            poll: view.poll.as_ref().map(super::poll::poll_entity),
             card: None,
             application: None,
             language: post.language.clone(),
