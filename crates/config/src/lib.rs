@@ -4,6 +4,7 @@
 pub mod federation;
 pub mod key_pool;
 pub mod oidc;
+pub mod remote_media;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -15,6 +16,7 @@ use url::Url;
 
 pub use federation::{FederationMode, FederationSettings, TlsSettings, parse_authority};
 pub use oidc::{ClaimNames, OidcSettings, RoleGroups, SignInSettings};
+pub use remote_media::RemoteMediaSettings;
 
 /// The validated configuration of one instance.
 #[derive(Clone, Debug)]
@@ -51,6 +53,8 @@ pub struct Config {
     pub tls: Option<TlsSettings>,
     /// How people sign in: passwords and single sign-on with an OpenID provider.
     pub sign_in: SignInSettings,
+    /// How files of other servers are fetched, cached and expired for the media proxy.
+    pub remote_media: RemoteMediaSettings,
 }
 
 /// Abuse limits.
@@ -252,6 +256,8 @@ struct FileConfig {
     password_login: Option<bool>,
     #[serde(default)]
     oidc: oidc::FileOidc,
+    #[serde(default)]
+    remote_media: remote_media::FileRemoteMedia,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -562,6 +568,7 @@ impl Config {
         let federation = federation::federation_settings(file.federation, env)?;
         let tls = federation::tls_settings(file.tls, env)?;
         let sign_in = oidc::sign_in_settings(file.oidc, file.password_login, allow_http, env)?;
+        let remote_media = remote_media::remote_media_settings(file.remote_media, env)?;
 
         Ok(Config {
             limits,
@@ -569,6 +576,7 @@ impl Config {
             federation,
             tls,
             sign_in,
+            remote_media,
             articles: ArticleSettings {
                 members_may_write,
                 channel_name,

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use activitypub_federation::config::Data;
 
+use crate::media_proxy::MediaProxyKey;
 use crate::services::event_hub::EventHub;
 use crate::services::federation_policy::{Policy, PolicyCache};
 use crate::services::key_source::KeySource;
@@ -36,6 +37,7 @@ struct Inner {
     login_limits: LoginLimits,
     keys: KeySource,
     policy: PolicyCache,
+    media_proxy_key: std::sync::OnceLock<MediaProxyKey>,
 }
 
 impl AppState {
@@ -55,6 +57,7 @@ impl AppState {
                 urls,
                 ids: IdGenerator::new(),
                 policy: PolicyCache::default(),
+                media_proxy_key: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -115,6 +118,21 @@ impl AppState {
     /// Makes the next [`AppState::federation_policy`] read the database (after a change).
     pub(crate) fn federation_policy_changed(&self) {
         self.inner.policy.invalidate();
+    }
+
+    /// The key that signs media proxy URLs, once the instance actor is known
+    /// (`instance_actor::ensure` sets it).
+    pub fn media_proxy_key(&self) -> Option<&MediaProxyKey> {
+        self.inner.media_proxy_key.get()
+    }
+
+    /// Derives the media proxy key from the instance actor's private key (the first call wins:
+    /// the instance actor's key never changes).
+    pub(crate) fn set_media_proxy_secret(&self, private_key_pem: &str) {
+        let _ = self
+            .inner
+            .media_proxy_key
+            .set(MediaProxyKey::derive(private_key_pem));
     }
 
     /// The streaming broadcast: events read by the tailer, sent to this process's connections.

@@ -21,6 +21,7 @@ mod federation;
 mod health;
 mod internal;
 mod limits;
+mod media_proxy;
 mod negotiate;
 mod oauth;
 mod objects;
@@ -143,6 +144,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .merge(inboxes(&state))
         .merge(activitypub_documents(&state))
         .merge(web_pages(&state))
+        .merge(media_proxy::routes(&state))
         .merge(web::login::routes())
         .merge(sso::routes(&state))
         .merge(api::router())

@@ -500,6 +500,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    remote_media (id) {
+        id -> BigInt,
+        url -> Text,
+        cache_key -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        fetched_at -> Timestamp,
+        last_used_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     users,
@@ -541,4 +553,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reports,
     report_statuses,
     scim_users,
+    remote_media,
 );

@@ -12,7 +12,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 use url::Url;
 
-use crate::inbox_retention;
+use crate::{inbox_retention, remote_media};
 use trellis_domain::state::AppState;
 use trellis_protocol::signatures::{SigningKey, sign_post};
 use trellis_storage::models::Account;
@@ -27,7 +27,8 @@ const BATCH: i64 = 64;
 const ACTIVITY_TYPE: &str = "application/activity+json";
 
 /// Starts the worker; it stops after the current round once `shutdown` turns true. Every
-/// [`inbox_retention::PRUNE_EVERY`] it also prunes the inbox's old activity ids.
+/// [`inbox_retention::PRUNE_EVERY`] it also prunes the inbox's old activity ids and removes
+/// expired remote media ([`remote_media::cache::expire`]).
 pub fn spawn(
     state: AppState,
     client: reqwest_middleware::ClientWithMiddleware,
@@ -54,6 +55,11 @@ pub fn spawn(
                     Ok(0) => {}
                     Ok(n) => tracing::debug!(pruned = n, "forgot old received activity ids"),
                     Err(e) => tracing::warn!(error = %e, "pruning received activity ids failed"),
+                }
+                match remote_media::cache::expire(&state, now()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!(removed = n, "removed expired remote media"),
+                    Err(e) => tracing::warn!(error = %e, "expiring remote media failed"),
                 }
             }
             let worked = match run_round(&state, &client).await {

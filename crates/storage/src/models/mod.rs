@@ -19,6 +19,7 @@ pub mod notification;
 pub mod oauth;
 pub mod oidc;
 pub mod post;
+pub mod remote_media;
 pub mod report;
 pub mod scim_user;
 pub mod status_idempotency;

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::account::AccountEntity;
 use super::datetime;
+use trellis_domain::media_proxy::proxied_url;
 use trellis_domain::services::hydrate::StatusView;
 use trellis_domain::state::AppState;
 
@@ -72,7 +73,7 @@ impl StatusEntity {
             .iter()
             .map(|name| json!({ "name": name, "url": state.urls().tag(name) }))
             .collect();
-        let media_attachments = attachments(post.id, &post.attachments);
+        let media_attachments = attachments(state, post.id, &post.attachments);
         Self {
             id: post.id.to_string(),
             uri: post.uri.clone(),
@@ -121,8 +122,9 @@ impl StatusEntity {
     }
 }
 
-/// `MediaAttachment` entities from the stored attachment links.
-fn attachments(post_id: i64, stored: &str) -> Vec<Value> {
+/// `MediaAttachment` entities from the stored attachment links: `url` and `preview_url` load
+/// through the media proxy, `remote_url` is the origin's.
+fn attachments(state: &AppState, post_id: i64, stored: &str) -> Vec<Value> {
     let items: Vec<Value> = serde_json::from_str(stored).unwrap_or_default();
     items
         .iter()
@@ -140,8 +142,8 @@ fn attachments(post_id: i64, stored: &str) -> Vec<Value> {
             Some(json!({
                 "id": format!("{post_id}{i:02}"),
                 "type": kind,
-                "url": url,
-                "preview_url": url,
+                "url": proxied_url(state, url),
+                "preview_url": proxied_url(state, url),
                 "remote_url": url,
                 "preview_remote_url": null,
                 "text_url": null,
