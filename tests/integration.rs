@@ -47,6 +47,7 @@ mod http_errors;
 mod https;
 mod inbox_properties;
 mod inbox_security;
+mod media_proxy;
 mod moderation;
 mod moderation_flags;
 mod moderation_streams;

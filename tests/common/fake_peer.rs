@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 #[derive(Default)]
 struct Served {
     /// Path -> (content type, body).
-    documents: Mutex<HashMap<String, (String, String)>>,
+    documents: Mutex<HashMap<String, (String, Vec<u8>)>>,
     fetches: Mutex<HashMap<String, usize>>,
     /// POSTs are answered 503.
     refusing: AtomicBool,
@@ -70,10 +70,16 @@ impl FakePeer {
 
     /// Serves `body` as is at `path` from now on, with `content_type`.
     pub fn set_raw(&self, path: &str, content_type: &str, body: &str) {
-        self.served.documents.lock().unwrap().insert(
-            path.to_string(),
-            (content_type.to_string(), body.to_string()),
-        );
+        self.set_bytes(path, content_type, body.as_bytes());
+    }
+
+    /// Serves the bytes `body` at `path` from now on, with `content_type`.
+    pub fn set_bytes(&self, path: &str, content_type: &str, body: &[u8]) {
+        self.served
+            .documents
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), (content_type.to_string(), body.to_vec()));
     }
 
     /// How many GETs the peer has answered, whatever their path.

@@ -9,6 +9,7 @@ mod cli;
 mod fake_peer;
 mod internal;
 mod peers;
+mod remote;
 mod signed;
 
 pub use api::{ALL_SCOPES, ApiResponse, form_body, link_param};
@@ -17,6 +18,7 @@ pub use fake_peer::FakePeer;
 pub use federation_tests::TestDb;
 pub use internal::INTERNAL_TOKEN;
 pub use peers::start_peers;
+pub use remote::Remote;
 use std::collections::HashMap;
 use trellis::app::{RunningInstance, start_on};
 use trellis::config::Config;

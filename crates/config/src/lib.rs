@@ -7,6 +7,7 @@ pub mod key_pool;
 pub mod media;
 pub mod oidc;
 pub mod polls;
+pub mod remote_media;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -20,6 +21,7 @@ pub use federation::{FederationMode, FederationSettings, TlsSettings, parse_auth
 pub use media::{MediaSettings, MediaStorage, S3Settings};
 pub use oidc::{ClaimNames, OidcSettings, RoleGroups, SignInSettings};
 pub use polls::PollSettings;
+pub use remote_media::RemoteMediaSettings;
 
 /// The validated configuration of one instance.
 #[derive(Clone, Debug)]
@@ -62,6 +64,8 @@ pub struct Config {
     pub media: MediaSettings,
     /// Poll limits.
     pub polls: PollSettings,
+    /// How files of other servers are fetched, cached and expired for the media proxy.
+    pub remote_media: RemoteMediaSettings,
 }
 
 /// Abuse limits.
@@ -268,6 +272,7 @@ struct FileConfig {
     #[serde(default)]
     media: media::FileMedia,
     polls: polls::FilePolls,
+    remote_media: remote_media::FileRemoteMedia,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -581,6 +586,7 @@ impl Config {
         let sign_in = oidc::sign_in_settings(file.oidc, file.password_login, allow_http, env)?;
         let media = media::media_settings(file.media, env)?;
         let polls = polls::poll_settings(file.polls, env)?;
+        let remote_media = remote_media::remote_media_settings(file.remote_media, env)?;
 
         Ok(Config {
             polls,
@@ -590,6 +596,7 @@ impl Config {
             tls,
             sign_in,
             media,
+            remote_media,
             articles: ArticleSettings {
                 members_may_write,
                 channel_name,

@@ -11,6 +11,7 @@
 //! Invariants: no axum or HTTP types, no outgoing HTTP, no inbound activity parsing.
 
 pub mod changes;
+pub mod media_proxy;
 pub mod outbound;
 pub mod rate_limit;
 pub mod remote;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use activitypub_federation::config::Data;
 
+use crate::media_proxy::MediaProxyKey;
 use crate::services::event_hub::EventHub;
 use crate::services::federation_policy::{Policy, PolicyCache};
 use crate::services::key_source::KeySource;
@@ -37,6 +38,7 @@ struct Inner {
     keys: KeySource,
     policy: PolicyCache,
     media: trellis_media::MediaStore,
+    media_proxy_key: std::sync::OnceLock<MediaProxyKey>,
 }
 
 impl AppState {
@@ -62,6 +64,7 @@ impl AppState {
                 ids: IdGenerator::new(),
                 policy: PolicyCache::default(),
                 media,
+                media_proxy_key: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -127,6 +130,21 @@ impl AppState {
     /// Makes the next [`AppState::federation_policy`] read the database (after a change).
     pub(crate) fn federation_policy_changed(&self) {
         self.inner.policy.invalidate();
+    }
+
+    /// The key that signs media proxy URLs, once the instance actor is known
+    /// (`instance_actor::ensure` sets it).
+    pub fn media_proxy_key(&self) -> Option<&MediaProxyKey> {
+        self.inner.media_proxy_key.get()
+    }
+
+    /// Derives the media proxy key from the instance actor's private key (the first call wins:
+    /// the instance actor's key never changes).
+    pub(crate) fn set_media_proxy_secret(&self, private_key_pem: &str) {
+        let _ = self
+            .inner
+            .media_proxy_key
+            .set(MediaProxyKey::derive(private_key_pem));
     }
 
     /// The streaming broadcast: events read by the tailer, sent to this process's connections.

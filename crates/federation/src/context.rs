@@ -28,8 +28,17 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// system's roots. A client that cannot be built is an error, never a default client without
 /// these guards.
 pub fn http_client(state: &AppState) -> Result<ClientWithMiddleware, FederationError> {
+    guarded_client(state, REQUEST_TIMEOUT)
+}
+
+/// A client with the federation client's guards whose requests, body included, may take
+/// `timeout` (the media proxy downloads files larger than documents).
+pub(crate) fn guarded_client(
+    state: &AppState,
+    timeout: Duration,
+) -> Result<ClientWithMiddleware, FederationError> {
     let config = state.config();
-    let builder = client_builder(config)?;
+    let builder = client_builder(config)?.timeout(timeout);
     let builder = if config.allow_http {
         builder
     } else {

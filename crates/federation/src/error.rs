@@ -21,6 +21,12 @@ pub enum FederationError {
     /// Fetching or verifying a remote document failed.
     #[error("fetch: {0}")]
     Fetch(String),
+    /// A remote file is larger than the instance fetches (answered with 413).
+    #[error("too large: {0}")]
+    TooLarge(String),
+    /// A remote file is not of a media type the instance serves (answered with 422).
+    #[error("not media: {0}")]
+    NotMedia(String),
     /// Storage failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -44,6 +50,10 @@ impl FederationError {
             Self::Invalid(_) => "invalid activity",
             Self::NotFound(_) => "not found",
             Self::Fetch(_) => "a remote document could not be fetched",
+            Self::TooLarge(_) => "the remote file is too large",
+            Self::NotMedia(_) => {
+                "the remote file is not an image, video, audio or allowed document"
+            }
             Self::Db(_) => "internal server error",
         }
     }

@@ -22,3 +22,4 @@ mod key_owner;
 pub mod lookup;
 mod objects;
 mod outbound;
+pub mod remote_media;

@@ -26,6 +26,8 @@ impl From<FederationError> for HttpError {
             FederationError::Invalid(_) => StatusCode::BAD_REQUEST,
             FederationError::NotFound(_) => StatusCode::NOT_FOUND,
             FederationError::Fetch(_) => StatusCode::BAD_GATEWAY,
+            FederationError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            FederationError::NotMedia(_) => StatusCode::UNPROCESSABLE_ENTITY,
             FederationError::Db(e) => return e.into(),
         };
         tracing::debug!(error = %err.log_detail(), %status, "federation request refused");

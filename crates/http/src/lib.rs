@@ -22,6 +22,7 @@ mod health;
 mod internal;
 mod limits;
 mod media_files;
+mod media_proxy;
 mod negotiate;
 mod oauth;
 mod objects;
@@ -146,6 +147,7 @@ pub fn router(state: AppState, federation: FederationConfig<AppState>) -> Router
         .merge(inboxes(&state))
         .merge(activitypub_documents(&state))
         .merge(web_pages(&state))
+        .merge(media_proxy::routes(&state))
         .merge(web::login::routes())
         .merge(sso::routes(&state))
         .merge(api::router(&state))

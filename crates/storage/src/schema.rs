@@ -593,6 +593,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    remote_media (id) {
+        id -> BigInt,
+        url -> Text,
+        cache_key -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        fetched_at -> Timestamp,
+        last_used_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     status_idempotency (account_id, idempotency_key) {
         account_id -> BigInt,
         idempotency_key -> Text,
@@ -684,4 +696,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     community_posts,
     polls,
     poll_votes,
+    remote_media,
 );

@@ -11,8 +11,17 @@ pub const USERNAME: &str = "instance";
 /// ActivityStreams type of the instance actor.
 pub const ACTOR_TYPE: &str = "Application";
 
-/// Returns the instance actor, creating it with a key pair on first start.
+/// Returns the instance actor, creating it with a key pair on first start; its private key
+/// is the secret the media proxy's key is derived from.
 pub async fn ensure(state: &AppState) -> Result<Account, ServiceError> {
+    let actor = find_or_create(state).await?;
+    if let Some(secret) = &actor.private_key_pem {
+        state.set_media_proxy_secret(secret);
+    }
+    Ok(actor)
+}
+
+async fn find_or_create(state: &AppState) -> Result<Account, ServiceError> {
     if let Some(actor) = find(state).await? {
         return Ok(actor);
     }

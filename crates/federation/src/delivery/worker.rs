@@ -12,7 +12,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 use url::Url;
 
-use crate::inbox_retention;
+use crate::{inbox_retention, remote_media};
 use trellis_domain::state::AppState;
 use trellis_protocol::signatures::{SigningKey, sign_post};
 use trellis_storage::models::Account;
@@ -27,9 +27,9 @@ const BATCH: i64 = 64;
 const ACTIVITY_TYPE: &str = "application/activity+json";
 
 /// Starts the worker; it stops after the current round once `shutdown` turns true. Every
-/// [`inbox_retention::PRUNE_EVERY`] it also prunes the inbox's old activity ids and removes uploads
-/// never attached to a status; every round it closes ended polls and announces new poll counts
-/// (`services::polls::run_due`).
+/// [`inbox_retention::PRUNE_EVERY`] it also prunes the inbox's old activity ids, removes uploads
+/// never attached to a status and expired remote media ([`remote_media::cache::expire`]); every
+/// round it closes ended polls and announces new poll counts (`services::polls::run_due`).
 pub fn spawn(
     state: AppState,
     client: reqwest_middleware::ClientWithMiddleware,
@@ -61,6 +61,11 @@ pub fn spawn(
                     Ok(0) => {}
                     Ok(n) => tracing::debug!(removed = n, "removed unattached uploads"),
                     Err(e) => tracing::warn!(error = %e, "removing unattached uploads failed"),
+                }
+                match remote_media::cache::expire(&state, now()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!(removed = n, "removed expired remote media"),
+                    Err(e) => tracing::warn!(error = %e, "expiring remote media failed"),
                 }
             }
             // Polls whose end or update delay has passed (an indexed look-up per round).

@@ -24,6 +24,7 @@ pub mod oauth;
 pub mod oidc;
 pub mod poll;
 pub mod post;
+pub mod remote_media;
 pub mod report;
 pub mod scim_user;
 pub mod status_idempotency;

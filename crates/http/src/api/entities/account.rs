@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::datetime;
+use trellis_domain::media_proxy::proxied_url;
 use trellis_domain::services::hydrate::AccountView;
 use trellis_domain::state::AppState;
 
@@ -67,13 +68,16 @@ impl AccountEntity {
             Some(domain) => format!("{}@{}", account.username, domain),
             None => account.username.clone(),
         };
+        // Other servers' images load through the media proxy.
         let avatar = account
             .avatar_url
-            .clone()
+            .as_deref()
+            .map(|url| proxied_url(state, url))
             .unwrap_or_else(|| state.urls().default_avatar());
         let header = account
             .header_url
-            .clone()
+            .as_deref()
+            .map(|url| proxied_url(state, url))
             .unwrap_or_else(|| state.urls().default_header());
         let fields = account
             .profile_fields()

@@ -2,6 +2,7 @@
 //! public address) and of remote attachments (the links stored with a remote post).
 
 use serde_json::{Value, json};
+use trellis_domain::media_proxy::proxied_url;
 use trellis_domain::state::AppState;
 use trellis_storage::models::media_attachment::MediaAttachment;
 
@@ -57,7 +58,7 @@ pub(crate) fn upload_entity(state: &AppState, media: &MediaAttachment) -> Value 
 }
 
 /// `MediaAttachment` entities from the attachment links stored with a remote post.
-pub(crate) fn remote_entities(post_id: i64, stored: &str) -> Vec<Value> {
+pub(crate) fn remote_entities(state: &AppState, post_id: i64, stored: &str) -> Vec<Value> {
     let items: Vec<Value> = serde_json::from_str(stored).unwrap_or_default();
     items
         .iter()
@@ -80,8 +81,8 @@ pub(crate) fn remote_entities(post_id: i64, stored: &str) -> Vec<Value> {
             Some(json!({
                 "id": format!("{post_id}{i:02}"),
                 "type": kind,
-                "url": url,
-                "preview_url": url,
+                "url": proxied_url(state, url),
+                "preview_url": proxied_url(state, url),
                 "remote_url": url,
                 "preview_remote_url": null,
                 "text_url": null,

@@ -73,7 +73,7 @@ impl StatusEntity {
             .iter()
             .map(|name| json!({ "name": name, "url": state.urls().tag(name) }))
             .collect();
-        let media_attachments = super::media::remote_entities(post.id, &post.attachments);
+        let media_attachments = super::media::remote_entities(state, post.id, &post.attachments);
         Self {
             id: post.id.to_string(),
             uri: post.uri.clone(),
