@@ -200,7 +200,7 @@ async fn without_allow_http_internal_addresses_are_refused_before_connecting() {
         format!("http://127.0.0.1:{port}/cat.png"),
         format!("https://localhost:{port}/cat.png"),
     ] {
-        let url = trellis::media_proxy::proxied_url(trellis.state(), &remote);
+        let url = trellis.state().proxied_url(&remote);
         assert!(url.contains("/media/proxy/"), "{url}");
         let response = load(&trellis, &url).await;
         assert_eq!(response.status(), 502, "{remote}");

@@ -179,11 +179,22 @@ impl Instance {
     /// The settings of the serving mode: https with the test certificate, or plain http with
     /// `TRELLIS_ALLOW_HTTP`.
     fn mode_settings(&self) -> Vec<(String, String)> {
-        if self.tls {
+        let mut settings = if self.tls {
             crate::tls::test_pki().instance_settings()
         } else {
             vec![("TRELLIS_ALLOW_HTTP".into(), "true".into())]
-        }
+        };
+        // Uploads and the remote media cache live in the instance's temporary folder.
+        let folder = |name: &str| self.log.with_file_name(name).display().to_string();
+        settings.push((
+            "TRELLIS_MEDIA_DIR".into(),
+            folder(&format!("{}-media", self.name)),
+        ));
+        settings.push((
+            "TRELLIS_MEDIA_CACHE_DIR".into(),
+            folder(&format!("{}-media-cache", self.name)),
+        ));
+        settings
     }
 
     async fn spawn(&mut self) {

@@ -104,6 +104,10 @@ impl TestInstance {
             "TRELLIS_MEDIA_DIR".into(),
             media_dir.path().display().to_string(),
         );
+        env.insert(
+            "TRELLIS_MEDIA_CACHE_DIR".into(),
+            media_dir.path().join("cache").display().to_string(),
+        );
         for (k, v) in extra {
             env.insert(k.to_string(), v.to_string());
         }

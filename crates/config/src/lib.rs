@@ -271,7 +271,9 @@ struct FileConfig {
     oidc: oidc::FileOidc,
     #[serde(default)]
     media: media::FileMedia,
+    #[serde(default)]
     polls: polls::FilePolls,
+    #[serde(default)]
     remote_media: remote_media::FileRemoteMedia,
 }
 

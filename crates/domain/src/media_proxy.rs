@@ -9,7 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::state::AppState;
+use crate::urls::Urls;
 
 /// The path every proxied URL starts with.
 pub const PROXY_PATH: &str = "/media/proxy/";
@@ -59,17 +59,18 @@ impl MediaProxyKey {
 /// The URL readers load `url` from: the media proxy for another server's `http(s)` URL, `url`
 /// itself for this instance's own files (and before the instance actor exists, which a serving
 /// instance makes sure of at start-up).
-pub fn proxied_url(state: &AppState, url: &str) -> String {
+/// `AppState::proxied_url` is the usual way to call it.
+pub fn proxied_url(urls: &Urls, key: Option<&MediaProxyKey>, url: &str) -> String {
     let Ok(parsed) = url::Url::parse(url) else {
         return url.to_string();
     };
-    if !matches!(parsed.scheme(), "http" | "https") || state.urls().is_local(&parsed) {
+    if !matches!(parsed.scheme(), "http" | "https") || urls.is_local(&parsed) {
         return url.to_string();
     }
-    let Some(key) = state.media_proxy_key() else {
+    let Some(key) = key else {
         return url.to_string();
     };
-    state.urls().at(&format!(
+    urls.at(&format!(
         "{PROXY_PATH}{}/{}",
         key.sign(url),
         URL_SAFE_NO_PAD.encode(url)

@@ -132,6 +132,11 @@ impl AppState {
         self.inner.policy.invalidate();
     }
 
+    /// The URL readers load `url` from: through the media proxy for another server's file.
+    pub fn proxied_url(&self, url: &str) -> String {
+        crate::media_proxy::proxied_url(self.urls(), self.media_proxy_key(), url)
+    }
+
     /// The key that signs media proxy URLs, once the instance actor is known
     /// (`instance_actor::ensure` sets it).
     pub fn media_proxy_key(&self) -> Option<&MediaProxyKey> {

@@ -45,7 +45,7 @@ fn reference(id: &str) -> Reference {
 
 /// Addressing from ids (those that are not URLs are left out).
 fn audience(to: &[String], cc: &[String]) -> Audience {
-    super::note::references(to, cc)
+    super::audience::references(to, cc)
 }
 
 /// Accept and Reject of a Follow.

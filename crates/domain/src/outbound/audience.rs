@@ -3,6 +3,7 @@
 use trellis_storage::models::post::Visibility;
 
 use trellis_protocol::json::context::PUBLIC;
+use trellis_protocol::{Audience, Reference};
 
 /// `to` and `cc` of an object by `visibility`, from the author's followers collection and the
 /// ids of mentioned actors.
@@ -45,6 +46,12 @@ pub fn visibility_of(to: &[String], cc: &[String], followers: Option<&str>) -> V
     } else {
         Visibility::Direct
     }
+}
+
+/// `to` and `cc` as an object's addressing (ids that are not URLs are left out).
+pub fn references(to: &[String], cc: &[String]) -> Audience {
+    let parse = |ids: &[String]| ids.iter().filter_map(|id| Reference::parse(id)).collect();
+    Audience::new(parse(to), parse(cc))
 }
 
 #[cfg(test)]

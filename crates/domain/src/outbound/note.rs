@@ -7,7 +7,7 @@ use url::Url;
 
 use trellis_protocol::json::context::ACTIVITYSTREAMS;
 use trellis_protocol::object::{Attachment, Tag};
-use trellis_protocol::{Audience, Many, Object, ObjectKind, Reference};
+use trellis_protocol::{Many, Object, ObjectKind, Reference};
 use trellis_storage::models::{Account, Post};
 use trellis_storage::schema::accounts;
 use trellis_storage::{DbConnection, DbError};
@@ -91,7 +91,7 @@ pub fn note_json(conn: &mut DbConnection, post: &Post) -> Result<Object, DbError
     note.in_reply_to = parent_uri.as_deref().and_then(Reference::parse);
     note.published = Some(post.created_at.and_utc());
     note.updated = post.edited_at.map(|t| t.and_utc());
-    note.addressed = references(&to, &cc);
+    note.addressed = super::audience::references(&to, &cc);
     note.tag = Many(tag_items);
     note.attachment = Many(attachment);
     note.url = Many(
@@ -119,10 +119,4 @@ struct StoredAttachment {
     media_type: Option<String>,
     #[serde(default)]
     name: Option<String>,
-}
-
-/// `to` and `cc` as an object's addressing (ids that are not URLs are left out).
-pub fn references(to: &[String], cc: &[String]) -> Audience {
-    let parse = |ids: &[String]| ids.iter().filter_map(|id| Reference::parse(id)).collect();
-    Audience::new(parse(to), parse(cc))
 }

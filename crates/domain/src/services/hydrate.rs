@@ -50,7 +50,7 @@ pub struct StatusView {
     /// The reader's filters that match it where it is shown (see `filters::apply`).
     pub filtered: Vec<FilterMatch>,
     /// Its poll, as the reader sees it.
-    pub poll: Option<super::polls::PollView>,
+    pub poll: Option<super::poll_views::PollView>,
 }
 
 /// Account views for `ids`, keyed by id (unknown ids are left out), in one query.
@@ -143,7 +143,7 @@ pub fn statuses(
         .collect();
     let authors = accounts_by_id(conn, &author_ids)?;
     let page_posts: Vec<&Post> = list.iter().chain(boosted.values()).collect();
-    let polls = super::polls::views(conn, &page_posts, viewer)?;
+    let polls = super::poll_views::views(conn, &page_posts, viewer)?;
     let view = |post: Post| -> Option<StatusView> {
         let account = authors.get(&post.account_id)?.clone();
         Some(StatusView {

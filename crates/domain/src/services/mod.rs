@@ -37,6 +37,8 @@ mod outbox;
 pub mod passwords;
 pub mod peers;
 pub mod pins;
+pub mod poll_drafts;
+pub mod poll_views;
 pub mod polls;
 pub mod posts;
 pub mod profile;

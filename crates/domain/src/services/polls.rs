@@ -1,11 +1,7 @@
 //! Polls: created with a post, voted in, read with their results, closed when they end.
 
-use std::collections::HashMap;
-
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use trellis_config::PollSettings;
 use trellis_protocol::ActivityKind;
 use trellis_storage::models::poll::{Poll, PollVote};
 use trellis_storage::models::{Account, Post};
@@ -13,141 +9,15 @@ use trellis_storage::schema::accounts;
 use trellis_storage::{DbConnection, DbError};
 
 use super::outbox::publish;
+pub use super::poll_drafts::{PollDraft, check_draft};
+pub use super::poll_views::{PollView, views};
 use super::{ServiceError, visibility};
 use crate::changes::notifications::notify_poll_ended;
 use crate::outbound::activities::create;
 use crate::outbound::delivery;
 use crate::outbound::note::note_json;
-use crate::outbound::question::{self, Tally, has_ended, option_titles, tally};
+use crate::outbound::question::{self, has_ended, option_titles, tally};
 use crate::state::AppState;
-
-/// A poll as its author writes it.
-#[derive(Clone, Debug)]
-pub struct PollDraft {
-    /// The option titles.
-    pub options: Vec<String>,
-    /// Seconds until voting ends.
-    pub expires_in: u64,
-    /// Several options may be chosen.
-    pub multiple: bool,
-    /// Totals are shown only once the poll has ended.
-    pub hide_totals: bool,
-}
-
-/// Checks a draft against the instance's limits.
-pub fn check_draft(settings: &PollSettings, draft: &PollDraft) -> Result<(), ServiceError> {
-    let count = draft.options.len();
-    if count < 2 || count > settings.max_options {
-        return Err(ServiceError::invalid(
-            "poll",
-            format!("must have between 2 and {} options", settings.max_options),
-        ));
-    }
-    for (i, option) in draft.options.iter().enumerate() {
-        if option.trim().is_empty() {
-            return Err(ServiceError::invalid("poll", "options can't be blank"));
-        }
-        if option.chars().count() > settings.max_option_chars {
-            return Err(ServiceError::invalid(
-                "poll",
-                format!(
-                    "options are longer than {} characters",
-                    settings.max_option_chars
-                ),
-            ));
-        }
-        if draft.options[..i].contains(option) {
-            return Err(ServiceError::invalid("poll", "options must be different"));
-        }
-    }
-    let (min, max) = (
-        settings.min_expiration.as_secs(),
-        settings.max_expiration.as_secs(),
-    );
-    if draft.expires_in < min || draft.expires_in > max {
-        return Err(ServiceError::invalid(
-            "poll",
-            format!("expires_in must be between {min} and {max} seconds"),
-        ));
-    }
-    Ok(())
-}
-
-/// The row of a new local poll on `post_id`.
-pub(crate) fn new_poll(post_id: i64, draft: &PollDraft, now: NaiveDateTime) -> Poll {
-    Poll {
-        post_id,
-        options: serde_json::to_string(&draft.options).unwrap_or_else(|_| "[]".into()),
-        multiple: draft.multiple,
-        hide_totals: draft.hide_totals,
-        expires_at: Some(now + chrono::TimeDelta::seconds(draft.expires_in as i64)),
-        closed: false,
-        cached_counts: None,
-        cached_voters: None,
-        update_due_at: None,
-        created_at: now,
-    }
-}
-
-/// A poll as a reader sees it.
-#[derive(Clone, Debug)]
-pub struct PollView {
-    /// The row (its id is the post's).
-    pub poll: Poll,
-    /// Option titles.
-    pub options: Vec<String>,
-    /// Votes per option and voters.
-    pub tally: Tally,
-    /// Voting has ended.
-    pub expired: bool,
-    /// The totals are hidden from this reader (until the end).
-    pub totals_hidden: bool,
-    /// The options the reader chose (`None` without a reader).
-    pub own_votes: Option<Vec<i32>>,
-}
-
-/// The polls of `posts` as `viewer` sees them, keyed by post id, in at most four queries.
-pub fn views(
-    conn: &mut DbConnection,
-    posts: &[&Post],
-    viewer: Option<i64>,
-) -> Result<HashMap<i64, PollView>, DbError> {
-    let ids: Vec<i64> = posts
-        .iter()
-        .filter(|p| p.object_type == "Question")
-        .map(|p| p.id)
-        .collect();
-    let polls = Poll::of_posts(conn, &ids)?;
-    if polls.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let poll_ids: Vec<i64> = polls.iter().map(|p| p.post_id).collect();
-    let mut tallies = tally(conn, &polls)?;
-    let mut chosen: HashMap<i64, Vec<i32>> = HashMap::new();
-    if let Some(viewer) = viewer {
-        for (post_id, choice) in PollVote::choices_of(conn, viewer, &poll_ids)? {
-            chosen.entry(post_id).or_default().push(choice);
-        }
-    }
-    let authors: HashMap<i64, i64> = posts.iter().map(|p| (p.id, p.account_id)).collect();
-    let now = delivery::now();
-    Ok(polls
-        .into_iter()
-        .map(|poll| {
-            let expired = has_ended(&poll, now);
-            let own = viewer.is_some() && authors.get(&poll.post_id) == viewer.as_ref();
-            let view = PollView {
-                options: option_titles(&poll),
-                tally: tallies.remove(&poll.post_id).unwrap_or_default(),
-                expired,
-                totals_hidden: poll.hide_totals && !expired && !own,
-                own_votes: viewer.map(|_| chosen.remove(&poll.post_id).unwrap_or_default()),
-                poll,
-            };
-            (view.poll.post_id, view)
-        })
-        .collect())
-}
 
 /// The poll `post_id` as `viewer` sees it (404 when the post is hidden or has no poll).
 pub async fn show(

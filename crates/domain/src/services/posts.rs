@@ -45,7 +45,7 @@ pub struct Draft {
     /// status the first request created instead of posting again.
     pub idempotency_key: Option<String>,
     /// A poll to attach (the post becomes a `Question`).
-    pub poll: Option<super::polls::PollDraft>,
+    pub poll: Option<super::poll_drafts::PollDraft>,
 }
 
 /// How long an `Idempotency-Key` is remembered, as Mastodon does.
@@ -89,7 +89,7 @@ pub(crate) async fn create_titled(
     }
     validate_text(&draft.text)?;
     if let Some(poll) = &draft.poll {
-        super::polls::check_draft(&data.config().polls, poll)?;
+        super::poll_drafts::check_draft(&data.config().polls, poll)?;
     }
     let parent = match &draft.in_reply_to {
         Some(uri) => Some(resolve::visible_post(data, uri, author.id).await?),
@@ -146,7 +146,7 @@ pub(crate) async fn create_titled(
     let poll = draft
         .poll
         .as_ref()
-        .map(|p| super::polls::new_poll(id, p, now));
+        .map(|p| super::poll_drafts::new_poll(id, p, now));
     let post = publish(data, move |conn, state| {
         // Replies reach everyone in the parent's conversation, as Mastodon's reply mentions do.
         if let Some(parent) = &parent {

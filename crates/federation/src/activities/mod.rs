@@ -3,6 +3,7 @@
 
 pub(crate) mod accept;
 pub(crate) mod announce;
+pub(crate) mod boost;
 pub(crate) mod create;
 pub(crate) mod delete;
 pub(crate) mod dislike;

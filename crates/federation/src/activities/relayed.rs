@@ -97,7 +97,7 @@ async fn relay_post(
         ));
     }
     if stored.post.in_reply_to_uri.is_none() {
-        super::announce::store_boost(data, announce, group, stored.post).await?;
+        super::boost::store_boost(data, announce, group, stored.post).await?;
     }
     Ok(Handled::Applied)
 }

@@ -20,6 +20,7 @@ pub(crate) mod notifications;
 pub(crate) mod notifications_v2;
 pub(crate) mod pagination;
 pub(crate) mod params;
+pub(crate) mod poll_params;
 pub(crate) mod polls;
 pub(crate) mod preferences;
 pub(crate) mod reports;

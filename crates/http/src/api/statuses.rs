@@ -134,7 +134,7 @@ pub(crate) async fn create(
             "Validation failed: media_ids do not name uploaded media",
         ));
     }
-    let poll = super::polls::draft_of(body.poll)?;
+    let poll = super::poll_params::draft_of(body.poll)?;
     if body.scheduled_at.as_ref().is_some_and(|s| !s.is_null()) {
         return Err(unprocessable(
             "Validation failed: scheduled statuses are not supported",

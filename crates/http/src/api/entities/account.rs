@@ -4,7 +4,6 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::datetime;
-use trellis_domain::media_proxy::proxied_url;
 use trellis_domain::services::hydrate::AccountView;
 use trellis_domain::state::AppState;
 
@@ -72,12 +71,12 @@ impl AccountEntity {
         let avatar = account
             .avatar_url
             .as_deref()
-            .map(|url| proxied_url(state, url))
+            .map(|url| state.proxied_url(url))
             .unwrap_or_else(|| state.urls().default_avatar());
         let header = account
             .header_url
             .as_deref()
-            .map(|url| proxied_url(state, url))
+            .map(|url| state.proxied_url(url))
             .unwrap_or_else(|| state.urls().default_header());
         let fields = account
             .profile_fields()

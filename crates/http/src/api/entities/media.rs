@@ -2,7 +2,6 @@
 //! public address) and of remote attachments (the links stored with a remote post).
 
 use serde_json::{Value, json};
-use trellis_domain::media_proxy::proxied_url;
 use trellis_domain::state::AppState;
 use trellis_storage::models::media_attachment::MediaAttachment;
 
@@ -81,8 +80,8 @@ pub(crate) fn remote_entities(state: &AppState, post_id: i64, stored: &str) -> V
             Some(json!({
                 "id": format!("{post_id}{i:02}"),
                 "type": kind,
-                "url": proxied_url(state, url),
-                "preview_url": proxied_url(state, url),
+                "url": state.proxied_url(url),
+                "preview_url": state.proxied_url(url),
                 "remote_url": url,
                 "preview_remote_url": null,
                 "text_url": null,
