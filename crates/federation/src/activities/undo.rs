@@ -1,7 +1,7 @@
 //! Undo of a Follow, Like or Announce by the actor who made it.
 
 use diesel::Connection;
-use trellis_protocol::{Activity, Inbound, Undone};
+use trellis_protocol::{Activity, Announced, Inbound, Undone};
 
 use crate::error::FederationError;
 use crate::objects::person::ActorObject;
@@ -22,15 +22,21 @@ pub(crate) async fn receive(
         .id()
         .map(ToString::to_string)
         .unwrap_or_default();
-    // The (actor, object) pair of an embedded Follow or Like, for servers whose ids differ.
-    let (undone_follow, undone_like) = match &activity.object {
-        Undone::Activity(inner) => match inner.as_ref() {
-            Inbound::Follow(follow) => (Some(follow.object.as_str().to_string()), None),
-            Inbound::Like(like) => (None, Some(like.object.as_str().to_string())),
-            _ => (None, None),
-        },
-        Undone::Reference(_) => (None, None),
-    };
+    // The (actor, object) pair of an embedded Follow, Like or boost, for servers whose ids
+    // differ (a group's boost may be stored under the id of its Announce of the Create).
+    let (mut undone_follow, mut undone_like, mut undone_boost) = (None, None, None);
+    if let Undone::Activity(inner) = &activity.object {
+        match inner.as_ref() {
+            Inbound::Follow(follow) => undone_follow = Some(follow.object.as_str().to_string()),
+            Inbound::Like(like) => undone_like = Some(like.object.as_str().to_string()),
+            Inbound::Announce(announce) => {
+                if let Announced::Object(_) | Announced::Reference(_) = &announce.object {
+                    undone_boost = announce.object.id().map(ToString::to_string);
+                }
+            }
+            _ => {}
+        }
+    }
     let actor_id = actor.account.id;
     let state = (*data).clone();
     Ok(data
@@ -67,8 +73,18 @@ pub(crate) async fn receive(
                     Post::add_to_counter(conn, like.post_id, Counter::Favourites, -1)?;
                     return Ok(Handled::Applied);
                 }
-                if let Some(boost) = Post::find_by_uri(conn, &inner_id)?
-                    .filter(|p| p.account_id == actor_id && p.reblog_of_id.is_some())
+                let boost = match Post::find_by_uri(conn, &inner_id)? {
+                    Some(boost) => Some(boost),
+                    None => match &undone_boost {
+                        Some(uri) => match Post::find_by_uri(conn, uri)? {
+                            Some(post) => Post::find_reblog(conn, actor_id, post.id)?,
+                            None => None,
+                        },
+                        None => None,
+                    },
+                };
+                if let Some(boost) =
+                    boost.filter(|p| p.account_id == actor_id && p.reblog_of_id.is_some())
                 {
                     trellis_domain::changes::posts::remove_post(conn, state.ids(), &boost)?;
                     return Ok(Handled::Applied);
