@@ -435,24 +435,8 @@ impl Config {
             }
         };
 
-        let number = |key: &'static str,
-                      from_file: Option<u64>,
-                      default: u64,
-                      range: std::ops::RangeInclusive<u64>| {
-            let value = match env.get(key) {
-                Some(text) => text
-                    .parse::<u64>()
-                    .map_err(|_| invalid(key, text, "expected a whole number".into()))?,
-                None => from_file.unwrap_or(default),
-            };
-            if !range.contains(&value) {
-                return Err(invalid(
-                    key,
-                    &value.to_string(),
-                    format!("must be between {} and {}", range.start(), range.end()),
-                ));
-            }
-            Ok(value)
+        let number = |key: &'static str, from_file: Option<u64>, default: u64, range| {
+            whole_number(env, key, from_file, default, range)
         };
         let delivery = DeliverySettings {
             max_age: std::time::Duration::from_secs(
@@ -665,6 +649,31 @@ fn bearer_token(key: &'static str, value: Option<String>) -> Result<Option<Secre
         )),
         token => Ok(token.map(Secret)),
     }
+}
+
+/// A whole-number setting: the environment's value, else the file's, else `default`; it must
+/// lie within `range`.
+pub(crate) fn whole_number(
+    env: &HashMap<String, String>,
+    key: &'static str,
+    from_file: Option<u64>,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, ConfigError> {
+    let value = match env.get(key) {
+        Some(text) => text
+            .parse::<u64>()
+            .map_err(|_| invalid(key, text, "expected a whole number".into()))?,
+        None => from_file.unwrap_or(default),
+    };
+    if !range.contains(&value) {
+        return Err(invalid(
+            key,
+            &value.to_string(),
+            format!("must be between {} and {}", range.start(), range.end()),
+        ));
+    }
+    Ok(value)
 }
 
 pub(crate) fn invalid(key: &'static str, value: &str, reason: String) -> ConfigError {

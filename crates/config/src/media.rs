@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use url::Url;
 
-use crate::{ConfigError, Secret, invalid, parse_bool};
+use crate::{ConfigError, Secret, invalid, parse_bool, whole_number};
 
 /// Upload limits and storage.
 #[derive(Clone, Debug)]
@@ -99,24 +99,8 @@ pub(crate) fn media_settings(
     file: FileMedia,
     env: &HashMap<String, String>,
 ) -> Result<MediaSettings, ConfigError> {
-    let number = |key: &'static str,
-                  from_file: Option<u64>,
-                  default: u64,
-                  range: std::ops::RangeInclusive<u64>| {
-        let value = match env.get(key) {
-            Some(text) => text
-                .parse::<u64>()
-                .map_err(|_| invalid(key, text, "expected a whole number".into()))?,
-            None => from_file.unwrap_or(default),
-        };
-        if !range.contains(&value) {
-            return Err(invalid(
-                key,
-                &value.to_string(),
-                format!("must be between {} and {}", range.start(), range.end()),
-            ));
-        }
-        Ok(value)
+    let number = |key: &'static str, from_file: Option<u64>, default: u64, range| {
+        whole_number(env, key, from_file, default, range)
     };
     let gib = 1024 * 1024 * 1024;
     let max_image_bytes = number(

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::{ConfigError, invalid};
+use crate::{ConfigError, whole_number};
 
 /// Poll settings (Mastodon's limits by default).
 #[derive(Clone, Debug)]
@@ -40,24 +40,8 @@ pub(crate) fn poll_settings(
     file: FilePolls,
     env: &HashMap<String, String>,
 ) -> Result<PollSettings, ConfigError> {
-    let number = |key: &'static str,
-                  from_file: Option<u64>,
-                  default: u64,
-                  range: std::ops::RangeInclusive<u64>| {
-        let value = match env.get(key) {
-            Some(text) => text
-                .parse::<u64>()
-                .map_err(|_| invalid(key, text, "expected a whole number".into()))?,
-            None => from_file.unwrap_or(default),
-        };
-        if !range.contains(&value) {
-            return Err(invalid(
-                key,
-                &value.to_string(),
-                format!("must be between {} and {}", range.start(), range.end()),
-            ));
-        }
-        Ok(value)
+    let number = |key: &'static str, from_file: Option<u64>, default: u64, range| {
+        whole_number(env, key, from_file, default, range)
     };
     let max_options = number("TRELLIS_POLL_MAX_OPTIONS", file.max_options, 4, 2..=20)?;
     let max_option_chars = number(

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::{ConfigError, invalid};
+use crate::{ConfigError, invalid, whole_number};
 
 /// Default cache folder, under the data folder.
 const DEFAULT_CACHE_DIR: &str = "data/media-cache";
@@ -66,14 +66,14 @@ pub(crate) fn remote_media_settings(
                 )
             })?,
     };
-    let max_bytes = whole(
+    let max_bytes = whole_number(
         env,
         "TRELLIS_REMOTE_MEDIA_MAX_BYTES",
         file.max_bytes,
         DEFAULT_MAX_BYTES,
         1024..=1024 * 1024 * 1024,
     )?;
-    let timeout_secs = whole(
+    let timeout_secs = whole_number(
         env,
         "TRELLIS_REMOTE_MEDIA_TIMEOUT_SECS",
         file.timeout_secs,
@@ -86,30 +86,6 @@ pub(crate) fn remote_media_settings(
         max_bytes,
         timeout: Duration::from_secs(timeout_secs),
     })
-}
-
-/// A whole number setting within `range`.
-fn whole(
-    env: &HashMap<String, String>,
-    key: &'static str,
-    from_file: Option<u64>,
-    default: u64,
-    range: std::ops::RangeInclusive<u64>,
-) -> Result<u64, ConfigError> {
-    let value = match env.get(key) {
-        Some(text) => text
-            .parse::<u64>()
-            .map_err(|_| invalid(key, text, "expected a whole number".into()))?,
-        None => from_file.unwrap_or(default),
-    };
-    if !range.contains(&value) {
-        return Err(invalid(
-            key,
-            &value.to_string(),
-            format!("must be between {} and {}", range.start(), range.end()),
-        ));
-    }
-    Ok(value)
 }
 
 /// Seconds, or a number with a unit: `s`, `m`, `h` or `d`.
