@@ -111,6 +111,14 @@ impl Filter {
             .optional()?)
     }
 
+    /// How many filters `owner` keeps.
+    pub fn count_of(conn: &mut DbConnection, owner: i64) -> Result<i64, DbError> {
+        Ok(filters::table
+            .filter(filters::account_id.eq(owner))
+            .count()
+            .get_result(conn)?)
+    }
+
     /// Deletes a filter with its keywords and statuses.
     pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
         diesel::delete(filter_keywords::table.filter(filter_keywords::filter_id.eq(id)))

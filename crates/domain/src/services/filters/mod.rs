@@ -223,7 +223,7 @@ pub async fn create(
         .db()
         .write(move |conn| {
             conn.transaction(|conn| {
-                if Filter::all_of(conn, owner, None)?.len() >= MAX_FILTERS {
+                if Filter::count_of(conn, owner)? >= MAX_FILTERS as i64 {
                     return Ok(false);
                 }
                 Filter::insert(conn, &filter)?;
@@ -289,7 +289,11 @@ pub async fn add_keyword(
         ..KeywordChange::default()
     };
     let plan = plan_keywords(state, filter_id, &current.keywords, vec![change])?;
-    let row = plan.insert[0].clone();
+    let row = plan
+        .insert
+        .into_iter()
+        .next()
+        .ok_or_else(|| ServiceError::invalid("keyword", "can't be blank"))?;
     let stored = row.clone();
     state
         .db()
